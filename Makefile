@@ -1,0 +1,46 @@
+# Set-up contract: `make demo` and `make test` find a Python 3.12+, create .venv,
+# install the project and run. Nothing else is needed on a fresh machine.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+PYTHON_CANDIDATES := python3.13 python3.12 python3 python
+
+.PHONY: demo test lint format bench clean venv
+
+# Look on PATH first, then in pyenv's versions folder (pyenv does not put
+# 3.12 on PATH unless that version is selected).
+FIND_PYTHON = for c in $(PYTHON_CANDIDATES) \
+	    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$c; exit 0; fi; \
+	done; exit 1
+
+$(STAMP): pyproject.toml
+	@py=$$($(FIND_PYTHON)) || { \
+	  echo "error: no Python 3.12 or newer found (Mesa 3.5 needs it). Install one, e.g. 'pyenv install 3.12', and re-run." >&2; exit 1; }; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || $$py -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/reentry run --scenario baseline --mode cohort --persons 2000 --weeks 156 --seed 1 --out results/demo
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_model.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

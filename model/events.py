@@ -1,0 +1,61 @@
+"""The process log: every application, admission, refusal and early stop.
+
+One row per person-event, so waiting times, abandonment and early stops can be
+broken down by service, typology and detention-length group afterwards. Rows
+are buffered as arrays per call and turned into one table at the end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .parameters import PRISON_SERVICES, SERVICES
+
+OUTSIDE_KINDS = ("refused", "admitted", "abandoned", "succeeded", "failed")
+PRISON_KINDS = (
+    "prison_admitted",
+    "prison_completed",
+    "prison_stopped_early",
+    "prison_released_before_turn",
+    "prison_released_during",
+)
+KINDS = OUTSIDE_KINDS + PRISON_KINDS
+
+
+class ProcessLog:
+    """Buffers process events; :meth:`table` returns them as a DataFrame."""
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[int, np.ndarray, np.ndarray, int, np.ndarray]] = []
+
+    def record(self, kind: str, ids: np.ndarray, service, week: int, wait=0) -> None:
+        """Log ``kind`` for people ``ids`` at ``service`` (index or per-id indices)."""
+        if len(ids) == 0:
+            return
+        n = len(ids)
+        svc = np.broadcast_to(np.asarray(service, dtype=np.int8), (n,)).copy()
+        waits = np.broadcast_to(np.asarray(wait, dtype=np.int32), (n,)).copy()
+        self._chunks.append((KINDS.index(kind), ids.astype(np.int32), svc, week, waits))
+
+    def table(self) -> pd.DataFrame:
+        cols = {"week": [], "person": [], "event": [], "service": [], "wait_weeks": []}
+        for kind, ids, svc, week, waits in self._chunks:
+            cols["week"].append(np.full(len(ids), week, dtype=np.int32))
+            cols["person"].append(ids)
+            cols["event"].append(np.full(len(ids), kind, dtype=np.int8))
+            cols["service"].append(svc)
+            cols["wait_weeks"].append(waits)
+        if not self._chunks:
+            return pd.DataFrame({k: pd.Series(dtype="int32") for k in cols})
+        df = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+        event = np.asarray(KINDS, dtype=object)[df["event"].to_numpy()]
+        inside = np.isin(event, PRISON_KINDS)
+        names = np.where(
+            inside,
+            np.asarray(PRISON_SERVICES, dtype=object)[np.minimum(df["service"], len(PRISON_SERVICES) - 1)],
+            np.asarray(SERVICES, dtype=object)[df["service"].to_numpy()],
+        )
+        df["event"] = pd.Categorical(event, categories=KINDS)
+        df["service"] = pd.Categorical(names, categories=SERVICES + PRISON_SERVICES)
+        return df

@@ -1,0 +1,177 @@
+"""``ReentryModel``: people through detention, release and life after it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from agents import Person
+
+from .community import daytime_activity
+from .events import ProcessLog
+from .outcomes import ReleaseEvents, weekly_row
+from .parameters import SERVICES, ParameterError, Parameters
+from .population import PRE_ENTRY, RELEASED, Population, draw_detention_length, sample_people
+from .rng import KeyedRNG, Purpose
+from .supervision import Supervision
+from .support import Provider, Support
+from .week import one_week
+
+MODES = ("cohort", "flow")
+
+
+class ReentryModel(mesa.Model):
+    """An agent-based model of the months around release from prison.
+
+    One step is one week. People are :class:`agents.Person` agents whose state
+    lives in the column store ``self.pop``; the weekly update is vectorised
+    (see :mod:`model.week` for what happens in a week).
+
+    Args:
+        mode: ``"cohort"``: ``persons`` people each released at week 0 after a
+            detention phase (which runs at negative weeks). ``"flow"``: people
+            enter detention as a Poisson stream of ``persons / weeks`` a week,
+            from week 0, so queues and re-detention reach a steady state.
+        persons: Cohort size, or the expected number of entries over the run.
+        weeks: Weeks to simulate after release (cohort) or in total (flow).
+        seed: Seed of every random draw (common random numbers).
+        params: A :class:`model.parameters.Parameters`, or a dict of overrides.
+        providers: Extra helpers (buddies, professionals) next to supervision.
+    """
+
+    def __init__(
+        self,
+        mode: str = "cohort",
+        persons: int = 1000,
+        weeks: int = 156,
+        seed: int = 1,
+        params: Parameters | dict[str, Any] | None = None,
+        providers: list[Provider] | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise ParameterError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+        for name, value, lo, hi in (("persons", persons, 1, 10_000_000), ("weeks", weeks, 1, 2080)):
+            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+                raise ParameterError(f"{name} must be an integer in [{lo}, {hi}] (got {value!r})")
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ParameterError(f"seed must be a non-negative integer (got {seed!r})")
+        super().__init__(rng=seed)
+        self.p = params if isinstance(params, Parameters) else Parameters.from_dict(params or {})
+        self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed
+        self.crn = KeyedRNG(seed)
+        self.pop = Population()
+        self.support = Support([Supervision(), *(providers or [])])
+        self.events = ProcessLog()
+        self.releases = ReleaseEvents()
+        self.weekly: list[dict[str, float]] = []
+        self.counts: dict[str, int] = {}
+        self.person_weeks = 0
+        self._started = time.perf_counter()
+
+        if mode == "cohort":
+            releases_per_week = persons / self.p.cohort_capacity_weeks
+            self._add_people(persons)
+            ids = self.pop.ids
+            lengths, groups = draw_detention_length(ids, 0, self.p, self.crn)
+            self.pop.entry_week[:] = -lengths
+            self.pop.release_week[:] = 0
+            self.pop.length_group[:] = groups
+            self.start_week = int(-lengths.max())
+            self.end_week = weeks
+        else:
+            releases_per_week = persons / weeks
+            self.start_week = 0
+            self.end_week = weeks
+        self.arrival_rate = persons / weeks if mode == "flow" else 0.0
+        self.service_rate = np.array(
+            [getattr(self.p, f"capacity_{s}") / 100 * releases_per_week for s in SERVICES]
+        )
+        self.week = self.start_week
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "released": lambda m: m.weekly[-1]["released"] if m.weekly else 0,
+                "detained": lambda m: m.weekly[-1]["detained"] if m.weekly else 0,
+                "stable": lambda m: m.weekly[-1]["share_stable"] if m.weekly else np.nan,
+            }
+        )
+
+    # ------------------------------------------------------------------ people
+    def _add_people(self, k: int) -> np.ndarray:
+        ids = self.pop.add(k)
+        sample_people(self.pop, ids, self.p, self.crn)
+        Person.create_agents(self, k, ids)
+        return ids
+
+    def arrive(self) -> None:
+        """Flow mode: this week's Poisson entries into detention."""
+        if self.mode != "flow":
+            return
+        k = self.crn.poisson(self.arrival_rate, self.week, Purpose.ARRIVALS)
+        if k == 0:
+            return
+        ids = self._add_people(k)
+        lengths, groups = draw_detention_length(ids, self.week, self.p, self.crn)
+        self.pop.phase[ids] = PRE_ENTRY
+        self.pop.entry_week[ids] = self.week
+        self.pop.release_week[ids] = self.week + lengths
+        self.pop.length_group[ids] = groups
+        self.counts["arrivals"] = k
+
+    # ------------------------------------------------------------------ time
+    def step(self) -> None:
+        """One week."""
+        one_week(self)
+        self.datacollector.collect(self)
+        self.week += 1
+        self.running = self.week < self.end_week
+
+    def run(self) -> ReentryModel:
+        """Run to the end of the horizon."""
+        while self.running:
+            self.step()
+        return self
+
+    def record_week(self) -> None:
+        out = np.flatnonzero(self.pop.phase == RELEASED)
+        daytime = daytime_activity(self, out)
+        self.releases.snapshot(self, lambda ids: daytime_activity(self, ids))
+        self.weekly.append(weekly_row(self, daytime))
+        self.person_weeks += int((self.pop.phase != PRE_ENTRY).sum())
+
+    # ------------------------------------------------------------------ results
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self._started
+
+    def weekly_table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.weekly)
+
+    def release_table(self) -> pd.DataFrame:
+        return self.releases.table(last_week=self.week)
+
+    def process_table(self) -> pd.DataFrame:
+        df = self.events.table()
+        df["typology"] = pd.Categorical.from_codes(
+            self.pop.typology[df["person"].to_numpy()], ("shy", "unsure", "rational", "demanding")
+        )
+        return df
+
+    def person_table(self) -> pd.DataFrame:
+        """One row per person: traits, final state and needs never discovered."""
+        pop = self.pop
+        hidden = pop.need_ever & ~pop.need_discovered
+        return pd.DataFrame(
+            {
+                "person": pop.ids,
+                "typology": pd.Categorical.from_codes(pop.typology, ("shy", "unsure", "rational", "demanding")),
+                "self_reliance": pop.self_reliance,
+                "help_seeking": pop.help_seeking,
+                "detentions": pop.detentions,
+                "needs_ever": pop.need_ever.sum(axis=1),
+                "needs_hidden": hidden.sum(axis=1),
+            }
+        )

@@ -1,0 +1,218 @@
+"""Outcomes: a row per week, and a row per release event.
+
+Release events carry the person's state at release and at 3, 6, 12 and 24
+months after it, justice contact and re-detention within 2 years, and the
+time to the first new offence. An outcome measured at a fixed time after
+release is missing (NaN) when the run ends before that time, so summaries
+count only the release events that reach it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .parameters import PRISON_SERVICES, SERVICES
+from .population import (
+    BENEFIT,
+    DETAINED,
+    INDEPENDENT,
+    LENGTH_GROUPS,
+    NO_WEEK,
+    PLUS,
+    PRE_ENTRY,
+    RELEASED,
+    TYPOLOGY,
+    WAITING,
+    WORK,
+)
+
+if TYPE_CHECKING:
+    from .model import ReentryModel
+
+MILESTONES = {"release": 0, "month3": 13, "month6": 26, "month12": 52, "month24": 104}
+"""Weeks after release at which a release event's state is recorded."""
+TWO_YEARS = 104
+SNAPSHOT_FIELDS = (
+    "valid_id",
+    "housing",
+    "housing_independent",
+    "income",
+    "work",
+    "benefit",
+    "debt",
+    "care_need",
+    "care_met",
+    "daytime",
+    "two_plus_missing",
+    "stability_index",
+    "stable",
+    "detained",
+)
+
+
+def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[str, np.ndarray]:
+    """The snapshot fields for people ``ids`` (``debt`` means a debt problem)."""
+    pop, p = m.pop, m.p
+    domains = {k: v[ids] for k, v in pop.domains(p).items()}
+    in_order = np.stack(list(domains.values()), axis=1)
+    missing = (~in_order).sum(axis=1)
+    care_need = pop.care_need()[ids]
+    return {
+        "valid_id": domains["valid_id"],
+        "housing": domains["housing"],
+        "housing_independent": pop.housing[ids] == INDEPENDENT,
+        "income": domains["income"],
+        "work": pop.income[ids] == WORK,
+        "benefit": pop.income[ids] == BENEFIT,
+        "debt": ~domains["debt_ok"],
+        "care_need": care_need,
+        "care_met": np.where(care_need, pop.care_met[ids], np.nan),
+        "daytime": daytime,
+        "two_plus_missing": missing >= 2,
+        "stability_index": in_order.mean(axis=1),
+        "stable": missing == 0,
+        "detained": pop.phase[ids] == DETAINED,
+    }
+
+
+class ReleaseEvents:
+    """One row per release; grows as people are released."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, np.ndarray] = {}
+        self.n = 0
+        self.current = np.zeros(0, dtype=np.int64)  # person -> latest event
+
+    def _grow(self, k: int) -> np.ndarray:
+        spec = {
+            "person": (np.int64, -1),
+            "release_week": (np.int32, NO_WEEK),
+            "detention_weeks": (np.int32, 0),
+            "length_group": (np.int8, 0),
+            "typology": (np.int8, 0),
+            "release_number": (np.int16, 0),
+            "priors": (np.int16, 0),
+            "supervised": (np.bool_, False),
+            "regime_plus": (np.bool_, False),
+            "prison_services": (np.int8, 0),
+            "prepared": (np.bool_, False),
+            "first_offence_week": (np.int32, NO_WEEK),
+            "first_contact_week": (np.int32, NO_WEEK),
+            "redetention_week": (np.int32, NO_WEEK),
+        }
+        for stage in MILESTONES:
+            for f in SNAPSHOT_FIELDS:
+                spec[f"{stage}_{f}"] = (np.float32, np.nan)
+        for name, (dtype, fill) in spec.items():
+            old = self.cols.get(name, np.zeros(0, dtype=dtype))
+            self.cols[name] = np.concatenate([old, np.full(k, fill, dtype=dtype)])
+        rows = np.arange(self.n, self.n + k)
+        self.n += k
+        return rows
+
+    def new(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """Open a release event for each person released this week."""
+        if len(ids) == 0:
+            return
+        pop = m.pop
+        rows = self._grow(len(ids))
+        if len(self.current) < pop.n:
+            self.current = np.concatenate([self.current, np.full(pop.n - len(self.current), -1)])
+        self.current[ids] = rows
+        c = self.cols
+        c["person"][rows] = ids
+        c["release_week"][rows] = m.week
+        c["detention_weeks"][rows] = m.week - pop.entry_week[ids]
+        c["length_group"][rows] = pop.length_group[ids]
+        c["typology"][rows] = pop.typology[ids]
+        c["release_number"][rows] = pop.detentions[ids]
+        c["priors"][rows] = pop.priors[ids]
+        c["supervised"][rows] = pop.supervised_until[ids] > m.week
+        c["regime_plus"][rows] = pop.regime[ids] == PLUS
+        c["prison_services"][rows] = pop.prison_completed[ids]
+        c["prepared"][rows] = pop.prepared[ids]
+
+    def _first(self, column: str, ids: np.ndarray, week: int) -> None:
+        if len(ids) == 0:
+            return
+        rows = self.current[ids]
+        rows = rows[self.cols[column][rows] == NO_WEEK]
+        self.cols[column][rows] = week
+
+    def offence(self, ids: np.ndarray, week: int) -> None:
+        self._first("first_offence_week", ids, week)
+
+    def justice_contact(self, ids: np.ndarray, week: int) -> None:
+        self._first("first_contact_week", ids, week)
+
+    def redetention(self, ids: np.ndarray, week: int) -> None:
+        self._first("redetention_week", ids, week)
+
+    def snapshot(self, m: ReentryModel, daytime_of) -> None:
+        """Record the state of every event that reaches a milestone this week."""
+        if self.n == 0:
+            return
+        age = m.week - self.cols["release_week"][: self.n]
+        for stage, weeks in MILESTONES.items():
+            rows = np.flatnonzero(age == weeks)
+            if len(rows) == 0:
+                continue
+            ids = self.cols["person"][rows]
+            for f, v in person_state(m, ids, daytime_of(ids)).items():
+                self.cols[f"{stage}_{f}"][rows] = v
+
+    def table(self, last_week: int) -> pd.DataFrame:
+        """The release table; 2-year outcomes are NaN for events not observed that long."""
+        df = pd.DataFrame({k: v[: self.n] for k, v in self.cols.items()})
+        observed = last_week - df["release_week"]
+        full = observed >= TWO_YEARS
+        for name, col in (
+            ("justice_contact_2y", "first_contact_week"),
+            ("redetention_2y", "redetention_week"),
+            ("offence_2y", "first_offence_week"),
+        ):
+            happened = (df[col] != NO_WEEK) & (df[col] - df["release_week"] < TWO_YEARS)
+            df[name] = np.where(happened, 1.0, np.where(full, 0.0, np.nan))
+        offended = df["first_offence_week"] != NO_WEEK
+        df["weeks_to_first_offence"] = np.where(
+            offended, df["first_offence_week"] - df["release_week"], np.nan
+        )
+        df["weeks_observed"] = observed
+        for col in ("first_offence_week", "first_contact_week", "redetention_week"):
+            df[col] = df[col].where(df[col] != NO_WEEK).astype("Int32")
+        df["typology"] = pd.Categorical.from_codes(df["typology"], TYPOLOGY)
+        df["length_group"] = pd.Categorical.from_codes(df["length_group"], LENGTH_GROUPS)
+        return df
+
+
+def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float]:
+    """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
+    pop = m.pop
+    phase = pop.phase
+    released = np.flatnonzero(phase == RELEASED)
+    detained = phase == DETAINED
+    row: dict[str, float] = {
+        "week": m.week,
+        "pre_entry": int((phase == PRE_ENTRY).sum()),
+        "detained": int(detained.sum()),
+        "released": len(released),
+        "regime_plus_share": float((pop.regime[detained] == PLUS).mean()) if detained.any() else np.nan,
+    }
+    state = person_state(m, released, daytime_released)
+    for f in ("valid_id", "housing", "housing_independent", "income", "work", "benefit", "debt",
+              "daytime", "two_plus_missing", "stability_index", "stable"):
+        row[f"share_{f}" if f not in ("stability_index",) else f] = (
+            float(np.mean(state[f])) if len(released) else np.nan
+        )
+    row["share_care_met"] = float(np.nanmean(state["care_met"])) if state["care_need"].any() else np.nan
+    for s, name in enumerate(SERVICES):
+        row[f"waiting_{name}"] = int((pop.svc_status[:, s] == WAITING).sum())
+    for k, name in enumerate(PRISON_SERVICES):
+        row[f"waiting_{name}"] = int((pop.prison_status[:, k] == WAITING).sum())
+    for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
+        row[f"mean_{f}"] = float(pop.__dict__[f][released].mean()) if len(released) else np.nan
+    row.update(m.counts)
+    return row

@@ -1,0 +1,223 @@
+"""The population table: one row per person, numpy columns.
+
+All person state lives here. :class:`agents.Person` objects are thin views onto
+a row, so Mesa tooling sees real agents while the weekly update stays
+vectorised. New people are added with :meth:`Population.add` (flow arrivals);
+arrays grow by concatenation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtri
+
+from .parameters import PRISON_SERVICES, SERVICES, Parameters
+from .rng import KeyedRNG, Purpose
+
+# phases: exactly one per person
+PRE_ENTRY, DETAINED, RELEASED = 0, 1, 2
+PHASE_NAMES = ("pre_entry", "detained", "released")
+# housing
+NO_HOUSING, SHELTER, FAMILY, INDEPENDENT = 0, 1, 2, 3
+HOUSING_NAMES = ("none", "shelter", "family", "independent")
+# income
+NO_INCOME, BENEFIT, WORK = 0, 1, 2
+# regime inside
+BASIC, PLUS = 0, 1
+# service status (outside and inside)
+IDLE, WAITING, IN_SERVICE = 0, 1, 2
+# help grade for applications
+ALONE, WITH_BUDDY, WITH_PROFESSIONAL = 0, 1, 2
+
+TYPOLOGY = ("shy", "unsure", "rational", "demanding")
+"""Derived for reporting only (000 l.986-998: "geen rigide kader")."""
+LENGTH_GROUPS = ("<1m", "1-3m", ">3m")
+"""Detention-length groups of 004 Fig 1.1 (l.1070)."""
+
+N_SERVICES = len(SERVICES)
+N_PRISON = len(PRISON_SERVICES)
+NO_WEEK = -(2**30)
+
+# name -> (dtype, fill value for new rows); shape (n,) unless marked by a tuple dtype
+_COLUMNS: dict[str, tuple] = {
+    # traits
+    "age": (np.float32, 30.0),
+    "female": (np.bool_, False),
+    "addiction": (np.bool_, False),
+    "mental_health": (np.bool_, False),
+    "lvb": (np.bool_, False),
+    "priors": (np.int16, 0),
+    "typology": (np.int8, 0),
+    # dynamic traits and states
+    "self_reliance": (np.float64, 0.5),
+    "help_seeking": (np.float64, 0.5),
+    "trust": (np.float64, 0.5),
+    "motivation": (np.float64, 0.5),
+    "stress": (np.float64, 0.3),
+    "ties_prosocial": (np.float64, 0.5),
+    "ties_criminogenic": (np.float64, 0.2),
+    # legal state
+    "phase": (np.int8, PRE_ENTRY),
+    "regime": (np.int8, BASIC),
+    "good_weeks": (np.int16, 0),
+    "entry_week": (np.int32, NO_WEEK),
+    "release_week": (np.int32, NO_WEEK),
+    "length_group": (np.int8, 0),
+    "supervised_until": (np.int32, NO_WEEK),
+    "last_conviction_week": (np.int32, NO_WEEK),
+    "detentions": (np.int16, 0),
+    # basisvoorwaarden
+    "has_id": (np.bool_, True),
+    "address": (np.bool_, True),
+    "housing": (np.int8, INDEPENDENT),
+    "income": (np.int8, NO_INCOME),
+    "benefit_due_week": (np.int32, NO_WEEK),
+    "debt": (np.float64, 0.0),
+    "debt_managed": (np.bool_, False),
+    "care_met": (np.bool_, False),
+    "relapse": (np.bool_, False),
+    "job_ready": (np.float64, 0.0),
+    "prepared": (np.bool_, False),
+    "prison_completed": (np.int8, 0),
+    # outside services: (n, S)
+    "svc_status": ((np.int8, N_SERVICES), IDLE),
+    "svc_since": ((np.int32, N_SERVICES), NO_WEEK),
+    "svc_grade": ((np.int8, N_SERVICES), ALONE),
+    "need_ever": ((np.bool_, N_SERVICES), False),
+    "need_discovered": ((np.bool_, N_SERVICES), False),
+    # in-prison services: (n, P)
+    "prison_status": ((np.int8, N_PRISON), IDLE),
+    "prison_since": ((np.int32, N_PRISON), NO_WEEK),
+}
+
+
+class Population:
+    """Columns of person state, indexed by person id (row number)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        for name, (dtype, _) in _COLUMNS.items():
+            if isinstance(dtype, tuple):
+                setattr(self, name, np.empty((0, dtype[1]), dtype=dtype[0]))
+            else:
+                setattr(self, name, np.empty(0, dtype=dtype))
+
+    def add(self, k: int) -> np.ndarray:
+        """Append ``k`` rows with fill values; returns their ids."""
+        for name, (dtype, fill) in _COLUMNS.items():
+            old = getattr(self, name)
+            shape = (k, dtype[1]) if isinstance(dtype, tuple) else (k,)
+            new = np.full(shape, fill, dtype=dtype[0] if isinstance(dtype, tuple) else dtype)
+            setattr(self, name, np.concatenate([old, new]))
+        ids = np.arange(self.n, self.n + k)
+        self.n += k
+        return ids
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.arange(self.n)
+
+    # ------------------------------------------------------------ derived domains
+    def care_need(self) -> np.ndarray:
+        return self.addiction | self.mental_health
+
+    def debt_ok(self, p: Parameters) -> np.ndarray:
+        return (self.debt <= p.debt_problem_threshold) | self.debt_managed
+
+    def domains(self, p: Parameters) -> dict[str, np.ndarray]:
+        """The five basisvoorwaarden that define "stable", as boolean columns."""
+        return {
+            "valid_id": self.has_id,
+            "housing": self.housing != NO_HOUSING,
+            "income": self.income != NO_INCOME,
+            "debt_ok": self.debt_ok(p),
+            "care_ok": self.care_met | ~self.care_need(),
+        }
+
+    def missing_count(self, p: Parameters) -> np.ndarray:
+        return sum((~d).astype(np.int8) for d in self.domains(p).values())
+
+
+def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG) -> None:
+    """Draw traits and the rugzak (problems at entry) for new people.
+
+    Draws are keyed by person id alone, so a person's traits do not depend on
+    when they arrive or who else exists. Trait distributions are assumptions
+    (ranges in docs/ODD.md); the rugzak shares come from 004 l.1148.
+    """
+
+    def u(purpose: Purpose) -> np.ndarray:
+        return rng.uniform(ids, 0, purpose)
+
+    def z(purpose: Purpose) -> np.ndarray:
+        return rng.normal(ids, 0, purpose)
+
+    pop.age[ids] = 18 + 47 * u(Purpose.AGE) ** 1.6
+    pop.female[ids] = u(Purpose.SEX) < p.share_female
+    pop.addiction[ids] = u(Purpose.ADDICTION) < p.share_addiction
+    pop.mental_health[ids] = u(Purpose.MENTAL_HEALTH) < p.share_mental_health
+    pop.lvb[ids] = u(Purpose.LVB) < p.share_lvb
+    up = u(Purpose.PRIORS)
+    has_prior = up < p.share_prior_detention
+    # among those with priors, a geometric-like count with mean about 3 (assumption)
+    extra = np.floor(-np.log(np.clip(up / max(p.share_prior_detention, 1e-9), 1e-9, 1)) * 2)
+    pop.priors[ids] = np.where(has_prior, 1 + extra, 0).astype(np.int16)
+
+    sr = 0.55 + 0.18 * z(Purpose.SELF_RELIANCE) - 0.15 * pop.lvb[ids] - 0.05 * pop.addiction[ids]
+    pop.self_reliance[ids] = np.clip(sr, 0.02, 0.98)
+    pop.help_seeking[ids] = np.clip(0.5 + 0.2 * z(Purpose.HELP_SEEKING), 0.02, 0.98)
+    pop.typology[ids] = typology_of(pop.self_reliance[ids], pop.help_seeking[ids])
+    capped_priors = np.minimum(pop.priors[ids], 5) / 5
+    pop.trust[ids] = np.clip(0.55 - 0.15 * capped_priors, 0.05, 0.95)
+    zt = z(Purpose.TIES)
+    pop.ties_prosocial[ids] = np.clip(0.55 + 0.15 * zt - 0.15 * capped_priors, 0.02, 0.98)
+    pop.ties_criminogenic[ids] = np.clip(0.15 + 0.3 * capped_priors - 0.05 * zt, 0.0, 0.95)
+
+    # the rugzak (004 l.1148)
+    no_work = u(Purpose.RUGZAK_WORK) < p.rugzak_no_work
+    on_benefit = no_work & (u(Purpose.BENEFIT_AT_ENTRY) < p.share_benefit_if_no_work)
+    pop.income[ids] = np.where(~no_work, WORK, np.where(on_benefit, BENEFIT, NO_INCOME))
+    has_debt = u(Purpose.RUGZAK_DEBT) < p.rugzak_debt
+    ud = u(Purpose.DEBT_LEVEL)
+    pop.debt[ids] = np.where(
+        has_debt,
+        p.debt_problem_threshold - 3.0 * np.log(np.clip(ud, 1e-9, 1)),  # mean +3k (assumption)
+        0.5 * ud * p.debt_problem_threshold,
+    )
+    no_home = u(Purpose.RUGZAK_HOUSING) < p.rugzak_housing
+    family = u(Purpose.HOUSING_TYPE) < p.share_housed_with_family
+    pop.housing[ids] = np.where(no_home, NO_HOUSING, np.where(family, FAMILY, INDEPENDENT))
+    pop.address[ids] = ~no_home
+    pop.has_id[ids] = u(Purpose.RUGZAK_ID) >= p.rugzak_no_id
+    in_care = u(Purpose.CARE_AT_ENTRY) < p.share_in_care_at_entry
+    pop.care_met[ids] = (pop.addiction[ids] | pop.mental_health[ids]) & in_care
+    pop.job_ready[ids] = np.where(no_work, 0.0, 1.0)
+
+
+def typology_of(self_reliance: np.ndarray, help_seeking: np.ndarray) -> np.ndarray:
+    """Derive the reporting type from the two traits (000 l.1037-1151)."""
+    high_sr = self_reliance >= 0.5
+    high_hs = help_seeking >= 0.5
+    return np.select(
+        [~high_sr & ~high_hs, high_sr & ~high_hs, high_sr & high_hs], [0, 1, 2], default=3
+    ).astype(np.int8)
+
+
+def draw_detention_length(
+    ids: np.ndarray, week: int, p: Parameters, rng: KeyedRNG
+) -> tuple[np.ndarray, np.ndarray]:
+    """Length (weeks) and group of a detention episode (004 Fig 1.1, Appendix 4)."""
+    g = rng.uniform(ids, week, Purpose.DETENTION_GROUP)
+    ul = rng.uniform(ids, week, Purpose.DETENTION_LENGTH)
+    group = np.where(
+        g < p.detention_share_short, 0, np.where(g < p.detention_share_short + p.detention_share_medium, 1, 2)
+    )
+    short = 1 + np.floor(ul * 4)  # 1-4 weeks
+    medium = 5 + np.floor(ul * 9)  # 5-13 weeks
+    # the groups are exclusive, so the long group may reuse the same uniform
+    zl = ndtri(np.clip(ul, 1e-12, 1 - 1e-12))
+    long_ = np.clip(
+        np.round(p.detention_long_median_weeks * np.exp(zl)), 14, p.detention_long_max_weeks
+    )
+    length = np.select([group == 0, group == 1], [short, medium], default=long_)
+    return length.astype(np.int32), group.astype(np.int8)

@@ -1,0 +1,49 @@
+"""The day of release: problems frozen inside surface all at once (004 l.4914).
+
+Whatever CAW trajectory support arranged inside takes effect (ID, benefit, a
+shelter place); the benefit advance lever bridges the 8-12 week benefit delay
+(004 l.7639); about one release in five comes with supervision (004 l.1792);
+hope is high on the day (004 l.6421-6461).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .detention import end_prison_services
+from .population import NO_HOUSING, NO_INCOME, NO_WEEK, RELEASED, SHELTER
+from .rng import Purpose
+from .services import start_benefit
+
+if TYPE_CHECKING:
+    from .model import ReentryModel
+
+
+def release(m: ReentryModel, ids: np.ndarray) -> None:
+    """Release the people ``ids`` this week."""
+    if len(ids) == 0:
+        return
+    pop, p = m.pop, m.p
+    end_prison_services(m, ids)
+    supervised = m.crn.bernoulli(ids, m.week, Purpose.SUPERVISION, p.share_supervised)
+    pop.supervised_until[ids] = np.where(supervised, m.week + p.supervision_weeks, NO_WEEK)
+
+    prepared = ids[pop.prepared[ids]]
+    pop.has_id[prepared] = True
+    homeless = prepared[pop.housing[prepared] == NO_HOUSING]
+    pop.housing[homeless] = SHELTER
+    pop.address[homeless] = True
+    no_income = ids[pop.income[ids] == NO_INCOME]
+    # CAW lodged the benefit claim inside, so it runs from release; others must apply
+    arranged = no_income[pop.prepared[no_income]]
+    pop.benefit_due_week[arranged] = m.week
+    if p.benefit_advance:
+        start_benefit(m, no_income[~pop.prepared[no_income]], advance=True)
+
+    pop.phase[ids] = RELEASED
+    pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.release_motivation_boost, 1.0)
+    surfaced = p.stress_per_missing_domain * pop.missing_count(p)[ids]
+    pop.stress[ids] = np.maximum(pop.stress[ids], np.minimum(surfaced, 1.0))
+    m.releases.new(m, ids)

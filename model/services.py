@@ -1,0 +1,254 @@
+"""Services outside prison: needs, entry conditions, waiting lists and outcomes.
+
+Each service has a weekly intake (capacity), a waiting list with a policy
+(first come first served, or the least self-reliant first), entry conditions,
+a processing time, a success chance graded by who comes along (alone, buddy,
+professional: 000 l.1625-1715, 2411-2420) and abandonment while waiting that
+rises with the wait (000 l.939-944; 004 l.7438). The order of ``SERVICES`` is
+the chain of prerequisites a helper works through (000 l.566-663; 004 M7).
+
+State lives in the population's ``svc_*`` columns (one column per service):
+``svc_status`` is idle, waiting or in service; ``svc_since`` is the week the
+person joined the list (while waiting) or took the place (while in service).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .parameters import SERVICES
+from .population import (
+    ALONE,
+    BENEFIT,
+    IDLE,
+    IN_SERVICE,
+    INDEPENDENT,
+    NO_HOUSING,
+    NO_INCOME,
+    NO_WEEK,
+    SHELTER,
+    WAITING,
+    WITH_BUDDY,
+    WITH_PROFESSIONAL,
+    WORK,
+)
+from .rng import Purpose
+
+if TYPE_CHECKING:
+    from .model import ReentryModel
+
+S = {name: i for i, name in enumerate(SERVICES)}
+
+
+def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
+    """(len(ids), S) matrix: which service each person needs now."""
+    pop, p = m.pop, m.p
+    need = np.zeros((len(ids), len(SERVICES)), dtype=bool)
+    need[:, S["id_office"]] = ~pop.has_id[ids]
+    need[:, S["shelter"]] = pop.housing[ids] == NO_HOUSING
+    need[:, S["benefit_office"]] = (pop.income[ids] == NO_INCOME) & (
+        pop.benefit_due_week[ids] == NO_WEEK
+    )
+    untreated = ~pop.care_met[ids]
+    need[:, S["addiction_care"]] = pop.addiction[ids] & untreated
+    need[:, S["mental_health_care"]] = pop.mental_health[ids] & untreated
+    need[:, S["debt_counselling"]] = ~pop.debt_ok(p)[ids]
+    need[:, S["housing"]] = np.isin(pop.housing[ids], (NO_HOUSING, SHELTER))
+    need[:, S["employment_support"]] = pop.income[ids] != WORK
+    return need
+
+
+def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
+    """(len(ids), S) matrix: whether each service would accept the person now.
+
+    ID is needed for almost everything, an address for registration-based
+    services, income for a lease and for debt counselling (000 M11, l.950-975;
+    004 M7). ``gating_outside`` adds a sobriety condition (an extension beyond
+    the sources).
+    """
+    pop, p = m.pop, m.p
+    has_id = pop.has_id[ids]
+    address = pop.address[ids]
+    income = pop.income[ids] != NO_INCOME
+    sober = ~pop.relapse[ids] if p.gating_outside else np.ones(len(ids), dtype=bool)
+    ok = np.empty((len(ids), len(SERVICES)), dtype=bool)
+    ok[:, S["id_office"]] = True
+    ok[:, S["shelter"]] = has_id & sober
+    ok[:, S["benefit_office"]] = has_id & address
+    ok[:, S["addiction_care"]] = has_id & sober
+    ok[:, S["mental_health_care"]] = has_id & sober
+    ok[:, S["debt_counselling"]] = has_id & address & income
+    ok[:, S["housing"]] = has_id & income
+    ok[:, S["employment_support"]] = has_id & address
+    return ok
+
+
+def weekly_places(m: ReentryModel, s: int) -> int:
+    """Places offered this week; the fractional part spreads evenly over weeks."""
+    rate = m.service_rate[s]
+    w = m.week - m.start_week
+    return int(np.floor(rate * (w + 1)) - np.floor(rate * w))
+
+
+def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) -> None:
+    """Put each person ``ids[i]`` on the waiting list of service ``s[i]``.
+
+    An application that fails the entry conditions is refused on the spot,
+    which feeds the responsibilisation loop (000 l.968-975).
+    """
+    if len(ids) == 0:
+        return
+    pop = m.pop
+    pop.need_discovered[ids, s] = True
+    accepted = entry_conditions(m, ids)[np.arange(len(ids)), s]
+    refused = ids[~accepted]
+    m.events.record("refused", refused, s[~accepted], m.week)
+    setback(m, refused, help_seeking=True)
+    ok_ids, ok_s = ids[accepted], s[accepted]
+    pop.svc_status[ok_ids, ok_s] = WAITING
+    pop.svc_since[ok_ids, ok_s] = m.week
+    pop.svc_grade[ok_ids, ok_s] = grade[accepted]
+
+
+def run_services(m: ReentryModel) -> None:
+    """One week of every service: give up, admit, decide."""
+    pop, p = m.pop, m.p
+    helped = m.support.has_helper
+    for s, name in enumerate(SERVICES):
+        status = pop.svc_status[:, s]
+        waiting = np.flatnonzero(status == WAITING)
+        if len(waiting):
+            waiting = _abandon(m, s, waiting, helped)
+        places = weekly_places(m, s)
+        if len(waiting) and places > 0:
+            admitted = _queue_head(m, s, waiting, places)
+            m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[admitted, s])
+            pop.svc_status[admitted, s] = IN_SERVICE
+            pop.svc_since[admitted, s] = m.week
+        done = np.flatnonzero((status == IN_SERVICE) & (pop.svc_since[:, s] + p.service_weeks <= m.week))
+        if len(done):
+            _decide(m, s, name, done)
+
+
+def _abandon(m: ReentryModel, s: int, waiting: np.ndarray, helped: np.ndarray) -> np.ndarray:
+    pop, p = m.pop, m.p
+    wait = m.week - pop.svc_since[waiting, s]
+    hazard = (
+        p.abandon_base_per_week
+        * (1 + wait / p.readiness_window_weeks)
+        * (1.5 - pop.motivation[waiting])
+        * (1 - p.safety_net_effect * helped[waiting])
+    )
+    gives_up = m.crn.bernoulli(waiting, m.week * 16 + s, Purpose.ABANDON, np.clip(hazard, 0, 1))
+    quit_ids = waiting[gives_up]
+    pop.svc_status[quit_ids, s] = IDLE
+    m.events.record("abandoned", quit_ids, s, m.week, wait[gives_up])
+    setback(m, quit_ids, help_seeking=False)
+    pop.motivation[quit_ids] = np.maximum(pop.motivation[quit_ids] - p.motivation_decay_per_week * 3, 0)
+    return waiting[~gives_up]
+
+
+def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np.ndarray:
+    """The first ``places`` people of the waiting list under the queue policy."""
+    if len(waiting) <= places:
+        return waiting
+    pop = m.pop
+    since = pop.svc_since[waiting, s].astype(np.float64)
+    tie = m.crn.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
+    key = since + tie
+    if m.p.queue_policy == "priority":
+        key = pop.self_reliance[waiting] * 1e6 + key
+    return waiting[np.argpartition(key, places - 1)[:places]]
+
+
+def success_chance(m: ReentryModel, ids: np.ndarray, s: int) -> np.ndarray:
+    """Graded success: alone < with buddy < with professional (000 M14)."""
+    p = m.p
+    grade = np.maximum(m.pop.svc_grade[ids, s], m.support.grade[ids])
+    chance = np.select(
+        [grade == ALONE, grade == WITH_BUDDY, grade == WITH_PROFESSIONAL],
+        [p.success_alone, p.success_buddy, p.success_professional],
+    )
+    return chance
+
+
+def _decide(m: ReentryModel, s: int, name: str, ids: np.ndarray) -> None:
+    pop = m.pop
+    pop.svc_status[ids, s] = IDLE
+    chance = success_chance(m, ids, s)
+    if name == "employment_support":
+        chance = chance * job_chance_factor(m, ids)
+    ok = m.crn.bernoulli(ids, m.week * 16 + s, Purpose.SUCCESS, chance)
+    win, lose = ids[ok], ids[~ok]
+    m.events.record("succeeded", win, s, m.week)
+    m.events.record("failed", lose, s, m.week)
+    setback(m, lose, help_seeking=True)
+    success(m, win)
+    if name == "id_office":
+        pop.has_id[win] = True
+    elif name == "shelter":
+        pop.housing[win] = SHELTER
+        pop.address[win] = True
+    elif name == "benefit_office":
+        start_benefit(m, win, advance=False)
+    elif name in ("addiction_care", "mental_health_care"):
+        pop.care_met[win] = True
+        pop.relapse[win] = False
+    elif name == "debt_counselling":
+        pop.debt_managed[win] = True
+    elif name == "housing":
+        pop.housing[win] = INDEPENDENT
+        pop.address[win] = True
+    elif name == "employment_support":
+        take_job(m, win)
+        pop.job_ready[lose] = np.minimum(pop.job_ready[lose] + 0.25, 1.0)
+
+
+def job_chance_factor(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
+    """Share of jobs open to the person: the VOG shuts a share for a fixed time.
+
+    Effort cannot shorten it (000 M6; 004 l.8099); job readiness from training helps.
+    """
+    p = m.p
+    within_vog = m.week - m.pop.last_conviction_week[ids] < p.vog_window_weeks
+    return (1 - p.vog_required_share * within_vog) * (0.5 + 0.5 * m.pop.job_ready[ids])
+
+
+def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
+    """A benefit decision arrives after 8-12 weeks (004 l.7639) unless advanced."""
+    pop, p = m.pop, m.p
+    u = m.crn.uniform(ids, m.week, Purpose.BENEFIT_DELAY)
+    delay = p.benefit_delay_min_weeks + np.floor(
+        u * (p.benefit_delay_max_weeks - p.benefit_delay_min_weeks + 1)
+    )
+    pop.benefit_due_week[ids] = m.week + delay.astype(np.int32)
+    if advance:
+        pop.income[ids] = np.where(pop.income[ids] == NO_INCOME, BENEFIT, pop.income[ids])
+
+
+def take_job(m: ReentryModel, ids: np.ndarray) -> None:
+    m.pop.income[ids] = WORK
+    m.pop.job_ready[ids] = 1.0
+
+
+def success(m: ReentryModel, ids: np.ndarray) -> None:
+    """Successes raise trust and motivation (004 M6, M12)."""
+    pop, p = m.pop, m.p
+    pop.trust[ids] = np.minimum(pop.trust[ids] + p.trust_success_gain, 1.0)
+    pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.motivation_success_gain, 1.0)
+
+
+def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
+    """Refusals and abandoned waits lower trust; refusals also lower help-seeking."""
+    pop, p = m.pop, m.p
+    pop.trust[ids] = np.maximum(pop.trust[ids] - p.trust_setback_loss, 0.0)
+    if help_seeking:
+        pop.help_seeking[ids] = np.maximum(pop.help_seeking[ids] - p.help_seeking_refusal_loss, 0.0)
+
+
+def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:
+    """Detention breaks every trajectory outside."""
+    m.pop.svc_status[ids] = IDLE
+

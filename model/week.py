@@ -1,0 +1,82 @@
+"""What happens to a person in one week, in the order it happens.
+
+1. **Entering detention.** In flow mode new people arrive (a Poisson stream);
+   in cohort mode each person enters so as to leave at week 0.
+2. **Inside.** Good or bad behaviour moves people between the basic and plus
+   regime; detention damage accrues (worse on the basic regime); people ask for
+   in-prison services, wait, and may be cut off by an early stop or by release.
+3. **Release day.** Frozen problems surface; prepared help takes effect;
+   supervision may start.
+4. **Outside.**
+   a. Helpers (probation now; buddies and professionals later) refresh who has
+      whom, a pending benefit may pay out, and proactive contacts discover
+      needs and refer people to the next step they can take.
+   b. People ask for help themselves (more often when capable, trusting and
+      not stressed).
+   c. Services work through their waiting lists: some people give up, places
+      are filled, decisions are made.
+   d. Life happens: evictions, family places ending, jobs lost and found,
+      relapses.
+   e. Stress, motivation, trust and ties adjust, with memory.
+   f. Some people offend; some offences lead to justice contact, some of those
+      to re-detention, and the person goes back to step 2.
+5. **Recording.** A weekly row, and the state of release events at milestones.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .community import (
+    benefit_arrives,
+    daytime_activity,
+    life_events,
+    proactive_contacts,
+    seek_help,
+    update_states,
+)
+from .detention import detention_week, enter_detention
+from .offending import offending
+from .population import DETAINED, PRE_ENTRY, RELEASED
+from .release import release
+from .services import run_services
+
+if TYPE_CHECKING:
+    from .model import ReentryModel
+
+
+def one_week(m: ReentryModel) -> None:
+    """Advance every person by one week (see the module docstring)."""
+    pop = m.pop
+    m.counts = dict.fromkeys(("arrivals", "releases", "offences", "justice_contacts", "redetentions"), 0)
+
+    # 1. entering detention
+    m.arrive()
+    entering = np.flatnonzero((pop.phase == PRE_ENTRY) & (pop.entry_week == m.week))
+    enter_detention(m, entering, pop.release_week[entering] - m.week, pop.length_group[entering])
+
+    # 2. inside
+    detention_week(m, np.flatnonzero(pop.phase == DETAINED))
+
+    # 3. release day
+    leaving = np.flatnonzero((pop.phase == DETAINED) & (pop.release_week <= m.week))
+    release(m, leaving)
+    m.counts["releases"] = len(leaving)
+
+    # 4. outside
+    out = np.flatnonzero(pop.phase == RELEASED)
+    m.support.refresh(m)
+    benefit_arrives(m, out)
+    proactive_contacts(m)
+    seek_help(m, out)
+    run_services(m)
+    life_events(m, out)
+    update_states(m, out)
+    daytime = daytime_activity(m, out)
+    stable = pop.missing_count(m.p)[out] == 0
+    offending(m, out, stable, daytime)
+
+    # 5. recording
+    m.record_week()
