@@ -67,7 +67,6 @@ def enter_detention(m: ReentryModel, ids: np.ndarray, lengths: np.ndarray, group
     pop.prison_status[ids] = IDLE
     pop.prepared[ids] = False
     pop.prison_completed[ids] = 0
-    pop.debt_managed[ids] = False  # payment plans lapse without income (assumption)
     cancel_all(m, ids)
 
 

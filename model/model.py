@@ -138,7 +138,7 @@ class ReentryModel(mesa.Model):
     def record_week(self) -> None:
         out = np.flatnonzero(self.pop.phase == RELEASED)
         daytime = daytime_activity(self, out)
-        self.releases.snapshot(self, lambda ids: daytime_activity(self, ids))
+        self.releases.snapshot(self)
         self.weekly.append(weekly_row(self, daytime))
         self.person_weeks += int((self.pop.phase != PRE_ENTRY).sum())
 

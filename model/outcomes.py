@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .community import daytime_activity
 from .parameters import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
@@ -43,6 +44,7 @@ SNAPSHOT_FIELDS = (
     "work",
     "benefit",
     "debt",
+    "debt_unmanaged",
     "care_need",
     "care_met",
     "daytime",
@@ -54,7 +56,11 @@ SNAPSHOT_FIELDS = (
 
 
 def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[str, np.ndarray]:
-    """The snapshot fields for people ``ids`` (``debt`` means a debt problem)."""
+    """The snapshot fields for people ``ids``.
+
+    ``debt`` means debts above the problem threshold; ``debt_unmanaged`` those
+    not under a payment plan or administration (a missing basisvoorwaarde).
+    """
     pop, p = m.pop, m.p
     domains = {k: v[ids] for k, v in pop.domains(p).items()}
     in_order = np.stack(list(domains.values()), axis=1)
@@ -67,7 +73,8 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[
         "income": domains["income"],
         "work": pop.income[ids] == WORK,
         "benefit": pop.income[ids] == BENEFIT,
-        "debt": ~domains["debt_ok"],
+        "debt": pop.debt[ids] > p.debt_problem_threshold,
+        "debt_unmanaged": ~domains["debt_ok"],
         "care_need": care_need,
         "care_met": np.where(care_need, pop.care_met[ids], np.nan),
         "daytime": daytime,
@@ -134,6 +141,9 @@ class ReleaseEvents:
         c["regime_plus"][rows] = pop.regime[ids] == PLUS
         c["prison_services"][rows] = pop.prison_completed[ids]
         c["prepared"][rows] = pop.prepared[ids]
+        # the release snapshot is taken at the moment of release, before the week goes on
+        for f, v in person_state(m, ids, daytime_activity(m, ids)).items():
+            c[f"release_{f}"][rows] = v
 
     def _first(self, column: str, ids: np.ndarray, week: int) -> None:
         if len(ids) == 0:
@@ -151,17 +161,17 @@ class ReleaseEvents:
     def redetention(self, ids: np.ndarray, week: int) -> None:
         self._first("redetention_week", ids, week)
 
-    def snapshot(self, m: ReentryModel, daytime_of) -> None:
-        """Record the state of every event that reaches a milestone this week."""
+    def snapshot(self, m: ReentryModel) -> None:
+        """Record the state of every event that reaches a later milestone this week."""
         if self.n == 0:
             return
         age = m.week - self.cols["release_week"][: self.n]
         for stage, weeks in MILESTONES.items():
-            rows = np.flatnonzero(age == weeks)
+            rows = np.flatnonzero(age == weeks) if weeks > 0 else ()
             if len(rows) == 0:
                 continue
             ids = self.cols["person"][rows]
-            for f, v in person_state(m, ids, daytime_of(ids)).items():
+            for f, v in person_state(m, ids, daytime_activity(m, ids)).items():
                 self.cols[f"{stage}_{f}"][rows] = v
 
     def table(self, last_week: int) -> pd.DataFrame:
@@ -203,6 +213,7 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
     }
     state = person_state(m, released, daytime_released)
     for f in ("valid_id", "housing", "housing_independent", "income", "work", "benefit", "debt",
+              "debt_unmanaged",
               "daytime", "two_plus_missing", "stability_index", "stable"):
         row[f"share_{f}" if f not in ("stability_index",) else f] = (
             float(np.mean(state[f])) if len(released) else np.nan

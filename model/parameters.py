@@ -122,9 +122,17 @@ class Parameters:
     share_benefit_if_no_work: float = P(
         0.55, "share", (0.0, 1.0), "assumption (range 0.3-0.8)",
         "Of those entering without work, the share with a benefit.")
+    share_debt_managed_at_entry: float = P(
+        0.35, "share", (0.0, 1.0), "004 l.5283-5285 (many under administration before and "
+        "after detention); size assumption (range 0.2-0.5)",
+        "Of those entering with debt problems, the share under a payment plan or administration.")
     share_in_care_at_entry: float = P(
-        0.45, "share", (0.0, 1.0), "004 Tables 4.1/4.2 (46% of care need had help); "
+        0.55, "share", (0.0, 1.0), "004 Tables 4.1/4.2 (46% of care need had help); "
         "assumption", "Of those with a care need, the share in care when entering.")
+    rugzak_correlation: float = P(
+        0.6, "correlation", (0.0, 0.95), "assumption (range 0.2-0.8)",
+        "Correlation of rugzak problems through a shared vulnerability (Gaussian copula); "
+        "the same vulnerability lowers self-reliance.")
     share_housed_with_family: float = P(
         0.35, "share", (0.0, 1.0), "assumption (range 0.2-0.5)",
         "Of those housed at entry, the share living with family or friends.")
@@ -146,7 +154,7 @@ class Parameters:
         0.006, "probability per week", (0.0, 0.2), "004 l.1055-1173 (15% leave without ID); "
         "size assumption", "Weekly hazard that an ID is lost or expires while inside.")
     damage_lose_care_per_week: float = P(
-        0.03, "probability per week", (0.0, 0.5), "assumption (range 0.01-0.1)",
+        0.02, "probability per week", (0.0, 0.5), "assumption (range 0.01-0.1)",
         "Weekly hazard that care in place before detention is lost while inside.")
     benefit_kept_weeks: int = P(
         4, "weeks", (0, 52), "assumption (range 0-8)",
@@ -161,7 +169,7 @@ class Parameters:
         0.012, "fraction of gap per week", (0.0, 0.2), "004 l.6496 (short stays as "
         "leerschool); size assumption", "Growth of criminogenic ties per week inside.")
     damage_debt_per_week: float = P(
-        0.04, "k EUR per week", (0.0, 1.0), "000 l.215 (debt rose for 81%); size assumption "
+        0.05, "k EUR per week", (0.0, 1.0), "000 l.215 (debt rose for 81%); size assumption "
         "(range 0.02-0.2)", "Debt growth per week inside (court costs, fines, arrears).")
     debt_problem_threshold: float = P(
         1.0, "k EUR", (0.0, 20.0), "assumption (range 0.5-3)",
@@ -192,7 +200,7 @@ class Parameters:
         "Motivation lost per week on the basic regime (the vicious loop).")
     # in-prison services (the audit summarised in MODEL.md; sizes are assumptions)
     prison_capacity_caw_support: float = P(
-        2.0, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.5-10)",
+        3.0, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.5-10)",
         "Weekly intake of CAW trajectory support.", "lever")
     prison_capacity_prison_mh_therapy: float = P(
         1.0, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.2-5)",

@@ -9,7 +9,7 @@ arrays grow by concatenation.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 from .parameters import PRISON_SERVICES, SERVICES, Parameters
 from .rng import KeyedRNG, Purpose
@@ -146,24 +146,33 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     (ranges in docs/ODD.md); the rugzak shares come from 004 l.1148.
     """
 
-    def u(purpose: Purpose) -> np.ndarray:
-        return rng.uniform(ids, 0, purpose)
-
     def z(purpose: Purpose) -> np.ndarray:
         return rng.normal(ids, 0, purpose)
 
+    # A shared vulnerability makes problems cluster in the same people (copula).
+    vulnerable = z(Purpose.VULNERABILITY)
+    rho = p.rugzak_correlation
+
+    def u(purpose: Purpose) -> np.ndarray:
+        return rng.uniform(ids, 0, purpose)
+
+    def risk(purpose: Purpose) -> np.ndarray:
+        """Uniform draw, low for the vulnerable: ``risk(x) < share`` marks a problem."""
+        return ndtr(-np.sqrt(rho) * vulnerable + np.sqrt(1 - rho) * z(purpose))
+
     pop.age[ids] = 18 + 47 * u(Purpose.AGE) ** 1.6
     pop.female[ids] = u(Purpose.SEX) < p.share_female
-    pop.addiction[ids] = u(Purpose.ADDICTION) < p.share_addiction
-    pop.mental_health[ids] = u(Purpose.MENTAL_HEALTH) < p.share_mental_health
-    pop.lvb[ids] = u(Purpose.LVB) < p.share_lvb
-    up = u(Purpose.PRIORS)
+    pop.addiction[ids] = risk(Purpose.ADDICTION) < p.share_addiction
+    pop.mental_health[ids] = risk(Purpose.MENTAL_HEALTH) < p.share_mental_health
+    pop.lvb[ids] = risk(Purpose.LVB) < p.share_lvb
+    up = risk(Purpose.PRIORS)
     has_prior = up < p.share_prior_detention
     # among those with priors, a geometric-like count with mean about 3 (assumption)
     extra = np.floor(-np.log(np.clip(up / max(p.share_prior_detention, 1e-9), 1e-9, 1)) * 2)
     pop.priors[ids] = np.where(has_prior, 1 + extra, 0).astype(np.int16)
 
-    sr = 0.55 + 0.18 * z(Purpose.SELF_RELIANCE) - 0.15 * pop.lvb[ids] - 0.05 * pop.addiction[ids]
+    sr_z = -np.sqrt(rho) * vulnerable + np.sqrt(1 - rho) * z(Purpose.SELF_RELIANCE)
+    sr = 0.55 + 0.18 * sr_z - 0.15 * pop.lvb[ids] - 0.05 * pop.addiction[ids]
     pop.self_reliance[ids] = np.clip(sr, 0.02, 0.98)
     pop.help_seeking[ids] = np.clip(0.5 + 0.2 * z(Purpose.HELP_SEEKING), 0.02, 0.98)
     pop.typology[ids] = typology_of(pop.self_reliance[ids], pop.help_seeking[ids])
@@ -174,21 +183,22 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     pop.ties_criminogenic[ids] = np.clip(0.15 + 0.3 * capped_priors - 0.05 * zt, 0.0, 0.95)
 
     # the rugzak (004 l.1148)
-    no_work = u(Purpose.RUGZAK_WORK) < p.rugzak_no_work
+    no_work = risk(Purpose.RUGZAK_WORK) < p.rugzak_no_work
     on_benefit = no_work & (u(Purpose.BENEFIT_AT_ENTRY) < p.share_benefit_if_no_work)
     pop.income[ids] = np.where(~no_work, WORK, np.where(on_benefit, BENEFIT, NO_INCOME))
-    has_debt = u(Purpose.RUGZAK_DEBT) < p.rugzak_debt
+    has_debt = risk(Purpose.RUGZAK_DEBT) < p.rugzak_debt
     ud = u(Purpose.DEBT_LEVEL)
     pop.debt[ids] = np.where(
         has_debt,
         p.debt_problem_threshold - 3.0 * np.log(np.clip(ud, 1e-9, 1)),  # mean +3k (assumption)
         0.5 * ud * p.debt_problem_threshold,
     )
-    no_home = u(Purpose.RUGZAK_HOUSING) < p.rugzak_housing
+    pop.debt_managed[ids] = has_debt & (u(Purpose.DEBT_MANAGED) < p.share_debt_managed_at_entry)
+    no_home = risk(Purpose.RUGZAK_HOUSING) < p.rugzak_housing
     family = u(Purpose.HOUSING_TYPE) < p.share_housed_with_family
     pop.housing[ids] = np.where(no_home, NO_HOUSING, np.where(family, FAMILY, INDEPENDENT))
     pop.address[ids] = ~no_home
-    pop.has_id[ids] = u(Purpose.RUGZAK_ID) >= p.rugzak_no_id
+    pop.has_id[ids] = risk(Purpose.RUGZAK_ID) >= p.rugzak_no_id
     in_care = u(Purpose.CARE_AT_ENTRY) < p.share_in_care_at_entry
     pop.care_met[ids] = (pop.addiction[ids] | pop.mental_health[ids]) & in_care
     pop.job_ready[ids] = np.where(no_work, 0.0, 1.0)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .detention import end_prison_services
-from .population import NO_HOUSING, NO_INCOME, NO_WEEK, RELEASED, SHELTER
+from .population import BENEFIT, NO_HOUSING, NO_INCOME, NO_WEEK, RELEASED, SHELTER
 from .rng import Purpose
 from .services import start_benefit
 
@@ -36,9 +36,8 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
     pop.housing[homeless] = SHELTER
     pop.address[homeless] = True
     no_income = ids[pop.income[ids] == NO_INCOME]
-    # CAW lodged the benefit claim inside, so it runs from release; others must apply
-    arranged = no_income[pop.prepared[no_income]]
-    pop.benefit_due_week[arranged] = m.week
+    # CAW lodged the benefit claim inside, so it pays from release; others must apply
+    pop.income[no_income[pop.prepared[no_income]]] = BENEFIT
     if p.benefit_advance:
         start_benefit(m, no_income[~pop.prepared[no_income]], advance=True)
 

@@ -51,6 +51,8 @@ class Purpose(IntEnum):
     DETENTION_LENGTH = 17
     BENEFIT_AT_ENTRY = 18
     CARE_AT_ENTRY = 19
+    VULNERABILITY = 29
+    DEBT_MANAGED = 30
     # detention phase
     LOSE_HOUSING = 20
     LOSE_JOB = 21
