@@ -1,0 +1,148 @@
+"""Summaries of one run: the key outcomes, process figures and equity breakdowns.
+
+Which release events count: in cohort mode, the cohort's own release at week 0
+(later re-releases of the same people are the revolving door, reported in the
+release table but not mixed into the cohort figures); in flow mode, every
+release event. An outcome at a fixed time after release counts only the events
+that reach that time within the run.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from model.parameters import PRISON_SERVICES, SERVICES
+
+if TYPE_CHECKING:
+    from model.model import ReentryModel
+
+AT_RELEASE = ("housing", "housing_independent", "income", "work", "benefit", "valid_id", "debt",
+              "care_met", "two_plus_missing", "stable")
+LATER = ("housing", "income", "work", "benefit", "detained", "stable")
+GROUP_OUTCOMES = {
+    "release_stable": "stable at release",
+    "month6_stable": "stable at 6 months",
+    "justice_contact_2y": "justice contact within 2 years",
+    "redetention_2y": "re-detention within 2 years",
+    "prison_services": "in-prison services completed",
+    "regime_plus": "on plus regime at release",
+}
+
+
+def events_in_scope(releases: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """The release events that the headline figures describe (see module doc)."""
+    return releases[releases["release_week"] == 0] if mode == "cohort" else releases
+
+
+def _share(series: pd.Series) -> float | None:
+    v = series.astype("float64").dropna()
+    return float(v.mean()) if len(v) else None
+
+
+def summarise(m: ReentryModel) -> dict[str, Any]:
+    """The run's key outcomes as plain JSON-ready values (fractions in [0, 1])."""
+    ev = events_in_scope(m.release_table(), m.mode)
+    process = m.process_table()
+    persons = m.person_table()
+    out: dict[str, Any] = {
+        "mode": m.mode,
+        "persons": m.persons,
+        "weeks": m.weeks,
+        "seed": m.seed,
+        "release_events": len(ev),
+        "reconviction_2y": _share(ev["justice_contact_2y"]),
+        "redetention_2y": _share(ev["redetention_2y"]),
+        "offence_2y": _share(ev["offence_2y"]),
+        "stable_6m": _share(ev["month6_stable"]),
+        "at_release": {k: _share(ev[f"release_{k}"]) for k in AT_RELEASE},
+    }
+    for stage in ("month3", "month6", "month12", "month24"):
+        out[stage] = {k: _share(ev[f"{stage}_{k}"]) for k in LATER}
+        out[stage]["n"] = int(ev[f"{stage}_housing"].notna().sum())
+    out["median_weeks_to_first_offence"] = median_survival(ev)
+    out["process"] = process_summary(process, persons)
+    out["by_typology"] = by_group(ev, "typology")
+    out["by_length_group"] = by_group(ev, "length_group")
+    out["person_weeks"] = int(m.person_weeks)
+    out["seconds"] = round(m.seconds, 3)
+    return _clean(out)
+
+
+def median_survival(ev: pd.DataFrame) -> float | None:
+    """Kaplan-Meier median weeks to first new offence (None if not reached)."""
+    curve = survival_curve(ev)
+    below = curve[curve["survival"] <= 0.5]
+    return float(below["week"].iloc[0]) if len(below) else None
+
+
+def survival_curve(ev: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan-Meier share without a new offence, by week since release."""
+    t = ev["weeks_to_first_offence"].to_numpy(dtype=float)
+    event = ~np.isnan(t)
+    time = np.where(event, t, ev["weeks_observed"].to_numpy(dtype=float))
+    weeks = np.arange(0, int(np.nanmax(time, initial=0)) + 1)
+    at_risk = np.array([(time >= w).sum() for w in weeks], dtype=float)
+    events = np.array([((time == w) & event).sum() for w in weeks], dtype=float)
+    hazard = np.divide(events, at_risk, out=np.zeros_like(events), where=at_risk > 0)
+    return pd.DataFrame({"week": weeks, "at_risk": at_risk, "survival": np.cumprod(1 - hazard)})
+
+
+def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, Any]:
+    """Waiting times, abandonment and early stops per service; hidden needs."""
+    out: dict[str, Any] = {}
+    admitted = process[process["event"] == "admitted"]
+    abandoned = process[process["event"] == "abandoned"]
+    for name in SERVICES:
+        waits = admitted.loc[admitted["service"] == name, "wait_weeks"]
+        n_quit = int((abandoned["service"] == name).sum())
+        joined = len(waits) + n_quit
+        out[name] = {
+            "admitted": len(waits),
+            "wait_mean_weeks": float(waits.mean()) if len(waits) else None,
+            "wait_p90_weeks": float(waits.quantile(0.9)) if len(waits) else None,
+            "abandonment": n_quit / joined if joined else None,
+            "refused": int(((process["event"] == "refused") & (process["service"] == name)).sum()),
+        }
+    for name in PRISON_SERVICES:
+        rows = process[process["service"] == name]
+        counts = rows["event"].value_counts()
+        started = int(counts.get("prison_admitted", 0))
+        out[name] = {
+            "admitted": started,
+            "completed": int(counts.get("prison_completed", 0)),
+            "stopped_early": int(counts.get("prison_stopped_early", 0) + counts.get("prison_released_during", 0)),
+            "released_before_turn": int(counts.get("prison_released_before_turn", 0)),
+        }
+    ever = persons["needs_ever"].sum()
+    out["hidden_needs_share"] = float(persons["needs_hidden"].sum() / ever) if ever else None
+    hidden = persons.groupby("typology", observed=False)[["needs_hidden", "needs_ever"]].sum()
+    out["hidden_needs_by_typology"] = {
+        str(t): (float(r.needs_hidden / r.needs_ever) if r.needs_ever else None)
+        for t, r in hidden.iterrows()
+    }
+    return out
+
+
+def by_group(ev: pd.DataFrame, column: str) -> dict[str, dict[str, Any]]:
+    """Key outcomes per typology or detention-length group (the equity view)."""
+    out: dict[str, dict[str, Any]] = {}
+    for group, rows in ev.groupby(column, observed=False):
+        out[str(group)] = {"n": len(rows), **{k: _share(rows[k]) for k in GROUP_OUTCOMES}}
+    return out
+
+
+def _clean(x: Any) -> Any:
+    """NaN -> None, numpy scalars -> Python, recursively (valid JSON)."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    return x

@@ -1,0 +1,182 @@
+"""The ``reentry`` command line.
+
+Every user error (a bad flag, scenario, parameter or results folder) prints one
+line starting with ``reentry: error:`` and exits with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from analysis.report_text import format_summary
+from analysis.summary import summarise
+from model import ParameterError, ReentryModel
+from model.parameters import parameter_table
+from scenarios.loader import ScenarioError, available, load
+
+from .store import StoreError, check_target, write_run
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem with the user's input; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        raise UserError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def _positive(name: str, hi: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
+        if not 1 <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be in [1, {hi}], got {value}")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {value}")
+    return value
+
+
+def _assignment(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--set takes NAME=VALUE, got {text!r}")
+    key, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word such as fcfs
+    return key.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="reentry",
+        description="Agent-based model of support after release from prison (Mesa).",
+        epilog="Run 'reentry COMMAND --help' for the options of a command.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser(
+        "run",
+        help="run one scenario and print its outcomes",
+        description="Run one scenario once and print a summary of its outcomes. "
+        "Shares are fractions in [0, 1].",
+    )
+    run.add_argument("--scenario", default="baseline", metavar="NAME_OR_FILE",
+                     help="a shipped scenario name (see 'reentry scenarios') or a TOML file "
+                     "(default: baseline)")
+    run.add_argument("--mode", choices=("cohort", "flow"), default="cohort",
+                     help="cohort: N people released at week 0; flow: Poisson entries into "
+                     "detention (default: cohort)")
+    run.add_argument("--persons", type=_positive("--persons", 10_000_000), default=2000,
+                     metavar="N", help="cohort size, or expected entries over the run in flow "
+                     "mode (default: 2000)")
+    run.add_argument("--weeks", type=_positive("--weeks", 2080), default=156, metavar="W",
+                     help="weeks after release (cohort) or in total (flow) (default: 156)")
+    run.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
+    run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                     help="override one parameter on top of the scenario (repeatable); "
+                     "see 'reentry params'")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="write weekly, release, process and person tables (Parquet) and "
+                     "summary.json to DIR")
+    run.add_argument("--overwrite", action="store_true",
+                     help="allow --out to replace an earlier run in DIR")
+    run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    sub.add_parser("scenarios", help="list the shipped scenarios with their descriptions",
+                   description="List the shipped scenarios with their descriptions.")
+    params = sub.add_parser("params", help="list every parameter with unit, range and source",
+                            description="List every model parameter: default, unit, allowed "
+                            "range, kind (lever, calibrated, fixed) and source.")
+    params.add_argument("--csv", action="store_true", help="print as CSV")
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    scenario = load(args.scenario)
+    params = scenario.params
+    if args.set:
+        params = params.from_dict(dict(args.set), base=params)
+    if args.out is not None:
+        check_target(args.out, overwrite=args.overwrite)
+    model = ReentryModel(mode=args.mode, persons=args.persons, weeks=args.weeks, seed=args.seed,
+                         params=params)
+    show = not (args.no_progress or args.json) and sys.stderr.isatty()
+    _run_with_progress(model, show)
+    summary = summarise(model)
+    summary["scenario"] = scenario.name
+    if args.out is not None:
+        write_run(args.out, model, summary, overwrite=args.overwrite)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(format_summary(summary))
+        if args.out is not None:
+            print(f"\nTables written to {args.out}/ (weekly, releases, process, persons .parquet)")
+
+
+def _run_with_progress(model: ReentryModel, show: bool) -> None:
+    from tqdm import tqdm
+
+    total = model.end_week - model.start_week
+    with tqdm(total=total, unit="week", disable=not show, leave=False) as bar:
+        while model.running:
+            model.step()
+            bar.update(1)
+
+
+def cmd_scenarios(_: argparse.Namespace) -> None:
+    items = available()
+    width = max(map(len, items), default=0)
+    for name, description in items.items():
+        print(f"{name:<{width}}  {description}")
+
+
+def cmd_params(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    table = pd.DataFrame(parameter_table())
+    if args.csv:
+        print(table.to_csv(index=False), end="")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_colwidth", 60,
+                               "display.width", 200):
+            print(table[["name", "default", "unit", "allowed", "kind", "source"]].to_string(index=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    commands = {"run": cmd_run, "scenarios": cmd_scenarios, "params": cmd_params}
+    try:
+        args = build_parser().parse_args(argv)
+        commands[args.command](args)
+    except (UserError, ScenarioError, ParameterError, StoreError) as exc:
+        print(f"reentry: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("reentry: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
