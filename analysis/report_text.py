@@ -26,9 +26,14 @@ def format_summary(s: dict[str, Any]) -> str:
         "",
         "State after release          at release  3 months  6 months  12 months",
     ]
-    rows = (("housing", "housing (any)"), ("income", "income (any)"), ("work", "income from work"),
-            ("benefit", "income from benefit"), ("stable", "stable (all 5 in order)"),
-            ("detained", "back in detention"))
+    rows = (
+        ("housing", "housing (any)"),
+        ("income", "income (any)"),
+        ("work", "income from work"),
+        ("benefit", "income from benefit"),
+        ("stable", "stable (all 5 in order)"),
+        ("detained", "back in detention"),
+    )
     for key, label in rows:
         at = s["at_release"].get(key, 0.0 if key == "detained" else None)
         cells = [_pct(at)] + [_pct(s[st].get(key)) for st in ("month3", "month6", "month12")]
@@ -45,17 +50,23 @@ def format_summary(s: dict[str, Any]) -> str:
         r = proc[name]
         mean = "-" if r["wait_mean_weeks"] is None else f"{r['wait_mean_weeks']:.1f} wk"
         p90 = "-" if r["wait_p90_weeks"] is None else f"{r['wait_p90_weeks']:.0f} wk"
-        lines.append(f"  {name:<20}{r['admitted']:>8}{mean:>11}{p90:>10}{_pct(r['abandonment']):>9}")
+        lines.append(
+            f"  {name:<20}{r['admitted']:>8}{mean:>11}{p90:>10}{_pct(r['abandonment']):>9}"
+        )
     lines.append("In prison             admitted  completed  stopped early  released before turn")
     for name in PRISON_SERVICES:
         r = proc[name]
-        lines.append(f"  {name:<20}{r['admitted']:>8}{r['completed']:>11}{r['stopped_early']:>15}"
-                     f"{r['released_before_turn']:>22}")
+        lines.append(
+            f"  {name:<20}{r['admitted']:>8}{r['completed']:>11}{r['stopped_early']:>15}"
+            f"{r['released_before_turn']:>22}"
+        )
     lines.append(f"Needs never discovered: {_pct(proc['hidden_needs_share'])} of needs")
     for title, key in (("By typology", "by_typology"), ("By detention length", "by_length_group")):
         lines += ["", f"{title:<22}     n  stable 6m  contact 2y  re-det. 2y  prison services"]
         for group, r in s[key].items():
             ps = "-" if r["prison_services"] is None else f"{r['prison_services']:.2f}"
-            lines.append(f"  {group:<20}{r['n']:>6}{_pct(r['month6_stable']):>11}"
-                         f"{_pct(r['justice_contact_2y']):>12}{_pct(r['redetention_2y']):>12}{ps:>17}")
+            lines.append(
+                f"  {group:<20}{r['n']:>6}{_pct(r['month6_stable']):>11}"
+                f"{_pct(r['justice_contact_2y']):>12}{_pct(r['redetention_2y']):>12}{ps:>17}"
+            )
     return "\n".join(lines)

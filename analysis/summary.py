@@ -20,8 +20,18 @@ from model.parameters import PRISON_SERVICES, SERVICES
 if TYPE_CHECKING:
     from model.model import ReentryModel
 
-AT_RELEASE = ("housing", "housing_independent", "income", "work", "benefit", "valid_id", "debt",
-              "care_met", "two_plus_missing", "stable")
+AT_RELEASE = (
+    "housing",
+    "housing_independent",
+    "income",
+    "work",
+    "benefit",
+    "valid_id",
+    "debt",
+    "care_met",
+    "two_plus_missing",
+    "stable",
+)
 LATER = ("housing", "income", "work", "benefit", "detained", "stable")
 GROUP_OUTCOMES = {
     "release_stable": "stable at release",
@@ -114,7 +124,9 @@ def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, A
         out[name] = {
             "admitted": started,
             "completed": int(counts.get("prison_completed", 0)),
-            "stopped_early": int(counts.get("prison_stopped_early", 0) + counts.get("prison_released_during", 0)),
+            "stopped_early": int(
+                counts.get("prison_stopped_early", 0) + counts.get("prison_released_during", 0)
+            ),
             "released_before_turn": int(counts.get("prison_released_before_turn", 0)),
         }
     ever = persons["needs_ever"].sum()

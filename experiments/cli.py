@@ -49,7 +49,9 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"--seed must be a non-negative integer, got {text!r}"
+        ) from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {value}")
     return value
@@ -80,34 +82,65 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one scenario once and print a summary of its outcomes. "
         "Shares are fractions in [0, 1].",
     )
-    run.add_argument("--scenario", default="baseline", metavar="NAME_OR_FILE",
-                     help="a shipped scenario name (see 'reentry scenarios') or a TOML file "
-                     "(default: baseline)")
-    run.add_argument("--mode", choices=("cohort", "flow"), default="cohort",
-                     help="cohort: N people released at week 0; flow: Poisson entries into "
-                     "detention (default: cohort)")
-    run.add_argument("--persons", type=_positive("--persons", 10_000_000), default=2000,
-                     metavar="N", help="cohort size, or expected entries over the run in flow "
-                     "mode (default: 2000)")
-    run.add_argument("--weeks", type=_positive("--weeks", 2080), default=156, metavar="W",
-                     help="weeks after release (cohort) or in total (flow) (default: 156)")
+    run.add_argument(
+        "--scenario",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="a shipped scenario name (see 'reentry scenarios') or a TOML file (default: baseline)",
+    )
+    run.add_argument(
+        "--mode",
+        choices=("cohort", "flow"),
+        default="cohort",
+        help="cohort: N people released at week 0; flow: Poisson entries into "
+        "detention (default: cohort)",
+    )
+    run.add_argument(
+        "--persons",
+        type=_positive("--persons", 10_000_000),
+        default=2000,
+        metavar="N",
+        help="cohort size, or expected entries over the run in flow mode (default: 2000)",
+    )
+    run.add_argument(
+        "--weeks",
+        type=_positive("--weeks", 2080),
+        default=156,
+        metavar="W",
+        help="weeks after release (cohort) or in total (flow) (default: 156)",
+    )
     run.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
-    run.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
-                     help="override one parameter on top of the scenario (repeatable); "
-                     "see 'reentry params'")
-    run.add_argument("--out", type=Path, metavar="DIR",
-                     help="write weekly, release, process and person tables (Parquet) and "
-                     "summary.json to DIR")
-    run.add_argument("--overwrite", action="store_true",
-                     help="allow --out to replace an earlier run in DIR")
+    run.add_argument(
+        "--set",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one parameter on top of the scenario (repeatable); see 'reentry params'",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write weekly, release, process and person tables (Parquet) and summary.json to DIR",
+    )
+    run.add_argument(
+        "--overwrite", action="store_true", help="allow --out to replace an earlier run in DIR"
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
-    sub.add_parser("scenarios", help="list the shipped scenarios with their descriptions",
-                   description="List the shipped scenarios with their descriptions.")
-    params = sub.add_parser("params", help="list every parameter with unit, range and source",
-                            description="List every model parameter: default, unit, allowed "
-                            "range, kind (lever, calibrated, fixed) and source.")
+    sub.add_parser(
+        "scenarios",
+        help="list the shipped scenarios with their descriptions",
+        description="List the shipped scenarios with their descriptions.",
+    )
+    params = sub.add_parser(
+        "params",
+        help="list every parameter with unit, range and source",
+        description="List every model parameter: default, unit, allowed "
+        "range, kind (lever, calibrated, fixed) and source.",
+    )
     params.add_argument("--csv", action="store_true", help="print as CSV")
     return parser
 
@@ -119,8 +152,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         params = params.from_dict(dict(args.set), base=params)
     if args.out is not None:
         check_target(args.out, overwrite=args.overwrite)
-    model = ReentryModel(mode=args.mode, persons=args.persons, weeks=args.weeks, seed=args.seed,
-                         params=params)
+    model = ReentryModel(
+        mode=args.mode, persons=args.persons, weeks=args.weeks, seed=args.seed, params=params
+    )
     show = not (args.no_progress or args.json) and sys.stderr.isatty()
     _run_with_progress(model, show)
     summary = summarise(model)
@@ -159,9 +193,14 @@ def cmd_params(args: argparse.Namespace) -> None:
     if args.csv:
         print(table.to_csv(index=False), end="")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_colwidth", 60,
-                               "display.width", 200):
-            print(table[["name", "default", "unit", "allowed", "kind", "source"]].to_string(index=False))
+        with pd.option_context(
+            "display.max_rows", None, "display.max_colwidth", 60, "display.width", 200
+        ):
+            print(
+                table[["name", "default", "unit", "allowed", "kind", "source"]].to_string(
+                    index=False
+                )
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,13 @@ import pandas as pd
 if TYPE_CHECKING:
     from model.model import ReentryModel
 
-RUN_FILES = ("weekly.parquet", "releases.parquet", "process.parquet", "persons.parquet", "summary.json")
+RUN_FILES = (
+    "weekly.parquet",
+    "releases.parquet",
+    "process.parquet",
+    "persons.parquet",
+    "summary.json",
+)
 
 
 class StoreError(ValueError):

@@ -99,7 +99,10 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     feasible, right_step = _first_true(need & entry_conditions(m, ids))
     u = m.crn.uniform(ids, m.week, Purpose.PICK_NEED)
     navigates = feasible & (u < pop.self_reliance[ids])
-    any_step = _random_true(need, np.clip(u - pop.self_reliance[ids], 0, None) / np.maximum(1 - pop.self_reliance[ids], 1e-9))
+    any_step = _random_true(
+        need,
+        np.clip(u - pop.self_reliance[ids], 0, None) / np.maximum(1 - pop.self_reliance[ids], 1e-9),
+    )
     choice = np.where(navigates, right_step, any_step)
     apply(m, ids, choice, np.maximum(m.support.grade[ids], ALONE))
 
@@ -113,7 +116,7 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     family_ends = (h == FAMILY) & rng.bernoulli(
         ids, w, Purpose.FAMILY_BREAKDOWN, p.family_breakdown_per_week * (1 + stress)
     )
-    at_risk = (h == INDEPENDENT) & ((pop.income[ids] == NO_INCOME) | ~pop.debt_ok(p)[ids])
+    at_risk = (h == INDEPENDENT) & ((pop.income[ids] == NO_INCOME) | ~pop.debt_ok(p, ids))
     evicted = at_risk & rng.bernoulli(ids, w, Purpose.EVICTION, p.eviction_per_week * catch)
     lost = ids[family_ends | evicted]
     pop.housing[lost] = NO_HOUSING
@@ -132,7 +135,9 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
 
     addict = pop.addiction[ids]
     care = pop.care_met[ids]
-    relapse_hazard = p.relapse_per_week * (0.5 + stress) * (2 - pop.ties_prosocial[ids]) * np.where(care, 0.3, 1)
+    relapse_hazard = (
+        p.relapse_per_week * (0.5 + stress) * (2 - pop.ties_prosocial[ids]) * np.where(care, 0.3, 1)
+    )
     u = rng.uniform(ids, w, Purpose.RELAPSE)
     starts = addict & ~pop.relapse[ids] & (u < relapse_hazard)
     ends = pop.relapse[ids] & care & (u < p.recovery_per_week)
@@ -153,9 +158,11 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     network (004 l.5442).
     """
     pop, p = m.pop, m.p
-    missing = pop.missing_count(p)[ids]
+    missing = pop.missing_count(p, ids)
     waiting = (pop.svc_status[ids] == WAITING).any(axis=1)
-    target = np.minimum(p.stress_per_missing_domain * missing + 0.15 * pop.relapse[ids] + 0.05 * waiting, 1)
+    target = np.minimum(
+        p.stress_per_missing_domain * missing + 0.15 * pop.relapse[ids] + 0.05 * waiting, 1
+    )
     pop.stress[ids] += (target - pop.stress[ids]) / p.memory_weeks
     unresolved = (missing > 0) | waiting
     pop.motivation[ids] = np.clip(
@@ -165,7 +172,10 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
 
     h, inc = pop.housing[ids], pop.income[ids]
     support_target = (
-        0.25 + 0.3 * (inc == WORK) + 0.2 * np.isin(h, (FAMILY, INDEPENDENT)) + 0.15 * m.support.has_helper[ids]
+        0.25
+        + 0.3 * (inc == WORK)
+        + 0.2 * np.isin(h, (FAMILY, INDEPENDENT))
+        + 0.15 * m.support.has_helper[ids]
     )
     pop.ties_prosocial[ids] += p.ties_drift_per_week * (support_target - pop.ties_prosocial[ids])
     tc = pop.ties_criminogenic[ids]
@@ -180,6 +190,7 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
 def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """Work, employment support, or care in progress counts as daytime activity."""
     pop = m.pop
-    busy = pop.svc_status[ids][:, [S["employment_support"], S["addiction_care"], S["mental_health_care"]]]
+    busy = pop.svc_status[ids][
+        :, [S["employment_support"], S["addiction_care"], S["mental_health_care"]]
+    ]
     return (pop.income[ids] == WORK) | (busy == IN_SERVICE).any(axis=1)
-

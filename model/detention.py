@@ -53,7 +53,9 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
 
-def enter_detention(m: ReentryModel, ids: np.ndarray, lengths: np.ndarray, groups: np.ndarray) -> None:
+def enter_detention(
+    m: ReentryModel, ids: np.ndarray, lengths: np.ndarray, groups: np.ndarray
+) -> None:
     """Start a detention episode now; release is ``lengths`` weeks later."""
     pop = m.pop
     pop.phase[ids] = DETAINED
@@ -128,7 +130,9 @@ def _damage(m: ReentryModel, ids: np.ndarray) -> None:
     # ties and debt (000 M7; 004 l.6496; 000 l.215)
     pop.ties_prosocial[ids] *= np.clip(1 - p.damage_prosocial_fade_per_week * mult, 0, 1)
     tc = pop.ties_criminogenic[ids]
-    pop.ties_criminogenic[ids] = tc + np.clip(p.damage_criminogenic_growth_per_week * mult, 0, 1) * (1 - tc)
+    pop.ties_criminogenic[ids] = tc + np.clip(
+        p.damage_criminogenic_growth_per_week * mult, 0, 1
+    ) * (1 - tc)
     pop.debt[ids] += p.damage_debt_per_week
 
 
@@ -141,7 +145,7 @@ def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
     can_ask = ~gated | staff_week
     need = np.stack(
         [
-            pop.missing_count(p)[ids] > 0,
+            pop.missing_count(p, ids) > 0,
             pop.mental_health[ids] & ~pop.care_met[ids],
             pop.income[ids] != WORK,
         ],
@@ -165,11 +169,15 @@ def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
         waiting = ids[st == WAITING]
         if places > 0 and len(waiting):
             key = pop.prison_since[waiting, k] + rng.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
-            take = waiting if len(waiting) <= places else waiting[np.argpartition(key, places - 1)[:places]]
+            take = (
+                waiting
+                if len(waiting) <= places
+                else waiting[np.argpartition(key, places - 1)[:places]]
+            )
             m.events.record("prison_admitted", take, k, w, w - pop.prison_since[take, k])
             pop.prison_status[take, k] = IN_SERVICE
             pop.prison_since[take, k] = w
-        running = (pop.prison_status[ids, k] == IN_SERVICE)
+        running = pop.prison_status[ids, k] == IN_SERVICE
         stop = ids[running & dropout & (pop.prison_since[ids, k] < w)]
         m.events.record("prison_stopped_early", stop, k, w)
         pop.prison_status[stop, k] = IDLE
@@ -201,4 +209,3 @@ def end_prison_services(m: ReentryModel, ids: np.ndarray) -> None:
         m.events.record("prison_released_before_turn", ids[st == WAITING], k, m.week)
         m.events.record("prison_released_during", ids[st == IN_SERVICE], k, m.week)
     pop.prison_status[ids] = IDLE
-

@@ -27,25 +27,23 @@ class ProcessLog:
     """Buffers process events; :meth:`table` returns them as a DataFrame."""
 
     def __init__(self) -> None:
-        self._chunks: list[tuple[int, np.ndarray, np.ndarray, int, np.ndarray]] = []
+        self._chunks: list[tuple] = []
 
     def record(self, kind: str, ids: np.ndarray, service, week: int, wait=0) -> None:
         """Log ``kind`` for people ``ids`` at ``service`` (index or per-id indices)."""
         if len(ids) == 0:
             return
-        n = len(ids)
-        svc = np.broadcast_to(np.asarray(service, dtype=np.int8), (n,)).copy()
-        waits = np.broadcast_to(np.asarray(wait, dtype=np.int32), (n,)).copy()
-        self._chunks.append((KINDS.index(kind), ids.astype(np.int32), svc, week, waits))
+        self._chunks.append((KINDS.index(kind), ids, service, week, wait))
 
     def table(self) -> pd.DataFrame:
         cols = {"week": [], "person": [], "event": [], "service": [], "wait_weeks": []}
         for kind, ids, svc, week, waits in self._chunks:
-            cols["week"].append(np.full(len(ids), week, dtype=np.int32))
-            cols["person"].append(ids)
-            cols["event"].append(np.full(len(ids), kind, dtype=np.int8))
-            cols["service"].append(svc)
-            cols["wait_weeks"].append(waits)
+            n = len(ids)
+            cols["week"].append(np.full(n, week, dtype=np.int32))
+            cols["person"].append(ids.astype(np.int32))
+            cols["event"].append(np.full(n, kind, dtype=np.int8))
+            cols["service"].append(np.broadcast_to(np.asarray(svc, dtype=np.int8), (n,)))
+            cols["wait_weeks"].append(np.broadcast_to(np.asarray(waits, dtype=np.int32), (n,)))
         if not self._chunks:
             return pd.DataFrame({k: pd.Series(dtype="int32") for k in cols})
         df = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
@@ -53,7 +51,9 @@ class ProcessLog:
         inside = np.isin(event, PRISON_KINDS)
         names = np.where(
             inside,
-            np.asarray(PRISON_SERVICES, dtype=object)[np.minimum(df["service"], len(PRISON_SERVICES) - 1)],
+            np.asarray(PRISON_SERVICES, dtype=object)[
+                np.minimum(df["service"], len(PRISON_SERVICES) - 1)
+            ],
             np.asarray(SERVICES, dtype=object)[df["service"].to_numpy()],
         )
         df["event"] = pd.Categorical(event, categories=KINDS)

@@ -167,7 +167,9 @@ class ReentryModel(mesa.Model):
         return pd.DataFrame(
             {
                 "person": pop.ids,
-                "typology": pd.Categorical.from_codes(pop.typology, ("shy", "unsure", "rational", "demanding")),
+                "typology": pd.Categorical.from_codes(
+                    pop.typology, ("shy", "unsure", "rational", "demanding")
+                ),
                 "self_reliance": pop.self_reliance,
                 "help_seeking": pop.help_seeking,
                 "detentions": pop.detentions,

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from .model import ReentryModel
 
 
-def weekly_hazard(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.ndarray) -> np.ndarray:
+def weekly_hazard(
+    m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.ndarray
+) -> np.ndarray:
     """Chance that each released person in ``ids`` offends this week."""
     pop, p = m.pop, m.p
     years_out = np.minimum((m.week - pop.release_week[ids]) / 52, 2)

@@ -55,6 +55,25 @@ SNAPSHOT_FIELDS = (
 )
 
 
+_EVENT_COLUMNS: dict[str, tuple] = {
+    "person": (np.int64, -1),
+    "release_week": (np.int32, NO_WEEK),
+    "detention_weeks": (np.int32, 0),
+    "length_group": (np.int8, 0),
+    "typology": (np.int8, 0),
+    "release_number": (np.int16, 0),
+    "priors": (np.int16, 0),
+    "supervised": (np.bool_, False),
+    "regime_plus": (np.bool_, False),
+    "prison_services": (np.int8, 0),
+    "prepared": (np.bool_, False),
+    "first_offence_week": (np.int32, NO_WEEK),
+    "first_contact_week": (np.int32, NO_WEEK),
+    "redetention_week": (np.int32, NO_WEEK),
+    **{f"{stage}_{f}": (np.float32, np.nan) for stage in MILESTONES for f in SNAPSHOT_FIELDS},
+}
+
+
 def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[str, np.ndarray]:
     """The snapshot fields for people ``ids``.
 
@@ -62,10 +81,10 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[
     not under a payment plan or administration (a missing basisvoorwaarde).
     """
     pop, p = m.pop, m.p
-    domains = {k: v[ids] for k, v in pop.domains(p).items()}
+    domains = pop.domains(p, ids)
     in_order = np.stack(list(domains.values()), axis=1)
     missing = (~in_order).sum(axis=1)
-    care_need = pop.care_need()[ids]
+    care_need = pop.care_need(ids)
     return {
         "valid_id": domains["valid_id"],
         "housing": domains["housing"],
@@ -94,30 +113,18 @@ class ReleaseEvents:
         self.current = np.zeros(0, dtype=np.int64)  # person -> latest event
 
     def _grow(self, k: int) -> np.ndarray:
-        spec = {
-            "person": (np.int64, -1),
-            "release_week": (np.int32, NO_WEEK),
-            "detention_weeks": (np.int32, 0),
-            "length_group": (np.int8, 0),
-            "typology": (np.int8, 0),
-            "release_number": (np.int16, 0),
-            "priors": (np.int16, 0),
-            "supervised": (np.bool_, False),
-            "regime_plus": (np.bool_, False),
-            "prison_services": (np.int8, 0),
-            "prepared": (np.bool_, False),
-            "first_offence_week": (np.int32, NO_WEEK),
-            "first_contact_week": (np.int32, NO_WEEK),
-            "redetention_week": (np.int32, NO_WEEK),
-        }
-        for stage in MILESTONES:
-            for f in SNAPSHOT_FIELDS:
-                spec[f"{stage}_{f}"] = (np.float32, np.nan)
-        for name, (dtype, fill) in spec.items():
-            old = self.cols.get(name, np.zeros(0, dtype=dtype))
-            self.cols[name] = np.concatenate([old, np.full(k, fill, dtype=dtype)])
-        rows = np.arange(self.n, self.n + k)
-        self.n += k
+        """Rows for ``k`` new events; storage doubles so growth is amortised."""
+        need = self.n + k
+        capacity = len(self.cols["person"]) if self.cols else 0
+        if need > capacity:
+            new_capacity = max(need, 2 * capacity, 1024)
+            for name, (dtype, fill) in _EVENT_COLUMNS.items():
+                grown = np.full(new_capacity, fill, dtype=dtype)
+                if capacity:
+                    grown[:capacity] = self.cols[name]
+                self.cols[name] = grown
+        rows = np.arange(self.n, need)
+        self.n = need
         return rows
 
     def new(self, m: ReentryModel, ids: np.ndarray) -> None:
@@ -209,20 +216,37 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
         "pre_entry": int((phase == PRE_ENTRY).sum()),
         "detained": int(detained.sum()),
         "released": len(released),
-        "regime_plus_share": float((pop.regime[detained] == PLUS).mean()) if detained.any() else np.nan,
+        "regime_plus_share": float((pop.regime[detained] == PLUS).mean())
+        if detained.any()
+        else np.nan,
     }
     state = person_state(m, released, daytime_released)
-    for f in ("valid_id", "housing", "housing_independent", "income", "work", "benefit", "debt",
-              "debt_unmanaged",
-              "daytime", "two_plus_missing", "stability_index", "stable"):
+    for f in (
+        "valid_id",
+        "housing",
+        "housing_independent",
+        "income",
+        "work",
+        "benefit",
+        "debt",
+        "debt_unmanaged",
+        "daytime",
+        "two_plus_missing",
+        "stability_index",
+        "stable",
+    ):
         row[f"share_{f}" if f not in ("stability_index",) else f] = (
             float(np.mean(state[f])) if len(released) else np.nan
         )
-    row["share_care_met"] = float(np.nanmean(state["care_met"])) if state["care_need"].any() else np.nan
-    for s, name in enumerate(SERVICES):
-        row[f"waiting_{name}"] = int((pop.svc_status[:, s] == WAITING).sum())
-    for k, name in enumerate(PRISON_SERVICES):
-        row[f"waiting_{name}"] = int((pop.prison_status[:, k] == WAITING).sum())
+    row["share_care_met"] = (
+        float(np.nanmean(state["care_met"])) if state["care_need"].any() else np.nan
+    )
+    waiting = (pop.svc_status == WAITING).sum(axis=0)
+    row.update({f"waiting_{name}": int(n) for name, n in zip(SERVICES, waiting, strict=True)})
+    waiting = (pop.prison_status == WAITING).sum(axis=0)
+    row.update(
+        {f"waiting_{name}": int(n) for name, n in zip(PRISON_SERVICES, waiting, strict=True)}
+    )
     for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
         row[f"mean_{f}"] = float(pop.__dict__[f][released].mean()) if len(released) else np.nan
     row.update(m.counts)

@@ -40,7 +40,7 @@ class ParameterError(ValueError):
     """A bad parameter name or value. The message is one line meant for users."""
 
 
-def P(
+def param(
     default: Any,
     unit: str,
     allowed: tuple,
@@ -79,352 +79,793 @@ class Parameters:
     """
 
     # ---------------------------------------------------------------- population
-    detention_share_short: float = P(
-        0.48, "share", (0.0, 1.0), "004 l.1070 (Fig 1.1: 47-50%)",
-        "Share of detention episodes shorter than 1 month.", "lever")
-    detention_share_medium: float = P(
-        0.22, "share", (0.0, 1.0), "004 l.1070 (Fig 1.1: 22%)",
-        "Share of detention episodes of 1 to 3 months (the rest last longer).", "lever")
-    detention_long_median_weeks: float = P(
-        30.0, "weeks", (14.0, 104.0), "004 Appendix 4 (long-stay men median about 7 months)",
-        "Median length of detention episodes longer than 3 months.", "fixed")
-    detention_long_max_weeks: int = P(
-        104, "weeks", (14, 520), "assumption",
-        "Cap on one detention episode, to keep the cohort's pre-release phase bounded.")
-    share_prior_detention: float = P(
-        0.72, "share", (0.0, 1.0), "004 Table 2.1 (72% detained before)",
-        "Share of people entering with at least one earlier detention.", "fixed")
-    share_female: float = P(
-        0.08, "share", (0.0, 1.0), "assumption (range 0.04-0.12)",
-        "Share of women among people entering detention.")
-    share_addiction: float = P(
-        0.35, "share", (0.0, 1.0), "004 Tables 4.1/4.2 (care need 58% of known)",
-        "Share with an addiction care need.")
-    share_mental_health: float = P(
-        0.35, "share", (0.0, 1.0), "004 Tables 4.1/4.2 (care need 58% of known)",
-        "Share with a mental-health care need.")
-    share_lvb: float = P(
-        0.2, "share", (0.0, 0.6), "assumption (range 0.1-0.4)",
-        "Share with a mild intellectual disability (LVB); lowers self-reliance.")
+    detention_share_short: float = param(
+        0.48,
+        "share",
+        (0.0, 1.0),
+        "004 l.1070 (Fig 1.1: 47-50%)",
+        "Share of detention episodes shorter than 1 month.",
+        "lever",
+    )
+    detention_share_medium: float = param(
+        0.22,
+        "share",
+        (0.0, 1.0),
+        "004 l.1070 (Fig 1.1: 22%)",
+        "Share of detention episodes of 1 to 3 months (the rest last longer).",
+        "lever",
+    )
+    detention_long_median_weeks: float = param(
+        30.0,
+        "weeks",
+        (14.0, 104.0),
+        "004 Appendix 4 (long-stay men median about 7 months)",
+        "Median length of detention episodes longer than 3 months.",
+        "fixed",
+    )
+    detention_long_max_weeks: int = param(
+        104,
+        "weeks",
+        (14, 520),
+        "assumption",
+        "Cap on one detention episode, to keep the cohort's pre-release phase bounded.",
+    )
+    share_prior_detention: float = param(
+        0.72,
+        "share",
+        (0.0, 1.0),
+        "004 Table 2.1 (72% detained before)",
+        "Share of people entering with at least one earlier detention.",
+        "fixed",
+    )
+    share_female: float = param(
+        0.08,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.04-0.12)",
+        "Share of women among people entering detention.",
+    )
+    share_addiction: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "004 Tables 4.1/4.2 (care need 58% of known)",
+        "Share with an addiction care need.",
+    )
+    share_mental_health: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "004 Tables 4.1/4.2 (care need 58% of known)",
+        "Share with a mental-health care need.",
+    )
+    share_lvb: float = param(
+        0.2,
+        "share",
+        (0.0, 0.6),
+        "assumption (range 0.1-0.4)",
+        "Share with a mild intellectual disability (LVB); lowers self-reliance.",
+    )
     # the rugzak: problems before detention, Pasma 2022 cited in 004 l.1148
-    rugzak_no_work: float = P(
-        0.42, "share", (0.0, 1.0), "004 l.1148 (Pasma 2022)", "Share entering without work.",
-        "fixed")
-    rugzak_debt: float = P(
-        0.27, "share", (0.0, 1.0), "004 l.1148 (Pasma 2022)",
-        "Share entering with financial problems (debt).", "fixed")
-    rugzak_housing: float = P(
-        0.23, "share", (0.0, 1.0), "004 l.1148 (Pasma 2022)",
-        "Share entering with housing problems (no housing).", "fixed")
-    rugzak_no_id: float = P(
-        0.11, "share", (0.0, 1.0), "004 l.1148 (Pasma 2022)",
-        "Share entering without a valid ID.", "fixed")
-    share_benefit_if_no_work: float = P(
-        0.55, "share", (0.0, 1.0), "assumption (range 0.3-0.8)",
-        "Of those entering without work, the share with a benefit.")
-    share_debt_managed_at_entry: float = P(
-        0.35, "share", (0.0, 1.0), "004 l.5283-5285 (many under administration before and "
+    rugzak_no_work: float = param(
+        0.42,
+        "share",
+        (0.0, 1.0),
+        "004 l.1148 (Pasma 2022)",
+        "Share entering without work.",
+        "fixed",
+    )
+    rugzak_debt: float = param(
+        0.27,
+        "share",
+        (0.0, 1.0),
+        "004 l.1148 (Pasma 2022)",
+        "Share entering with financial problems (debt).",
+        "fixed",
+    )
+    rugzak_housing: float = param(
+        0.23,
+        "share",
+        (0.0, 1.0),
+        "004 l.1148 (Pasma 2022)",
+        "Share entering with housing problems (no housing).",
+        "fixed",
+    )
+    rugzak_no_id: float = param(
+        0.11,
+        "share",
+        (0.0, 1.0),
+        "004 l.1148 (Pasma 2022)",
+        "Share entering without a valid ID.",
+        "fixed",
+    )
+    share_benefit_if_no_work: float = param(
+        0.55,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.8)",
+        "Of those entering without work, the share with a benefit.",
+    )
+    share_debt_managed_at_entry: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "004 l.5283-5285 (many under administration before and "
         "after detention); size assumption (range 0.2-0.5)",
-        "Of those entering with debt problems, the share under a payment plan or administration.")
-    share_in_care_at_entry: float = P(
-        0.55, "share", (0.0, 1.0), "004 Tables 4.1/4.2 (46% of care need had help); "
-        "assumption", "Of those with a care need, the share in care when entering.")
-    rugzak_correlation: float = P(
-        0.6, "correlation", (0.0, 0.95), "assumption (range 0.2-0.8)",
+        "Of those entering with debt problems, the share under a payment plan or administration.",
+    )
+    share_in_care_at_entry: float = param(
+        0.55,
+        "share",
+        (0.0, 1.0),
+        "004 Tables 4.1/4.2 (46% of care need had help); assumption",
+        "Of those with a care need, the share in care when entering.",
+    )
+    rugzak_correlation: float = param(
+        0.6,
+        "correlation",
+        (0.0, 0.95),
+        "assumption (range 0.2-0.8)",
         "Correlation of rugzak problems through a shared vulnerability (Gaussian copula); "
-        "the same vulnerability lowers self-reliance.")
-    share_housed_with_family: float = P(
-        0.35, "share", (0.0, 1.0), "assumption (range 0.2-0.5)",
-        "Of those housed at entry, the share living with family or friends.")
+        "the same vulnerability lowers self-reliance.",
+    )
+    share_housed_with_family: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.2-0.5)",
+        "Of those housed at entry, the share living with family or friends.",
+    )
     # ------------------------------------------------------------ detention damage
-    damage_self_reliance_per_week: float = P(
-        0.004, "self-reliance per week", (0.0, 0.05), "000 l.196-237 (loss of autonomy); "
-        "size assumption (range 0.001-0.01)", "Erosion of self-reliance per week inside.")
-    damage_lose_housing_per_week: float = P(
-        0.012, "probability per week", (0.0, 0.5), "000 l.623 (even short stays cost the "
-        "home); size assumption (range 0.01-0.08)",
-        "Weekly hazard of losing independent housing while inside (rent unpaid).")
-    damage_lose_family_housing_per_week: float = P(
-        0.01, "probability per week", (0.0, 0.5), "assumption (range 0.0-0.03)",
-        "Weekly hazard that family or friends stop offering a place while inside.")
-    damage_lose_job_per_week: float = P(
-        0.12, "probability per week", (0.0, 1.0), "000 l.196-237; size assumption "
-        "(range 0.05-0.3)", "Weekly hazard of losing a job while inside.")
-    damage_lose_id_per_week: float = P(
-        0.006, "probability per week", (0.0, 0.2), "004 l.1055-1173 (15% leave without ID); "
-        "size assumption", "Weekly hazard that an ID is lost or expires while inside.")
-    damage_lose_care_per_week: float = P(
-        0.02, "probability per week", (0.0, 0.5), "assumption (range 0.01-0.1)",
-        "Weekly hazard that care in place before detention is lost while inside.")
-    benefit_kept_weeks: int = P(
-        4, "weeks", (0, 52), "assumption (range 0-8)",
-        "A benefit is stopped when a stay inside lasts longer than this.")
-    housing_loss_to_family: float = P(
-        0.4, "share", (0.0, 1.0), "assumption (range 0.2-0.7)",
-        "Of those who lose their home inside, the share who can go to family or friends.")
-    damage_prosocial_fade_per_week: float = P(
-        0.01, "fraction per week", (0.0, 0.2), "000 M7; size assumption (range 0.005-0.03)",
-        "Fraction of prosocial ties that fades per week inside.")
-    damage_criminogenic_growth_per_week: float = P(
-        0.012, "fraction of gap per week", (0.0, 0.2), "004 l.6496 (short stays as "
-        "leerschool); size assumption", "Growth of criminogenic ties per week inside.")
-    damage_debt_per_week: float = P(
-        0.05, "k EUR per week", (0.0, 1.0), "000 l.215 (debt rose for 81%); size assumption "
-        "(range 0.02-0.2)", "Debt growth per week inside (court costs, fines, arrears).")
-    debt_problem_threshold: float = P(
-        1.0, "k EUR", (0.0, 20.0), "assumption (range 0.5-3)",
-        "Debt above this level counts as a debt problem unless under a payment plan.")
-    living_climate: float = P(
-        1.0, "multiplier", (0.25, 3.0), "004 l.4902 (20 hours a day in the cell); "
-        "assumption", "Scales all detention damage (teaching lever).", "lever")
-    basic_regime_damage_multiplier: float = P(
-        1.4, "multiplier", (1.0, 3.0), "004 l.4902; size assumption (range 1.1-2.0)",
-        "Extra damage on the basic regime compared with the plus regime.")
+    damage_self_reliance_per_week: float = param(
+        0.004,
+        "self-reliance per week",
+        (0.0, 0.05),
+        "000 l.196-237 (loss of autonomy); size assumption (range 0.001-0.01)",
+        "Erosion of self-reliance per week inside.",
+    )
+    damage_lose_housing_per_week: float = param(
+        0.012,
+        "probability per week",
+        (0.0, 0.5),
+        "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08)",
+        "Weekly hazard of losing independent housing while inside (rent unpaid).",
+    )
+    damage_lose_family_housing_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.0-0.03)",
+        "Weekly hazard that family or friends stop offering a place while inside.",
+    )
+    damage_lose_job_per_week: float = param(
+        0.12,
+        "probability per week",
+        (0.0, 1.0),
+        "000 l.196-237; size assumption (range 0.05-0.3)",
+        "Weekly hazard of losing a job while inside.",
+    )
+    damage_lose_id_per_week: float = param(
+        0.006,
+        "probability per week",
+        (0.0, 0.2),
+        "004 l.1055-1173 (15% leave without ID); size assumption",
+        "Weekly hazard that an ID is lost or expires while inside.",
+    )
+    damage_lose_care_per_week: float = param(
+        0.02,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Weekly hazard that care in place before detention is lost while inside.",
+    )
+    benefit_kept_weeks: int = param(
+        4,
+        "weeks",
+        (0, 52),
+        "assumption (range 0-8)",
+        "A benefit is stopped when a stay inside lasts longer than this.",
+    )
+    housing_loss_to_family: float = param(
+        0.4,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.2-0.7)",
+        "Of those who lose their home inside, the share who can go to family or friends.",
+    )
+    damage_prosocial_fade_per_week: float = param(
+        0.01,
+        "fraction per week",
+        (0.0, 0.2),
+        "000 M7; size assumption (range 0.005-0.03)",
+        "Fraction of prosocial ties that fades per week inside.",
+    )
+    damage_criminogenic_growth_per_week: float = param(
+        0.012,
+        "fraction of gap per week",
+        (0.0, 0.2),
+        "004 l.6496 (short stays as leerschool); size assumption",
+        "Growth of criminogenic ties per week inside.",
+    )
+    damage_debt_per_week: float = param(
+        0.05,
+        "k EUR per week",
+        (0.0, 1.0),
+        "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2)",
+        "Debt growth per week inside (court costs, fines, arrears).",
+    )
+    debt_problem_threshold: float = param(
+        1.0,
+        "k EUR",
+        (0.0, 20.0),
+        "assumption (range 0.5-3)",
+        "Debt above this level counts as a debt problem unless under a payment plan.",
+    )
+    living_climate: float = param(
+        1.0,
+        "multiplier",
+        (0.25, 3.0),
+        "004 l.4902 (20 hours a day in the cell); assumption",
+        "Scales all detention damage (teaching lever).",
+        "lever",
+    )
+    basic_regime_damage_multiplier: float = param(
+        1.4,
+        "multiplier",
+        (1.0, 3.0),
+        "004 l.4902; size assumption (range 1.1-2.0)",
+        "Extra damage on the basic regime compared with the plus regime.",
+    )
     # ---------------------------------------------------------------- regime gating
-    gating_inside: bool = P(
-        True, "on/off", _choice(True, False), "004 l.232, 2931, 8150",
+    gating_inside: bool = param(
+        True,
+        "on/off",
+        _choice(True, False),
+        "004 l.232, 2931, 8150",
         "Behaviour-gated regime: the basic regime has no trainings and 6-weekly staff "
-        "contact only.", "lever")
-    promotion_good_weeks: int = P(
-        6, "weeks", (1, 26), "004 l.2931 (6 weeks of good behaviour)",
+        "contact only.",
+        "lever",
+    )
+    promotion_good_weeks: int = param(
+        6,
+        "weeks",
+        (1, 26),
+        "004 l.2931 (6 weeks of good behaviour)",
         "Weeks of good behaviour before promotion to the plus regime (also the "
-        "re-assessment delay after demotion).", "fixed")
-    staff_contact_interval_basic: int = P(
-        6, "weeks", (1, 26), "004 l.2931 (6-weekly contact on the basic regime)",
-        "Interval of staff contact on the basic regime when gating is on.", "fixed")
-    misconduct_base_per_week: float = P(
-        0.04, "probability per week", (0.0, 0.5), "assumption (range 0.01-0.1)",
-        "Weekly chance of undesired behaviour at average motivation and stress.")
-    frustration_per_week: float = P(
-        0.015, "motivation per week", (0.0, 0.2), "004 M3, l.395; size assumption",
-        "Motivation lost per week on the basic regime (the vicious loop).")
+        "re-assessment delay after demotion).",
+        "fixed",
+    )
+    staff_contact_interval_basic: int = param(
+        6,
+        "weeks",
+        (1, 26),
+        "004 l.2931 (6-weekly contact on the basic regime)",
+        "Interval of staff contact on the basic regime when gating is on.",
+        "fixed",
+    )
+    misconduct_base_per_week: float = param(
+        0.04,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Weekly chance of undesired behaviour at average motivation and stress.",
+    )
+    frustration_per_week: float = param(
+        0.015,
+        "motivation per week",
+        (0.0, 0.2),
+        "004 M3, l.395; size assumption",
+        "Motivation lost per week on the basic regime (the vicious loop).",
+    )
     # in-prison services (the audit summarised in MODEL.md; sizes are assumptions)
-    prison_capacity_caw_support: float = P(
-        3.0, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.5-10)",
-        "Weekly intake of CAW trajectory support.", "lever")
-    prison_capacity_prison_mh_therapy: float = P(
-        1.0, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.2-5)",
-        "Weekly intake of mental-health therapy inside.", "lever")
-    prison_capacity_vocational_training: float = P(
-        1.5, "places per week per 100 detained", (0.0, 100.0), "assumption (range 0.2-8)",
-        "Weekly intake of vocational training.", "lever")
-    prison_duration_weeks: int = P(
-        8, "weeks", (1, 52), "assumption (range 4-16)",
-        "Length of an in-prison trajectory; release before the end loses it.")
-    prison_dropout_per_week: float = P(
-        0.03, "probability per week", (0.0, 0.5), "MODEL.md audit (many trajectories stop "
-        "early); size assumption", "Weekly chance that an in-prison trajectory stops early.")
-    prison_apply_per_week: float = P(
-        0.15, "probability per week", (0.0, 1.0), "assumption (range 0.05-0.4)",
-        "Weekly chance of asking for an in-prison service at average help-seeking.")
+    prison_capacity_caw_support: float = param(
+        3.0,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.5-10)",
+        "Weekly intake of CAW trajectory support.",
+        "lever",
+    )
+    prison_capacity_prison_mh_therapy: float = param(
+        1.0,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.2-5)",
+        "Weekly intake of mental-health therapy inside.",
+        "lever",
+    )
+    prison_capacity_vocational_training: float = param(
+        1.5,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.2-8)",
+        "Weekly intake of vocational training.",
+        "lever",
+    )
+    prison_duration_weeks: int = param(
+        8,
+        "weeks",
+        (1, 52),
+        "assumption (range 4-16)",
+        "Length of an in-prison trajectory; release before the end loses it.",
+    )
+    prison_dropout_per_week: float = param(
+        0.03,
+        "probability per week",
+        (0.0, 0.5),
+        "MODEL.md audit (many trajectories stop early); size assumption",
+        "Weekly chance that an in-prison trajectory stops early.",
+    )
+    prison_apply_per_week: float = param(
+        0.15,
+        "probability per week",
+        (0.0, 1.0),
+        "assumption (range 0.05-0.4)",
+        "Weekly chance of asking for an in-prison service at average help-seeking.",
+    )
     # ------------------------------------------------------------- release, supervision
-    share_supervised: float = P(
-        0.2, "share", (0.0, 1.0), "004 l.1792 (about 20% supervised)",
-        "Share of releases under probation supervision.", "fixed")
-    supervision_weeks: int = P(
-        52, "weeks", (4, 260), "assumption (range 26-104)", "Length of supervision.")
-    supervision_contact_interval: int = P(
-        2, "weeks", (1, 13), "assumption (range 1-4)",
-        "Interval of probation contacts during supervision.")
-    supervision_stress_burden: float = P(
-        0.02, "stress per contact", (0.0, 0.2), "004 M17 (travel costs); size assumption",
-        "Stress added by each supervision contact.")
-    contact_kept_probability: float = P(
-        0.9, "probability", (0.0, 1.0), "004 l.5745 (broken promises); size assumption",
-        "Chance that a promised proactive contact actually takes place.")
-    early_catch_effect: float = P(
-        0.5, "fraction", (0.0, 1.0), "000 M15 (bailiffs, evictions caught early); size "
-        "assumption", "Reduction of eviction and job loss while a helper keeps in touch.")
-    release_motivation_boost: float = P(
-        0.25, "motivation", (0.0, 1.0), "004 l.6421-6461 (hope high at release)",
-        "Motivation gained on the day of release (then fragile).")
-    benefit_advance: bool = P(
-        False, "on/off", _choice(True, False), "004 l.7639",
-        "An advance on the benefit at release bridges the 8-12 week delay.", "lever")
-    benefit_delay_min_weeks: int = P(
-        8, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Shortest benefit decision delay.",
-        "fixed")
-    benefit_delay_max_weeks: int = P(
-        12, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Longest benefit decision delay.",
-        "fixed")
+    share_supervised: float = param(
+        0.2,
+        "share",
+        (0.0, 1.0),
+        "004 l.1792 (about 20% supervised)",
+        "Share of releases under probation supervision.",
+        "fixed",
+    )
+    supervision_weeks: int = param(
+        52, "weeks", (4, 260), "assumption (range 26-104)", "Length of supervision."
+    )
+    supervision_contact_interval: int = param(
+        2,
+        "weeks",
+        (1, 13),
+        "assumption (range 1-4)",
+        "Interval of probation contacts during supervision.",
+    )
+    supervision_stress_burden: float = param(
+        0.02,
+        "stress per contact",
+        (0.0, 0.2),
+        "004 M17 (travel costs); size assumption",
+        "Stress added by each supervision contact.",
+    )
+    contact_kept_probability: float = param(
+        0.9,
+        "probability",
+        (0.0, 1.0),
+        "004 l.5745 (broken promises); size assumption",
+        "Chance that a promised proactive contact actually takes place.",
+    )
+    early_catch_effect: float = param(
+        0.5,
+        "fraction",
+        (0.0, 1.0),
+        "000 M15 (bailiffs, evictions caught early); size assumption",
+        "Reduction of eviction and job loss while a helper keeps in touch.",
+    )
+    release_motivation_boost: float = param(
+        0.25,
+        "motivation",
+        (0.0, 1.0),
+        "004 l.6421-6461 (hope high at release)",
+        "Motivation gained on the day of release (then fragile).",
+    )
+    benefit_advance: bool = param(
+        False,
+        "on/off",
+        _choice(True, False),
+        "004 l.7639",
+        "An advance on the benefit at release bridges the 8-12 week delay.",
+        "lever",
+    )
+    benefit_delay_min_weeks: int = param(
+        8, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Shortest benefit decision delay.", "fixed"
+    )
+    benefit_delay_max_weeks: int = param(
+        12, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Longest benefit decision delay.", "fixed"
+    )
     # ------------------------------------------------------ services outside (levers)
-    capacity_id_office: float = P(
-        60.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of the ID office, relative to the release flow.", "lever")
-    capacity_shelter: float = P(
-        25.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of shelter or supported housing.", "lever")
-    capacity_benefit_office: float = P(
-        80.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of benefit applications.", "lever")
-    capacity_addiction_care: float = P(
-        12.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of addiction care.", "lever")
-    capacity_mental_health_care: float = P(
-        10.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of mental-health care.", "lever")
-    capacity_debt_counselling: float = P(
-        12.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of debt counselling.", "lever")
-    capacity_housing: float = P(
-        15.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly allocation of independent rented homes.", "lever")
-    capacity_employment_support: float = P(
-        30.0, "places per week per 100 releases per week", (0.0, 1000.0), "assumption",
-        "Weekly intake of employment support.", "lever")
-    cohort_capacity_weeks: float = P(
-        26.0, "weeks", (1.0, 156.0), "assumption (range 13-52)",
+    capacity_id_office: float = param(
+        60.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of the ID office, relative to the release flow.",
+        "lever",
+    )
+    capacity_shelter: float = param(
+        25.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of shelter or supported housing.",
+        "lever",
+    )
+    capacity_benefit_office: float = param(
+        80.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of benefit applications.",
+        "lever",
+    )
+    capacity_addiction_care: float = param(
+        12.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of addiction care.",
+        "lever",
+    )
+    capacity_mental_health_care: float = param(
+        10.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of mental-health care.",
+        "lever",
+    )
+    capacity_debt_counselling: float = param(
+        12.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of debt counselling.",
+        "lever",
+    )
+    capacity_housing: float = param(
+        15.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly allocation of independent rented homes.",
+        "lever",
+    )
+    capacity_employment_support: float = param(
+        30.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "assumption",
+        "Weekly intake of employment support.",
+        "lever",
+    )
+    cohort_capacity_weeks: float = param(
+        26.0,
+        "weeks",
+        (1.0, 156.0),
+        "assumption (range 13-52)",
         "In cohort mode, service capacity is sized as if the cohort were released over "
-        "this many weeks.")
-    queue_policy: str = P(
-        "fcfs", "policy", _choice("fcfs", "priority"), "MODEL.md (services)",
+        "this many weeks.",
+    )
+    queue_policy: str = param(
+        "fcfs",
+        "policy",
+        _choice("fcfs", "priority"),
+        "MODEL.md (services)",
         "Waiting-list order: first come first served, or the least self-reliant first.",
-        "lever")
-    gating_outside: bool = P(
-        False, "on/off", _choice(True, False), "000 l.950-975 (extension beyond sources)",
-        "Sobriety condition for shelter and care: active use leads to refusal.", "lever")
-    service_weeks: int = P(
-        3, "weeks", (1, 26), "assumption (range 1-8)",
-        "Processing time of a service once a place is taken.")
-    success_alone: float = P(
-        0.55, "probability", (0.0, 1.0), "000 l.1625-1715 (graded); size assumption",
-        "Chance an application succeeds for a person alone.")
-    success_buddy: float = P(
-        0.75, "probability", (0.0, 1.0), "000 l.2411-2420 (buddy goes along); size assumption",
-        "Chance an application succeeds with a buddy who goes along.")
-    success_professional: float = P(
-        0.85, "probability", (0.0, 1.0), "000 l.1625-1715 (professional advocates); size "
-        "assumption", "Chance an application succeeds with a professional who advocates.")
-    abandon_base_per_week: float = P(
-        0.02, "probability per week", (0.0, 0.5), "000 l.939-944; size assumption",
-        "Weekly chance of giving up a waiting list at the start of the wait.")
-    readiness_window_weeks: float = P(
-        12.0, "weeks", (1.0, 104.0), "004 l.7438 (a 6-month wait); assumption (range 4-26)",
-        "Wait after which the chance of giving up has doubled.")
-    safety_net_effect: float = P(
-        0.6, "fraction", (0.0, 1.0), "000 l.2009; size assumption",
-        "Reduction of giving up while a helper keeps in contact during the wait.")
+        "lever",
+    )
+    gating_outside: bool = param(
+        False,
+        "on/off",
+        _choice(True, False),
+        "000 l.950-975 (extension beyond sources)",
+        "Sobriety condition for shelter and care: active use leads to refusal.",
+        "lever",
+    )
+    service_weeks: int = param(
+        3,
+        "weeks",
+        (1, 26),
+        "assumption (range 1-8)",
+        "Processing time of a service once a place is taken.",
+    )
+    success_alone: float = param(
+        0.55,
+        "probability",
+        (0.0, 1.0),
+        "000 l.1625-1715 (graded); size assumption",
+        "Chance an application succeeds for a person alone.",
+    )
+    success_buddy: float = param(
+        0.75,
+        "probability",
+        (0.0, 1.0),
+        "000 l.2411-2420 (buddy goes along); size assumption",
+        "Chance an application succeeds with a buddy who goes along.",
+    )
+    success_professional: float = param(
+        0.85,
+        "probability",
+        (0.0, 1.0),
+        "000 l.1625-1715 (professional advocates); size assumption",
+        "Chance an application succeeds with a professional who advocates.",
+    )
+    abandon_base_per_week: float = param(
+        0.02,
+        "probability per week",
+        (0.0, 0.5),
+        "000 l.939-944; size assumption",
+        "Weekly chance of giving up a waiting list at the start of the wait.",
+    )
+    readiness_window_weeks: float = param(
+        12.0,
+        "weeks",
+        (1.0, 104.0),
+        "004 l.7438 (a 6-month wait); assumption (range 4-26)",
+        "Wait after which the chance of giving up has doubled.",
+    )
+    safety_net_effect: float = param(
+        0.6,
+        "fraction",
+        (0.0, 1.0),
+        "000 l.2009; size assumption",
+        "Reduction of giving up while a helper keeps in contact during the wait.",
+    )
     # ------------------------------------------------------------ help-seeking
-    ask_base_per_week: float = P(
-        0.3, "probability per week", (0.0, 1.0), "000 l.1494-1526; size assumption",
-        "Weekly chance of asking for help with an unmet need, at average traits.")
-    ask_trait_weight: float = P(
-        2.5, "log-odds per unit", (0.0, 10.0), "000 l.1008-1034; size assumption",
-        "Weight of help-seeking, trust and self-reliance on asking for help.")
-    ask_stress_weight: float = P(
-        2.0, "log-odds per unit", (0.0, 10.0), "000 l.222-226 (denkruimte); size assumption",
-        "Weight of stress against asking for help.")
+    ask_base_per_week: float = param(
+        0.3,
+        "probability per week",
+        (0.0, 1.0),
+        "000 l.1494-1526; size assumption",
+        "Weekly chance of asking for help with an unmet need, at average traits.",
+    )
+    ask_trait_weight: float = param(
+        2.5,
+        "log-odds per unit",
+        (0.0, 10.0),
+        "000 l.1008-1034; size assumption",
+        "Weight of help-seeking, trust and self-reliance on asking for help.",
+    )
+    ask_stress_weight: float = param(
+        2.0,
+        "log-odds per unit",
+        (0.0, 10.0),
+        "000 l.222-226 (denkruimte); size assumption",
+        "Weight of stress against asking for help.",
+    )
     # ------------------------------------------------------------ states with memory
-    memory_weeks: float = P(
-        8.0, "weeks", (1.0, 52.0), "004 M6; assumption (range 4-26)",
-        "Time scale on which stress and trust follow their targets.")
-    trust_success_gain: float = P(
-        0.06, "trust", (0.0, 0.5), "004 M6; size assumption", "Trust gained per success.")
-    trust_setback_loss: float = P(
-        0.08, "trust", (0.0, 0.5), "000 l.968-975; size assumption",
-        "Trust lost per refusal or abandoned wait.")
-    help_seeking_refusal_loss: float = P(
-        0.04, "help-seeking", (0.0, 0.5), "000 l.968-975 (responsibilisation loop); size "
-        "assumption", "Help-seeking lost per refusal.")
-    trust_dual_role_loss: float = P(
-        0.01, "trust per contact", (0.0, 0.2), "004 l.8423; size assumption",
-        "Trust lost per contact with a helper who also reports (probation).")
-    motivation_decay_per_week: float = P(
-        0.02, "motivation per week", (0.0, 0.2), "004 l.6421-6461 (fragile); size assumption",
-        "Weekly erosion of motivation while problems stay unresolved or a wait drags on.")
-    motivation_success_gain: float = P(
-        0.05, "motivation", (0.0, 0.5), "004 M12; size assumption",
-        "Motivation gained per success.")
-    stress_per_missing_domain: float = P(
-        0.17, "stress per domain", (0.0, 1.0), "000 M8; size assumption",
-        "Stress target per basisvoorwaarde not in order.")
+    memory_weeks: float = param(
+        8.0,
+        "weeks",
+        (1.0, 52.0),
+        "004 M6; assumption (range 4-26)",
+        "Time scale on which stress and trust follow their targets.",
+    )
+    trust_success_gain: float = param(
+        0.06, "trust", (0.0, 0.5), "004 M6; size assumption", "Trust gained per success."
+    )
+    trust_setback_loss: float = param(
+        0.08,
+        "trust",
+        (0.0, 0.5),
+        "000 l.968-975; size assumption",
+        "Trust lost per refusal or abandoned wait.",
+    )
+    help_seeking_refusal_loss: float = param(
+        0.04,
+        "help-seeking",
+        (0.0, 0.5),
+        "000 l.968-975 (responsibilisation loop); size assumption",
+        "Help-seeking lost per refusal.",
+    )
+    trust_dual_role_loss: float = param(
+        0.01,
+        "trust per contact",
+        (0.0, 0.2),
+        "004 l.8423; size assumption",
+        "Trust lost per contact with a helper who also reports (probation).",
+    )
+    motivation_decay_per_week: float = param(
+        0.02,
+        "motivation per week",
+        (0.0, 0.2),
+        "004 l.6421-6461 (fragile); size assumption",
+        "Weekly erosion of motivation while problems stay unresolved or a wait drags on.",
+    )
+    motivation_success_gain: float = param(
+        0.05, "motivation", (0.0, 0.5), "004 M12; size assumption", "Motivation gained per success."
+    )
+    stress_per_missing_domain: float = param(
+        0.17,
+        "stress per domain",
+        (0.0, 1.0),
+        "000 M8; size assumption",
+        "Stress target per basisvoorwaarde not in order.",
+    )
     # ------------------------------------------------------------ life after release
-    family_breakdown_per_week: float = P(
-        0.01, "probability per week", (0.0, 0.2), "assumption (range 0.0-0.03)",
-        "Weekly chance that a place with family or friends ends.")
-    eviction_per_week: float = P(
-        0.015, "probability per week", (0.0, 0.3), "000 M15 (evictions); size assumption",
-        "Weekly eviction hazard with no income or an unmanaged debt.")
-    job_loss_per_week: float = P(
-        0.01, "probability per week", (0.0, 0.3), "004 l.4537 (keeping a job); assumption",
-        "Weekly job loss at average stress.")
-    job_find_alone_per_week: float = P(
-        0.02, "probability per week", (0.0, 0.3), "assumption (range 0.0-0.05)",
-        "Weekly chance of finding work without employment support.")
-    vog_required_share: float = P(
-        0.5, "share of jobs", (0.0, 1.0), "004 l.8099 (VOG); size assumption",
-        "Share of jobs that ask for a certificate of conduct (VOG).")
-    vog_window_weeks: int = P(
-        208, "weeks", (0, 520), "000 M6; assumption (range 104-520)",
-        "Weeks after the last conviction during which a VOG is refused.")
-    relapse_per_week: float = P(
-        0.04, "probability per week", (0.0, 0.5), "000 M8; size assumption",
-        "Weekly chance of substance relapse for an addiction without care, at average "
-        "stress.")
-    recovery_per_week: float = P(
-        0.05, "probability per week", (0.0, 0.5), "assumption",
-        "Weekly chance that a relapse ends with care in place.")
-    criminogenic_no_income_growth: float = P(
-        0.02, "fraction of gap per week", (0.0, 0.3), "004 l.5442 (no income, criminal "
-        "network); size assumption", "Growth of criminogenic ties per week without income.")
-    ties_drift_per_week: float = P(
-        0.01, "fraction per week", (0.0, 0.2), "000 M7; assumption",
-        "Weekly drift of ties towards what daily life supports.")
+    family_breakdown_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.2),
+        "assumption (range 0.0-0.03)",
+        "Weekly chance that a place with family or friends ends.",
+    )
+    eviction_per_week: float = param(
+        0.015,
+        "probability per week",
+        (0.0, 0.3),
+        "000 M15 (evictions); size assumption",
+        "Weekly eviction hazard with no income or an unmanaged debt.",
+    )
+    job_loss_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.3),
+        "004 l.4537 (keeping a job); assumption",
+        "Weekly job loss at average stress.",
+    )
+    job_find_alone_per_week: float = param(
+        0.02,
+        "probability per week",
+        (0.0, 0.3),
+        "assumption (range 0.0-0.05)",
+        "Weekly chance of finding work without employment support.",
+    )
+    vog_required_share: float = param(
+        0.5,
+        "share of jobs",
+        (0.0, 1.0),
+        "004 l.8099 (VOG); size assumption",
+        "Share of jobs that ask for a certificate of conduct (VOG).",
+    )
+    vog_window_weeks: int = param(
+        208,
+        "weeks",
+        (0, 520),
+        "000 M6; assumption (range 104-520)",
+        "Weeks after the last conviction during which a VOG is refused.",
+    )
+    relapse_per_week: float = param(
+        0.04,
+        "probability per week",
+        (0.0, 0.5),
+        "000 M8; size assumption",
+        "Weekly chance of substance relapse for an addiction without care, at average stress.",
+    )
+    recovery_per_week: float = param(
+        0.05,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption",
+        "Weekly chance that a relapse ends with care in place.",
+    )
+    criminogenic_no_income_growth: float = param(
+        0.02,
+        "fraction of gap per week",
+        (0.0, 0.3),
+        "004 l.5442 (no income, criminal network); size assumption",
+        "Growth of criminogenic ties per week without income.",
+    )
+    ties_drift_per_week: float = param(
+        0.01,
+        "fraction per week",
+        (0.0, 0.2),
+        "000 M7; assumption",
+        "Weekly drift of ties towards what daily life supports.",
+    )
     # ------------------------------------------------------------ offending
-    offence_base_per_week: float = P(
-        0.0015, "probability per week", (0.0, 0.2), "calibrated to 004 l.1055 (47% in 2 y)",
-        "Weekly offending hazard of a person with all domains in order and no risk "
-        "factors.")
+    offence_base_per_week: float = param(
+        0.0015,
+        "probability per week",
+        (0.0, 0.2),
+        "calibrated to 004 l.1055 (47% in 2 y)",
+        "Weekly offending hazard of a person with all domains in order and no risk factors.",
+    )
     # weights in the logit of the weekly offending hazard; each risk factor is in [0, 1]
-    w_no_income: float = P(
-        1.0, "log-odds", (0.0, 4.0), "004 l.5442 (income above all); size assumption",
-        "Offending weight of having no income.")
-    w_no_housing: float = P(
-        0.5, "log-odds", (0.0, 4.0), "000 M8; size assumption",
-        "Offending weight of having no housing.")
-    w_criminogenic: float = P(
-        1.2, "log-odds per unit", (0.0, 4.0), "004 M13, l.6496; size assumption",
-        "Offending weight of criminogenic ties.")
-    w_stress: float = P(
-        0.8, "log-odds per unit", (0.0, 4.0), "000 M8, M15; size assumption",
-        "Offending weight of stress.")
-    w_relapse: float = P(
-        0.8, "log-odds", (0.0, 4.0), "000 M8; size assumption",
-        "Offending weight of a substance relapse.")
-    w_idle: float = P(
-        0.3, "log-odds", (0.0, 4.0), "004 l.1055-1173 (85% no daytime activity); size "
-        "assumption", "Offending weight of having no daytime activity.")
-    w_low_motivation: float = P(
-        0.6, "log-odds per unit", (0.0, 4.0), "004 l.6421-6461; size assumption",
-        "Offending weight of low motivation (1 - motivation).")
-    w_priors: float = P(
-        0.15, "log-odds per prior detention", (0.0, 1.0), "004 Table 2.1; size assumption",
-        "Offending weight per earlier detention (counted up to 5).")
-    w_young: float = P(
-        0.5, "log-odds", (0.0, 4.0), "MODEL.md mechanism 16; size assumption",
-        "Offending weight of being under 25.")
-    w_prosocial: float = P(
-        0.8, "log-odds per unit", (0.0, 4.0), "000 M7, 004 R26; size assumption",
-        "Protective weight of prosocial ties.")
-    w_stable: float = P(
-        0.4, "log-odds", (0.0, 4.0), "MODEL.md mechanism 16; size assumption",
-        "Protective weight of being stable (all five basic conditions in order).")
-    w_time_since_release: float = P(
-        0.3, "log-odds per year", (0.0, 2.0), "MODEL.md mechanism 16; size assumption",
-        "Protective weight per year since release (capped at 2 years).")
-    detection_probability: float = P(
-        0.6, "probability", (0.0, 1.0), "assumption (range 0.3-0.9)",
-        "Chance an offence leads to justice contact (higher under supervision).")
-    supervision_detection_boost: float = P(
-        0.2, "probability", (0.0, 1.0), "004 M17; assumption",
-        "Extra chance of detection under supervision.")
-    redetention_probability: float = P(
-        0.5, "probability", (0.0, 1.0), "004 l.1055 (27% of 47%); assumption",
-        "Chance that a justice contact leads to re-detention.")
+    w_no_income: float = param(
+        1.0,
+        "log-odds",
+        (0.0, 4.0),
+        "004 l.5442 (income above all); size assumption",
+        "Offending weight of having no income.",
+    )
+    w_no_housing: float = param(
+        0.5,
+        "log-odds",
+        (0.0, 4.0),
+        "000 M8; size assumption",
+        "Offending weight of having no housing.",
+    )
+    w_criminogenic: float = param(
+        1.2,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "004 M13, l.6496; size assumption",
+        "Offending weight of criminogenic ties.",
+    )
+    w_stress: float = param(
+        0.8,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "000 M8, M15; size assumption",
+        "Offending weight of stress.",
+    )
+    w_relapse: float = param(
+        0.8,
+        "log-odds",
+        (0.0, 4.0),
+        "000 M8; size assumption",
+        "Offending weight of a substance relapse.",
+    )
+    w_idle: float = param(
+        0.3,
+        "log-odds",
+        (0.0, 4.0),
+        "004 l.1055-1173 (85% no daytime activity); size assumption",
+        "Offending weight of having no daytime activity.",
+    )
+    w_low_motivation: float = param(
+        0.6,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "004 l.6421-6461; size assumption",
+        "Offending weight of low motivation (1 - motivation).",
+    )
+    w_priors: float = param(
+        0.15,
+        "log-odds per prior detention",
+        (0.0, 1.0),
+        "004 Table 2.1; size assumption",
+        "Offending weight per earlier detention (counted up to 5).",
+    )
+    w_young: float = param(
+        0.5,
+        "log-odds",
+        (0.0, 4.0),
+        "MODEL.md mechanism 16; size assumption",
+        "Offending weight of being under 25.",
+    )
+    w_prosocial: float = param(
+        0.8,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "000 M7, 004 R26; size assumption",
+        "Protective weight of prosocial ties.",
+    )
+    w_stable: float = param(
+        0.4,
+        "log-odds",
+        (0.0, 4.0),
+        "MODEL.md mechanism 16; size assumption",
+        "Protective weight of being stable (all five basic conditions in order).",
+    )
+    w_time_since_release: float = param(
+        0.3,
+        "log-odds per year",
+        (0.0, 2.0),
+        "MODEL.md mechanism 16; size assumption",
+        "Protective weight per year since release (capped at 2 years).",
+    )
+    detection_probability: float = param(
+        0.6,
+        "probability",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.9)",
+        "Chance an offence leads to justice contact (higher under supervision).",
+    )
+    supervision_detection_boost: float = param(
+        0.2,
+        "probability",
+        (0.0, 1.0),
+        "004 M17; assumption",
+        "Extra chance of detection under supervision.",
+    )
+    redetention_probability: float = param(
+        0.5,
+        "probability",
+        (0.0, 1.0),
+        "004 l.1055 (27% of 47%); assumption",
+        "Chance that a justice contact leads to re-detention.",
+    )
     # ------------------------------------------------------------ flow mode
-    flow_initial_share: float = P(
-        0.0, "share", (0.0, 1.0), "assumption",
-        "Flow mode: share of persons already detained at week 0 (0 starts empty).")
+    flow_initial_share: float = param(
+        0.0,
+        "share",
+        (0.0, 1.0),
+        "assumption",
+        "Flow mode: share of persons already detained at week 0 (0 starts empty).",
+    )
 
     # -------------------------------------------------------------------------
     def __post_init__(self) -> None:

@@ -118,24 +118,29 @@ class Population:
         return np.arange(self.n)
 
     # ------------------------------------------------------------ derived domains
-    def care_need(self) -> np.ndarray:
-        return self.addiction | self.mental_health
+    # Each takes the ids it is about: computing for everyone and then indexing
+    # would cost a full pass over the population every call.
+    def care_need(self, ids: np.ndarray) -> np.ndarray:
+        return self.addiction[ids] | self.mental_health[ids]
 
-    def debt_ok(self, p: Parameters) -> np.ndarray:
-        return (self.debt <= p.debt_problem_threshold) | self.debt_managed
+    def debt_ok(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
+        return (self.debt[ids] <= p.debt_problem_threshold) | self.debt_managed[ids]
 
-    def domains(self, p: Parameters) -> dict[str, np.ndarray]:
+    def domains(self, p: Parameters, ids: np.ndarray) -> dict[str, np.ndarray]:
         """The five basisvoorwaarden that define "stable", as boolean columns."""
         return {
-            "valid_id": self.has_id,
-            "housing": self.housing != NO_HOUSING,
-            "income": self.income != NO_INCOME,
-            "debt_ok": self.debt_ok(p),
-            "care_ok": self.care_met | ~self.care_need(),
+            "valid_id": self.has_id[ids],
+            "housing": self.housing[ids] != NO_HOUSING,
+            "income": self.income[ids] != NO_INCOME,
+            "debt_ok": self.debt_ok(p, ids),
+            "care_ok": self.care_met[ids] | ~self.care_need(ids),
         }
 
-    def missing_count(self, p: Parameters) -> np.ndarray:
-        return sum((~d).astype(np.int8) for d in self.domains(p).values())
+    def missing_count(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
+        d = self.domains(p, ids)
+        return 5 - (
+            d["valid_id"].astype(np.int8) + d["housing"] + d["income"] + d["debt_ok"] + d["care_ok"]
+        )
 
 
 def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG) -> None:
@@ -220,7 +225,9 @@ def draw_detention_length(
     g = rng.uniform(ids, week, Purpose.DETENTION_GROUP)
     ul = rng.uniform(ids, week, Purpose.DETENTION_LENGTH)
     group = np.where(
-        g < p.detention_share_short, 0, np.where(g < p.detention_share_short + p.detention_share_medium, 1, 2)
+        g < p.detention_share_short,
+        0,
+        np.where(g < p.detention_share_short + p.detention_share_medium, 1, 2),
     )
     short = 1 + np.floor(ul * 4)  # 1-4 weeks
     medium = 5 + np.floor(ul * 9)  # 5-13 weeks

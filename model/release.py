@@ -43,6 +43,6 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
 
     pop.phase[ids] = RELEASED
     pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.release_motivation_boost, 1.0)
-    surfaced = p.stress_per_missing_domain * pop.missing_count(p)[ids]
+    surfaced = p.stress_per_missing_domain * pop.missing_count(p, ids)
     pop.stress[ids] = np.maximum(pop.stress[ids], np.minimum(surfaced, 1.0))
     m.releases.new(m, ids)

@@ -84,6 +84,9 @@ class Purpose(IntEnum):
     ARRIVALS = 60
 
 
+_MASK = (1 << 64) - 1
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser: a bijective, well-avalanched 64-bit mix (in place)."""
     x ^= x >> _S30
@@ -94,17 +97,20 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _mix_int(x: int) -> int:
+    """The same finaliser on a Python int (cheaper than numpy for one value)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
 def _key(seed: int, week: int, purpose: int) -> np.uint64:
-    with np.errstate(over="ignore"):
-        k = np.array(
-            [
-                (seed & 0xFFFFFFFF) * 0x100000001B3
-                ^ (int(purpose) << 40)
-                ^ ((week + _WEEK_OFFSET) << 8)
-            ],
-            dtype=np.uint64,
-        )
-        return _mix(_mix(k))[0]
+    """One 64-bit stream key per (seed, week, purpose), mixed twice so nearby
+    inputs give unrelated keys."""
+    k = _mix_int((seed & _MASK) ^ (int(purpose) << 48))
+    return np.uint64(_mix_int(k ^ ((week + _WEEK_OFFSET) & _MASK)))
 
 
 class KeyedRNG:
@@ -122,9 +128,9 @@ class KeyedRNG:
     def uniform(self, ids: np.ndarray, week: int, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
         k = _key(self.seed, week, purpose)
+        # SplitMix64: a Weyl sequence over person ids, then one finalising mix
         with np.errstate(over="ignore"):
             x = ids.astype(np.uint64) * _GOLDEN + k
-            _mix(x)
             _mix(x)
         return (x >> _S11).astype(np.float64) * _TO_UNIT
 

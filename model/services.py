@@ -54,7 +54,7 @@ def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     untreated = ~pop.care_met[ids]
     need[:, S["addiction_care"]] = pop.addiction[ids] & untreated
     need[:, S["mental_health_care"]] = pop.mental_health[ids] & untreated
-    need[:, S["debt_counselling"]] = ~pop.debt_ok(p)[ids]
+    need[:, S["debt_counselling"]] = ~pop.debt_ok(p, ids)
     need[:, S["housing"]] = np.isin(pop.housing[ids], (NO_HOUSING, SHELTER))
     need[:, S["employment_support"]] = pop.income[ids] != WORK
     return need
@@ -115,10 +115,15 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
 def run_services(m: ReentryModel) -> None:
     """One week of every service: give up, admit, decide."""
     pop, p = m.pop, m.p
+    # only people on a list or in a service matter here; most people are neither
+    active = np.flatnonzero(pop.svc_status.any(axis=1))
+    if len(active) == 0:
+        return
+    status = pop.svc_status[active]
+    ready = pop.svc_since[active] + p.service_weeks <= m.week
     helped = m.support.has_helper
     for s, name in enumerate(SERVICES):
-        status = pop.svc_status[:, s]
-        waiting = np.flatnonzero(status == WAITING)
+        waiting = active[status[:, s] == WAITING]
         if len(waiting):
             waiting = _abandon(m, s, waiting, helped)
         places = weekly_places(m, s)
@@ -127,7 +132,7 @@ def run_services(m: ReentryModel) -> None:
             m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[admitted, s])
             pop.svc_status[admitted, s] = IN_SERVICE
             pop.svc_since[admitted, s] = m.week
-        done = np.flatnonzero((status == IN_SERVICE) & (pop.svc_since[:, s] + p.service_weeks <= m.week))
+        done = active[(status[:, s] == IN_SERVICE) & ready[:, s]]
         if len(done):
             _decide(m, s, name, done)
 
@@ -146,7 +151,9 @@ def _abandon(m: ReentryModel, s: int, waiting: np.ndarray, helped: np.ndarray) -
     pop.svc_status[quit_ids, s] = IDLE
     m.events.record("abandoned", quit_ids, s, m.week, wait[gives_up])
     setback(m, quit_ids, help_seeking=False)
-    pop.motivation[quit_ids] = np.maximum(pop.motivation[quit_ids] - p.motivation_decay_per_week * 3, 0)
+    pop.motivation[quit_ids] = np.maximum(
+        pop.motivation[quit_ids] - p.motivation_decay_per_week * 3, 0
+    )
     return waiting[~gives_up]
 
 
@@ -251,4 +258,3 @@ def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
 def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:
     """Detention breaks every trajectory outside."""
     m.pop.svc_status[ids] = IDLE
-

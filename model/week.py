@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 def one_week(m: ReentryModel) -> None:
     """Advance every person by one week (see the module docstring)."""
     pop = m.pop
-    m.counts = dict.fromkeys(("arrivals", "releases", "offences", "justice_contacts", "redetentions"), 0)
+    m.counts = dict.fromkeys(
+        ("arrivals", "releases", "offences", "justice_contacts", "redetentions"), 0
+    )
 
     # 1. entering detention
     m.arrive()
@@ -75,7 +77,7 @@ def one_week(m: ReentryModel) -> None:
     life_events(m, out)
     update_states(m, out)
     daytime = daytime_activity(m, out)
-    stable = pop.missing_count(m.p)[out] == 0
+    stable = pop.missing_count(m.p, out) == 0
     offending(m, out, stable, daytime)
 
     # 5. recording

@@ -95,7 +95,11 @@ def load(name_or_file: str) -> Scenario:
         description = description or data.get("description", "")
         overrides = {**data.get("parameters", {}), **overrides}
         base = data.get("base")
-        current = str(path.parent / f"{base}.toml") if base and (path.parent / f"{base}.toml").exists() else base
+        current = (
+            str(path.parent / f"{base}.toml")
+            if base and (path.parent / f"{base}.toml").exists()
+            else base
+        )
     try:
         params = Parameters.from_dict(overrides)
     except ParameterError as exc:
