@@ -69,6 +69,7 @@ def enter_detention(
     pop.prison_status[ids] = IDLE
     pop.prepared[ids] = False
     pop.prison_completed[ids] = 0
+    pop.prison_admitted_on_basic[ids] = 0
     cancel_all(m, ids)
 
 
@@ -166,15 +167,19 @@ def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
         cap = getattr(p, f"prison_capacity_{name}") / 100 * n_detained
         places = int(cap) + int(rng.uniform(np.array([k]), w, Purpose.PRISON_PLACES)[0] < cap % 1)
         st = pop.prison_status[ids, k]
-        waiting = ids[st == WAITING]
+        # with gating, the plus regime goes first and the basic regime gets no training
+        eligible = (st == WAITING) & ~(gated & (k == TRAINING))
+        waiting = ids[eligible]
         if places > 0 and len(waiting):
             key = pop.prison_since[waiting, k] + rng.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
+            key += 1e6 * gated[eligible]
             take = (
                 waiting
                 if len(waiting) <= places
                 else waiting[np.argpartition(key, places - 1)[:places]]
             )
             m.events.record("prison_admitted", take, k, w, w - pop.prison_since[take, k])
+            pop.prison_admitted_on_basic[take[pop.regime[take] == BASIC]] += 1
             pop.prison_status[take, k] = IN_SERVICE
             pop.prison_since[take, k] = w
         running = pop.prison_status[ids, k] == IN_SERVICE

@@ -66,6 +66,7 @@ _EVENT_COLUMNS: dict[str, tuple] = {
     "supervised": (np.bool_, False),
     "regime_plus": (np.bool_, False),
     "prison_services": (np.int8, 0),
+    "prison_admitted_on_basic": (np.int8, 0),
     "prepared": (np.bool_, False),
     "first_offence_week": (np.int32, NO_WEEK),
     "first_contact_week": (np.int32, NO_WEEK),
@@ -147,6 +148,7 @@ class ReleaseEvents:
         c["supervised"][rows] = pop.supervised_until[ids] > m.week
         c["regime_plus"][rows] = pop.regime[ids] == PLUS
         c["prison_services"][rows] = pop.prison_completed[ids]
+        c["prison_admitted_on_basic"][rows] = pop.prison_admitted_on_basic[ids]
         c["prepared"][rows] = pop.prepared[ids]
         # the release snapshot is taken at the moment of release, before the week goes on
         for f, v in person_state(m, ids, daytime_activity(m, ids)).items():
@@ -182,7 +184,7 @@ class ReleaseEvents:
                 self.cols[f"{stage}_{f}"][rows] = v
 
     def table(self, last_week: int) -> pd.DataFrame:
-        """The release table; 2-year outcomes are NaN for events not observed that long."""
+        """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
         df = pd.DataFrame({k: v[: self.n] for k, v in self.cols.items()})
         observed = last_week - df["release_week"]
         full = observed >= TWO_YEARS
@@ -192,7 +194,8 @@ class ReleaseEvents:
             ("offence_2y", "first_offence_week"),
         ):
             happened = (df[col] != NO_WEEK) & (df[col] - df["release_week"] < TWO_YEARS)
-            df[name] = np.where(happened, 1.0, np.where(full, 0.0, np.nan))
+            # only events observed for the full two years count, else the share is biased up
+            df[name] = np.where(full, happened.astype(float), np.nan)
         offended = df["first_offence_week"] != NO_WEEK
         df["weeks_to_first_offence"] = np.where(
             offended, df["first_offence_week"] - df["release_week"], np.nan

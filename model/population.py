@@ -79,6 +79,7 @@ _COLUMNS: dict[str, tuple] = {
     "job_ready": (np.float64, 0.0),
     "prepared": (np.bool_, False),
     "prison_completed": (np.int8, 0),
+    "prison_admitted_on_basic": (np.int8, 0),
     # outside services: (n, S)
     "svc_status": ((np.int8, N_SERVICES), IDLE),
     "svc_since": ((np.int32, N_SERVICES), NO_WEEK),

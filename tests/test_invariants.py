@@ -1,0 +1,61 @@
+"""Invariants that must hold every week, checked while the model runs."""
+
+import numpy as np
+import pytest
+
+from agents import Person
+from model import ReentryModel
+from model.parameters import PRISON_SERVICES, SERVICES
+from model.population import DETAINED, IDLE, IN_SERVICE, PRE_ENTRY, RELEASED, WAITING
+from model.events import KINDS
+from model.services import weekly_places
+
+
+@pytest.mark.parametrize("mode", ["cohort", "flow"])
+def test_weekly_invariants(mode):
+    # scarce capacity so that queues form and the capacity limit is exercised
+    params = {"capacity_housing": 5.0, "capacity_debt_counselling": 5.0, "capacity_shelter": 8.0}
+    m = ReentryModel(mode=mode, persons=1500, weeks=120, seed=3, params=params)
+    arrived = m.pop.n
+    queues_seen = 0
+    while m.running:
+        places = [weekly_places(m, s) for s in range(len(SERVICES))]
+        before = len(m.events._chunks)
+        m.step()
+        pop = m.pop
+        # people are conserved: every row is a Mesa agent, and arrivals add up
+        arrived += m.counts["arrivals"]
+        assert pop.n == arrived == len(m.agents_by_type[Person])
+        # each person is in exactly one phase
+        assert np.isin(pop.phase, (PRE_ENTRY, DETAINED, RELEASED)).all()
+        # no negative queue, and waiting/in-service only for the right phase
+        assert np.isin(pop.svc_status, (IDLE, WAITING, IN_SERVICE)).all()
+        assert (pop.svc_status[pop.phase != RELEASED] == IDLE).all()
+        assert (pop.prison_status[pop.phase != DETAINED] == IDLE).all()
+        waiting = pop.svc_status == WAITING
+        assert (pop.svc_since[waiting] <= m.week - 1).all()
+        queues_seen += int(waiting.sum())
+        # capacity never exceeded: admissions this week <= places this week
+        admitted = np.zeros(len(SERVICES), dtype=int)
+        for kind, ids, svc, _week, _wait in m.events._chunks[before:]:
+            if KINDS[kind] == "admitted":
+                admitted[svc] += len(ids)
+        assert (admitted <= np.array(places)).all(), (m.week, admitted, places)
+    assert queues_seen > 0, "the test must see real queues"
+    assert len(PRISON_SERVICES) == pop.prison_status.shape[1]
+
+
+def test_person_agents_are_views_on_the_arrays(baseline_cohort):
+    m = baseline_cohort
+    people = m.agents_by_type[Person]
+    assert len(people) == m.pop.n
+    for person in people.select(lambda a: a.row % 397 == 0):
+        assert person.housing == m.pop.housing[person.row]
+        assert person.stress == pytest.approx(m.pop.stress[person.row])
+        assert person.state()["phase"] == m.pop.phase[person.row]
+
+
+def test_shares_are_fractions(baseline_cohort):
+    w = baseline_cohort.weekly_table()
+    shares = w[[c for c in w.columns if c.startswith("share_")]]
+    assert ((shares.dropna() >= 0) & (shares.dropna() <= 1)).all().all()

@@ -1,0 +1,44 @@
+"""Keyed random numbers: the basis of common random numbers."""
+
+import numpy as np
+import pytest
+
+from model.rng import KeyedRNG, Purpose
+
+
+def test_a_draw_depends_only_on_its_key_not_on_who_else_is_drawn():
+    rng = KeyedRNG(7)
+    everyone = rng.uniform(np.arange(1000), 5, Purpose.OFFENCE)
+    some = np.array([3, 500, 999])
+    assert np.array_equal(rng.uniform(some, 5, Purpose.OFFENCE), everyone[some])
+
+
+def test_purpose_week_and_seed_each_change_the_stream():
+    ids = np.arange(10_000)
+    base = KeyedRNG(7).uniform(ids, 5, Purpose.OFFENCE)
+    for other in (
+        KeyedRNG(7).uniform(ids, 5, Purpose.DETECTION),
+        KeyedRNG(7).uniform(ids, 6, Purpose.OFFENCE),
+        KeyedRNG(8).uniform(ids, 5, Purpose.OFFENCE),
+        KeyedRNG(7).uniform(ids, -5, Purpose.OFFENCE),
+    ):
+        assert abs(np.corrcoef(base, other)[0, 1]) < 0.05
+        assert not np.array_equal(base, other)
+
+
+def test_uniforms_are_uniform_and_neighbouring_ids_uncorrelated():
+    u = KeyedRNG(1).uniform(np.arange(200_000), 0, Purpose.ASK_HELP)
+    assert u.min() >= 0 and u.max() < 1
+    counts, _ = np.histogram(u, bins=20, range=(0, 1))
+    assert counts.min() > 0.95 * 10_000 and counts.max() < 1.05 * 10_000
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.01
+
+
+def test_normal_draws_have_unit_variance():
+    z = KeyedRNG(3).normal(np.arange(100_000), 0, Purpose.TIES)
+    assert abs(z.mean()) < 0.02 and abs(z.std() - 1) < 0.02
+
+
+def test_negative_seed_is_refused():
+    with pytest.raises(ValueError, match="non-negative"):
+        KeyedRNG(-1)
