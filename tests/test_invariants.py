@@ -5,9 +5,9 @@ import pytest
 
 from agents import Person
 from model import ReentryModel
+from model.events import KINDS
 from model.parameters import PRISON_SERVICES, SERVICES
 from model.population import DETAINED, IDLE, IN_SERVICE, PRE_ENTRY, RELEASED, WAITING
-from model.events import KINDS
 from model.services import weekly_places
 
 
