@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/reentry run --scenario baseline --mode cohort --persons 2000 --weeks 156 --seed 1 --out results/demo
+	$(VENV)/bin/reentry run --scenario baseline --mode cohort --persons 2000 --weeks 156 --seed 1 --out results/demo --overwrite
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

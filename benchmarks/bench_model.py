@@ -1,0 +1,104 @@
+"""Throughput and memory of the full model against an empty Mesa loop.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_model.py``).
+Each size runs in its own process so that peak memory (ru_maxrss) is that
+run's own. Figures go into benchmarks/README.md by hand, with date and machine.
+
+Targets (issue 2):
+* the full model runs at least 3x the empty Mesa loop's throughput at 10k people;
+* the cost per person-week at 100k is within 1.5x of the cost at 10k;
+* peak memory stays under 2 GB at 100k people over 156 weeks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+
+def run_model(persons: int, weeks: int, mode: str, repeats: int) -> dict:
+    from model import ReentryModel
+
+    best = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        m = ReentryModel(mode=mode, persons=persons, weeks=weeks, seed=1).run()
+        seconds = time.perf_counter() - start
+        if best is None or seconds < best[0]:
+            best = (seconds, m.person_weeks)
+    seconds, person_weeks = best
+    return {
+        "persons": persons,
+        "mode": mode,
+        "weeks": weeks,
+        "person_weeks": person_weeks,
+        "seconds": round(seconds, 3),
+        "person_weeks_per_s": round(person_weeks / seconds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def run_empty_mesa(agents: int, steps: int) -> dict:
+    import mesa
+
+    class Empty(mesa.Agent):
+        def step(self) -> None:
+            pass
+
+    model = mesa.Model(rng=1)
+    Empty.create_agents(model, agents)
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.agents.shuffle_do("step")
+    seconds = time.perf_counter() - start
+    return {"agents": agents, "agent_steps_per_s": round(agents * steps / seconds)}
+
+
+def _child(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated persons")
+    parser.add_argument("--weeks", type=int, default=156)
+    parser.add_argument("--mode", choices=("cohort", "flow"), default="cohort")
+    parser.add_argument("--child", choices=("model", "mesa"), help=argparse.SUPPRESS)
+    parser.add_argument("--persons", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if args.child == "model":
+        print(json.dumps(run_model(args.persons, args.weeks, args.mode, args.repeats)))
+        return
+    if args.child == "mesa":
+        print(json.dumps(run_empty_mesa(args.persons, 50)))
+        return
+
+    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}")
+    empty = _child(["--child", "mesa", "--persons", "10000"])
+    print(f"empty Mesa shuffle_do loop, 10k agents: {empty['agent_steps_per_s']:,} agent-steps/s")
+    rows = {}
+    for n in map(int, args.sizes.split(",")):
+        repeats = "1" if n >= 100_000 else str(args.repeats)
+        r = _child(["--child", "model", "--persons", str(n), "--weeks", str(args.weeks),
+                    "--mode", args.mode, "--repeats", repeats])
+        rows[n] = r
+        print(f"{args.mode} {n:>7,} persons x {args.weeks} weeks: {r['person_weeks']:>11,} person-weeks "
+              f"in {r['seconds']:7.2f} s = {r['person_weeks_per_s']:>10,}/s, peak RSS {r['peak_rss_mb']:,.0f} MB")
+    if 10_000 in rows:
+        ratio = rows[10_000]["person_weeks_per_s"] / empty["agent_steps_per_s"]
+        print(f"full model / empty Mesa loop at 10k: {ratio:.2f}x (target >= 3x)")
+    if 10_000 in rows and 100_000 in rows:
+        cost = rows[10_000]["person_weeks_per_s"] / rows[100_000]["person_weeks_per_s"]
+        print(f"cost per person-week, 100k vs 10k: {cost:.2f}x (target <= 1.5x)")
+        print(f"peak memory at 100k: {rows[100_000]['peak_rss_mb']:,.0f} MB (target < 2048 MB)")
+
+
+if __name__ == "__main__":
+    main()
