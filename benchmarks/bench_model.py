@@ -60,7 +60,9 @@ def run_empty_mesa(agents: int, steps: int) -> dict:
 
 
 def _child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -80,17 +82,32 @@ def main() -> None:
         print(json.dumps(run_empty_mesa(args.persons, 50)))
         return
 
-    print(f"machine: {platform.machine()}, {platform.processor() or '?'}, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     empty = _child(["--child", "mesa", "--persons", "10000"])
     print(f"empty Mesa shuffle_do loop, 10k agents: {empty['agent_steps_per_s']:,} agent-steps/s")
     rows = {}
     for n in map(int, args.sizes.split(",")):
         repeats = "1" if n >= 100_000 else str(args.repeats)
-        r = _child(["--child", "model", "--persons", str(n), "--weeks", str(args.weeks),
-                    "--mode", args.mode, "--repeats", repeats])
+        r = _child(
+            [
+                "--child",
+                "model",
+                "--persons",
+                str(n),
+                "--weeks",
+                str(args.weeks),
+                "--mode",
+                args.mode,
+                "--repeats",
+                repeats,
+            ]
+        )
         rows[n] = r
-        print(f"{args.mode} {n:>7,} persons x {args.weeks} weeks: {r['person_weeks']:>11,} person-weeks "
-              f"in {r['seconds']:7.2f} s = {r['person_weeks_per_s']:>10,}/s, peak RSS {r['peak_rss_mb']:,.0f} MB")
+        print(
+            f"{args.mode} {n:>7,} persons x {args.weeks} weeks: "
+            f"{r['person_weeks']:>11,} person-weeks in {r['seconds']:7.2f} s "
+            f"= {r['person_weeks_per_s']:>10,}/s, peak RSS {r['peak_rss_mb']:,.0f} MB"
+        )
     if 10_000 in rows:
         ratio = rows[10_000]["person_weeks_per_s"] / empty["agent_steps_per_s"]
         print(f"full model / empty Mesa loop at 10k: {ratio:.2f}x (target >= 3x)")

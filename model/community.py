@@ -136,7 +136,10 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     addict = pop.addiction[ids]
     care = pop.care_met[ids]
     relapse_hazard = (
-        p.relapse_per_week * (0.5 + stress) * (2 - pop.ties_prosocial[ids]) * np.where(care, 0.3, 1)
+        p.relapse_per_week
+        * (0.5 + stress)
+        * (2 - pop.ties_prosocial[ids])
+        * np.where(care, 1 - p.care_relapse_reduction, 1)
     )
     u = rng.uniform(ids, w, Purpose.RELAPSE)
     starts = addict & ~pop.relapse[ids] & (u < relapse_hazard)
@@ -145,7 +148,9 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     pop.relapse[ids[ends]] = False
 
     managed = pop.debt_managed[ids]
-    pop.debt[ids] = np.where(managed, np.maximum(pop.debt[ids] - 0.03, 0), pop.debt[ids])
+    pop.debt[ids] = np.where(
+        managed, np.maximum(pop.debt[ids] - p.debt_paydown_per_week, 0), pop.debt[ids]
+    )
 
 
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:

@@ -86,7 +86,7 @@ def _regime(m: ReentryModel, ids: np.ndarray) -> None:
     pop, p, w = m.pop, m.p, m.week
     x = (
         logit(p.misconduct_base_per_week)
-        + 2.0 * (0.5 - pop.motivation[ids])
+        + p.misconduct_motivation_weight * (0.5 - pop.motivation[ids])
         + 1.5 * (pop.stress[ids] - 0.3)
         + 1.0 * pop.ties_criminogenic[ids]
         + 0.5 * (pop.age[ids] < 25)

@@ -129,15 +129,52 @@ class Parameters:
         0.35,
         "share",
         (0.0, 1.0),
-        "004 Tables 4.1/4.2 (care need 58% of known)",
+        "004 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "health is an assumption (range 0.2-0.5)",
         "Share with an addiction care need.",
     )
     share_mental_health: float = param(
         0.35,
         "share",
         (0.0, 1.0),
-        "004 Tables 4.1/4.2 (care need 58% of known)",
+        "004 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "health is an assumption (range 0.2-0.5)",
         "Share with a mental-health care need.",
+    )
+    self_reliance_mean: float = param(
+        0.55,
+        "score 0-1",
+        (0.2, 0.8),
+        "000 l.1014-1016 (grip op het eigen leven); assumption (range 0.4-0.7)",
+        "Mean self-reliance at entry before LVB and addiction penalties.",
+    )
+    self_reliance_sd: float = param(
+        0.18,
+        "score 0-1",
+        (0.0, 0.4),
+        "assumption (range 0.1-0.25)",
+        "Spread of self-reliance at entry.",
+    )
+    help_seeking_mean: float = param(
+        0.5,
+        "score 0-1",
+        (0.2, 0.8),
+        "000 l.1008-1034; assumption (range 0.35-0.65)",
+        "Mean help-seeking (initiative towards services) at entry.",
+    )
+    help_seeking_sd: float = param(
+        0.2,
+        "score 0-1",
+        (0.0, 0.4),
+        "assumption (range 0.1-0.3)",
+        "Spread of help-seeking at entry.",
+    )
+    lvb_self_reliance_penalty: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 0.5),
+        "004 l.1151-1155 (LVB); size assumption (range 0.05-0.3)",
+        "Self-reliance lost with a mild intellectual disability.",
     )
     share_lvb: float = param(
         0.2,
@@ -277,7 +314,7 @@ class Parameters:
         0.01,
         "fraction per week",
         (0.0, 0.2),
-        "000 M7; size assumption (range 0.005-0.03)",
+        "000 l.766-768 (ties fade inside); size assumption (range 0.005-0.03)",
         "Fraction of prosocial ties that fades per week inside.",
     )
     damage_criminogenic_growth_per_week: float = param(
@@ -305,7 +342,7 @@ class Parameters:
         1.0,
         "multiplier",
         (0.25, 3.0),
-        "004 l.4902 (20 hours a day in the cell); assumption",
+        "004 l.4902-4904, 4935-4937 (about 20 hours a day in the cell); assumption",
         "Scales all detention damage (teaching lever).",
         "lever",
     )
@@ -313,7 +350,7 @@ class Parameters:
         1.4,
         "multiplier",
         (1.0, 3.0),
-        "004 l.4902; size assumption (range 1.1-2.0)",
+        "004 l.4935-4937; size assumption (range 1.1-2.0)",
         "Extra damage on the basic regime compared with the plus regime.",
     )
     # ---------------------------------------------------------------- regime gating
@@ -350,11 +387,18 @@ class Parameters:
         "assumption (range 0.01-0.1)",
         "Weekly chance of undesired behaviour at average motivation and stress.",
     )
+    misconduct_motivation_weight: float = param(
+        2.0,
+        "log-odds per unit",
+        (0.0, 6.0),
+        "004 l.395, 8150-8152; size assumption (range 1-3)",
+        "Weight of low motivation on the weekly chance of misconduct (the vicious loop).",
+    )
     frustration_per_week: float = param(
         0.015,
         "motivation per week",
         (0.0, 0.2),
-        "004 M3, l.395; size assumption",
+        "004 l.395, 8150-8152 (vicious loop); size assumption",
         "Motivation lost per week on the basic regime (the vicious loop).",
     )
     # in-prison services (the audit summarised in MODEL.md; sizes are assumptions)
@@ -426,7 +470,7 @@ class Parameters:
         0.02,
         "stress per contact",
         (0.0, 0.2),
-        "004 M17 (travel costs); size assumption",
+        "004 l.6653-6655 (travel money and time); size assumption",
         "Stress added by each supervision contact.",
     )
     contact_kept_probability: float = param(
@@ -440,14 +484,14 @@ class Parameters:
         0.5,
         "fraction",
         (0.0, 1.0),
-        "000 M15 (bailiffs, evictions caught early); size assumption",
+        "000 l.1610-1621, 1980-1982 (escalation caught early); size assumption",
         "Reduction of eviction and job loss while a helper keeps in touch.",
     )
     release_motivation_boost: float = param(
         0.25,
         "motivation",
         (0.0, 1.0),
-        "004 l.6421-6461 (hope high at release)",
+        "004 l.6421-6423 (hope high at release); size assumption (range 0.1-0.4)",
         "Motivation gained on the day of release (then fragile).",
     )
     benefit_advance: bool = param(
@@ -629,11 +673,11 @@ class Parameters:
         8.0,
         "weeks",
         (1.0, 52.0),
-        "004 M6; assumption (range 4-26)",
+        "004 l.6452-6461 (memory of successes and setbacks); assumption (range 4-26)",
         "Time scale on which stress and trust follow their targets.",
     )
     trust_success_gain: float = param(
-        0.06, "trust", (0.0, 0.5), "004 M6; size assumption", "Trust gained per success."
+        0.06, "trust", (0.0, 0.5), "004 l.6452-6455; size assumption", "Trust gained per success."
     )
     trust_setback_loss: float = param(
         0.08,
@@ -664,13 +708,17 @@ class Parameters:
         "Weekly erosion of motivation while problems stay unresolved or a wait drags on.",
     )
     motivation_success_gain: float = param(
-        0.05, "motivation", (0.0, 0.5), "004 M12; size assumption", "Motivation gained per success."
+        0.05,
+        "motivation",
+        (0.0, 0.5),
+        "004 l.6452-6455; size assumption",
+        "Motivation gained per success.",
     )
     stress_per_missing_domain: float = param(
         0.17,
         "stress per domain",
         (0.0, 1.0),
-        "000 M8; size assumption",
+        "000 l.222-228, 797-800; size assumption",
         "Stress target per basisvoorwaarde not in order.",
     )
     # ------------------------------------------------------------ life after release
@@ -685,14 +733,14 @@ class Parameters:
         0.015,
         "probability per week",
         (0.0, 0.3),
-        "000 M15 (evictions); size assumption",
+        "000 l.1980-1982 (evictions); size assumption",
         "Weekly eviction hazard with no income or an unmanaged debt.",
     )
     job_loss_per_week: float = param(
         0.01,
         "probability per week",
         (0.0, 0.3),
-        "004 l.4537 (keeping a job); assumption",
+        "004 l.4593-4595 (keeping a job matters); assumption",
         "Weekly job loss at average stress.",
     )
     job_find_alone_per_week: float = param(
@@ -706,22 +754,36 @@ class Parameters:
         0.5,
         "share of jobs",
         (0.0, 1.0),
-        "004 l.8099 (VOG); size assumption",
+        "004 l.8072-8077, 8083-8085 (employers ask a VOG); size assumption",
         "Share of jobs that ask for a certificate of conduct (VOG).",
     )
     vog_window_weeks: int = param(
         208,
         "weeks",
         (0, 520),
-        "000 M6; assumption (range 104-520)",
+        "004 l.8099 (a time barrier effort cannot shorten); assumption (range 104-520)",
         "Weeks after the last conviction during which a VOG is refused.",
     )
     relapse_per_week: float = param(
         0.04,
         "probability per week",
         (0.0, 0.5),
-        "000 M8; size assumption",
+        "000 l.222-228, 797-800; size assumption",
         "Weekly chance of substance relapse for an addiction without care, at average stress.",
+    )
+    care_relapse_reduction: float = param(
+        0.7,
+        "fraction",
+        (0.0, 1.0),
+        "000 l.797-800; size assumption (range 0.4-0.9)",
+        "Reduction of the relapse hazard with care in place.",
+    )
+    debt_paydown_per_week: float = param(
+        0.03,
+        "k EUR per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Debt repaid per week under a payment plan or administration.",
     )
     recovery_per_week: float = param(
         0.05,
@@ -741,7 +803,7 @@ class Parameters:
         0.01,
         "fraction per week",
         (0.0, 0.2),
-        "000 M7; assumption",
+        "000 l.770-780, 004 l.6156-6160; assumption",
         "Weekly drift of ties towards what daily life supports.",
     )
     # ------------------------------------------------------------ offending
@@ -764,28 +826,28 @@ class Parameters:
         0.5,
         "log-odds",
         (0.0, 4.0),
-        "000 M8; size assumption",
+        "000 l.222-228, 797-800; size assumption",
         "Offending weight of having no housing.",
     )
     w_criminogenic: float = param(
         1.2,
         "log-odds per unit",
         (0.0, 4.0),
-        "004 M13, l.6496; size assumption",
+        "000 l.770-780, 004 l.6496; size assumption",
         "Offending weight of criminogenic ties.",
     )
     w_stress: float = param(
         0.8,
         "log-odds per unit",
         (0.0, 4.0),
-        "000 M8, M15; size assumption",
+        "000 l.222-228, 1343-1353; size assumption",
         "Offending weight of stress.",
     )
     w_relapse: float = param(
         0.8,
         "log-odds",
         (0.0, 4.0),
-        "000 M8; size assumption",
+        "000 l.222-228, 797-800; size assumption",
         "Offending weight of a substance relapse.",
     )
     w_idle: float = param(
@@ -820,7 +882,7 @@ class Parameters:
         0.8,
         "log-odds per unit",
         (0.0, 4.0),
-        "000 M7, 004 R26; size assumption",
+        "000 l.1454-1458, 004 l.6156-6160; size assumption",
         "Protective weight of prosocial ties.",
     )
     w_stable: float = param(
@@ -848,7 +910,7 @@ class Parameters:
         0.2,
         "probability",
         (0.0, 1.0),
-        "004 M17; assumption",
+        "004 l.1757-1760; assumption",
         "Extra chance of detection under supervision.",
     )
     redetention_probability: float = param(

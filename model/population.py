@@ -178,9 +178,16 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     pop.priors[ids] = np.where(has_prior, 1 + extra, 0).astype(np.int16)
 
     sr_z = -np.sqrt(rho) * vulnerable + np.sqrt(1 - rho) * z(Purpose.SELF_RELIANCE)
-    sr = 0.55 + 0.18 * sr_z - 0.15 * pop.lvb[ids] - 0.05 * pop.addiction[ids]
+    sr = (
+        p.self_reliance_mean
+        + p.self_reliance_sd * sr_z
+        - p.lvb_self_reliance_penalty * pop.lvb[ids]
+        - 0.05 * pop.addiction[ids]
+    )
     pop.self_reliance[ids] = np.clip(sr, 0.02, 0.98)
-    pop.help_seeking[ids] = np.clip(0.5 + 0.2 * z(Purpose.HELP_SEEKING), 0.02, 0.98)
+    pop.help_seeking[ids] = np.clip(
+        p.help_seeking_mean + p.help_seeking_sd * z(Purpose.HELP_SEEKING), 0.02, 0.98
+    )
     pop.typology[ids] = typology_of(pop.self_reliance[ids], pop.help_seeking[ids])
     capped_priors = np.minimum(pop.priors[ids], 5) / 5
     pop.trust[ids] = np.clip(0.55 - 0.15 * capped_priors, 0.05, 0.95)

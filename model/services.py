@@ -216,7 +216,8 @@ def _decide(m: ReentryModel, s: int, name: str, ids: np.ndarray) -> None:
 def job_chance_factor(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """Share of jobs open to the person: the VOG shuts a share for a fixed time.
 
-    Effort cannot shorten it (000 M6; 004 l.8099); job readiness from training helps.
+    Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
+    from training helps.
     """
     p = m.p
     within_vog = m.week - m.pop.last_conviction_week[ids] < p.vog_window_weeks
