@@ -42,15 +42,15 @@ def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
 
 
 def _first_true(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: whether any entry is true, and the first true column."""
-    return mask.any(axis=1), mask.argmax(axis=1)
+    """Per person (column): whether any service is true, and the first true one."""
+    return mask.any(axis=0), mask.argmax(axis=0)
 
 
 def _random_true(mask: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Per row: a column chosen uniformly among the true entries (u in [0, 1))."""
-    count = mask.sum(axis=1)
+    """Per person (column): a service chosen uniformly among the true ones (u in [0, 1))."""
+    count = mask.sum(axis=0)
     target = np.floor(u * count) + 1
-    return (np.cumsum(mask, axis=1) >= target[:, None]).argmax(axis=1)
+    return (np.cumsum(mask, axis=0) >= target).argmax(axis=0)
 
 
 def proactive_contacts(m: ReentryModel) -> None:
@@ -64,8 +64,8 @@ def proactive_contacts(m: ReentryModel) -> None:
         if len(met) == 0:
             continue
         need = unmet_needs(m, met)
-        pop.need_discovered[met] |= need
-        idle = pop.svc_status[met] == IDLE
+        pop.need_discovered[:, met] |= need
+        idle = pop.svc_status[:, met] == IDLE
         any_step, step = _first_true(need & idle & entry_conditions(m, met))
         apply(m, met[any_step], step[any_step], np.full(any_step.sum(), c.grade, dtype=np.int8))
         pop.stress[met] = np.clip(pop.stress[met] - c.relief, 0, 1)
@@ -82,10 +82,10 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     """
     pop, p = m.pop, m.p
     need = unmet_needs(m, ids)
-    pop.need_ever[ids] |= need
-    need &= pop.svc_status[ids] == IDLE
-    has_need = need.any(axis=1)
-    ids, need = ids[has_need], need[has_need]
+    pop.need_ever[:, ids] |= need
+    need &= pop.svc_status[:, ids] == IDLE
+    has_need = need.any(axis=0)
+    ids, need = ids[has_need], need[:, has_need]
     if len(ids) == 0:
         return
     x = (
@@ -95,7 +95,7 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
         - p.ask_stress_weight * (pop.stress[ids] - 0.3)
     )
     asks = m.crn.bernoulli(ids, m.week, Purpose.ASK_HELP, sigmoid(x))
-    ids, need = ids[asks], need[asks]
+    ids, need = ids[asks], need[:, asks]
     feasible, right_step = _first_true(need & entry_conditions(m, ids))
     u = m.crn.uniform(ids, m.week, Purpose.PICK_NEED)
     navigates = feasible & (u < pop.self_reliance[ids])
@@ -164,7 +164,7 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     """
     pop, p = m.pop, m.p
     missing = pop.missing_count(p, ids)
-    waiting = (pop.svc_status[ids] == WAITING).any(axis=1)
+    waiting = (pop.svc_status[:, ids] == WAITING).any(axis=0)
     target = np.minimum(
         p.stress_per_missing_domain * missing + 0.15 * pop.relapse[ids] + 0.05 * waiting, 1
     )
@@ -195,7 +195,10 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
 def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """Work, employment support, or care in progress counts as daytime activity."""
     pop = m.pop
-    busy = pop.svc_status[ids][
-        :, [S["employment_support"], S["addiction_care"], S["mental_health_care"]]
-    ]
-    return (pop.income[ids] == WORK) | (busy == IN_SERVICE).any(axis=1)
+    status = pop.svc_status
+    return (
+        (pop.income[ids] == WORK)
+        | (status[S["employment_support"], ids] == IN_SERVICE)
+        | (status[S["addiction_care"], ids] == IN_SERVICE)
+        | (status[S["mental_health_care"], ids] == IN_SERVICE)
+    )

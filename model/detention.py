@@ -66,7 +66,7 @@ def enter_detention(
     pop.good_weeks[ids] = 0
     pop.detentions[ids] += 1
     pop.supervised_until[ids] = np.minimum(pop.supervised_until[ids], m.week)
-    pop.prison_status[ids] = IDLE
+    pop.prison_status[:, ids] = IDLE
     pop.prepared[ids] = False
     pop.prison_completed[ids] = 0
     pop.prison_admitted_on_basic[ids] = 0
@@ -144,50 +144,46 @@ def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
     # with gating, basic-regime people only see staff every six weeks
     staff_week = ((w - pop.entry_week[ids]) % p.staff_contact_interval_basic) == 0
     can_ask = ~gated | staff_week
-    need = np.stack(
-        [
-            pop.missing_count(p, ids) > 0,
-            pop.mental_health[ids] & ~pop.care_met[ids],
-            pop.income[ids] != WORK,
-        ],
-        axis=1,
+    need = (
+        pop.missing_count(p, ids) > 0,
+        pop.mental_health[ids] & ~pop.care_met[ids],
+        pop.income[ids] != WORK,
     )
-    open_ = np.stack([can_ask, can_ask, ~gated], axis=1)
-    status = pop.prison_status[ids]
+    open_ = (can_ask, can_ask, ~gated)
     p_ask = np.clip(p.prison_apply_per_week * (0.5 + pop.help_seeking[ids]), 0, 1)
     asks = rng.bernoulli(ids, w, Purpose.PRISON_APPLY, p_ask)
     for k in range(len(PRISON_SERVICES)):
-        join = ids[asks & need[:, k] & open_[:, k] & (status[:, k] == IDLE)]
-        pop.prison_status[join, k] = WAITING
-        pop.prison_since[join, k] = w
+        join = ids[asks & need[k] & open_[k] & (pop.prison_status[k, ids] == IDLE)]
+        pop.prison_status[k, join] = WAITING
+        pop.prison_since[k, join] = w
     # waiting lists sized to the number detained now
     n_detained = len(ids)
     dropout = rng.bernoulli(ids, w, Purpose.PRISON_DROPOUT, p.prison_dropout_per_week)
     for k, name in enumerate(PRISON_SERVICES):
         cap = getattr(p, f"prison_capacity_{name}") / 100 * n_detained
         places = int(cap) + int(rng.uniform(np.array([k]), w, Purpose.PRISON_PLACES)[0] < cap % 1)
-        st = pop.prison_status[ids, k]
+        st = pop.prison_status[k, ids]
         # with gating, the plus regime goes first and the basic regime gets no training
         eligible = (st == WAITING) & ~(gated & (k == TRAINING))
         waiting = ids[eligible]
         if places > 0 and len(waiting):
-            key = pop.prison_since[waiting, k] + rng.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
+            key = pop.prison_since[k, waiting] + rng.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
             key += 1e6 * gated[eligible]
             take = (
                 waiting
                 if len(waiting) <= places
                 else waiting[np.argpartition(key, places - 1)[:places]]
             )
-            m.events.record("prison_admitted", take, k, w, w - pop.prison_since[take, k])
+            m.events.record("prison_admitted", take, k, w, w - pop.prison_since[k, take])
             pop.prison_admitted_on_basic[take[pop.regime[take] == BASIC]] += 1
-            pop.prison_status[take, k] = IN_SERVICE
-            pop.prison_since[take, k] = w
-        running = pop.prison_status[ids, k] == IN_SERVICE
-        stop = ids[running & dropout & (pop.prison_since[ids, k] < w)]
+            pop.prison_status[k, take] = IN_SERVICE
+            pop.prison_since[k, take] = w
+        running = pop.prison_status[k, ids] == IN_SERVICE
+        stop = ids[running & dropout & (pop.prison_since[k, ids] < w)]
         m.events.record("prison_stopped_early", stop, k, w)
-        pop.prison_status[stop, k] = IDLE
-        done = ids[running & (pop.prison_since[ids, k] + p.prison_duration_weeks <= w)]
-        pop.prison_status[done, k] = IDLE
+        pop.prison_status[k, stop] = IDLE
+        done = ids[running & (pop.prison_since[k, ids] + p.prison_duration_weeks <= w)]
+        pop.prison_status[k, done] = IDLE
         m.events.record("prison_completed", done, k, w)
         _complete(m, done, k)
 
@@ -210,7 +206,7 @@ def end_prison_services(m: ReentryModel, ids: np.ndarray) -> None:
     """Release ends every in-prison trajectory; count those cut short."""
     pop = m.pop
     for k in range(len(PRISON_SERVICES)):
-        st = pop.prison_status[ids, k]
+        st = pop.prison_status[k, ids]
         m.events.record("prison_released_before_turn", ids[st == WAITING], k, m.week)
         m.events.record("prison_released_during", ids[st == IN_SERVICE], k, m.week)
-    pop.prison_status[ids] = IDLE
+    pop.prison_status[:, ids] = IDLE

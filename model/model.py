@@ -173,7 +173,7 @@ class ReentryModel(mesa.Model):
                 "self_reliance": pop.self_reliance,
                 "help_seeking": pop.help_seeking,
                 "detentions": pop.detentions,
-                "needs_ever": pop.need_ever.sum(axis=1),
-                "needs_hidden": hidden.sum(axis=1),
+                "needs_ever": pop.need_ever.sum(axis=0),
+                "needs_hidden": hidden.sum(axis=0),
             }
         )

@@ -83,8 +83,7 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[
     """
     pop, p = m.pop, m.p
     domains = pop.domains(p, ids)
-    in_order = np.stack(list(domains.values()), axis=1)
-    missing = (~in_order).sum(axis=1)
+    missing = len(domains) - sum(d.astype(np.int8) for d in domains.values())
     care_need = pop.care_need(ids)
     return {
         "valid_id": domains["valid_id"],
@@ -99,7 +98,7 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[
         "care_met": np.where(care_need, pop.care_met[ids], np.nan),
         "daytime": daytime,
         "two_plus_missing": missing >= 2,
-        "stability_index": in_order.mean(axis=1),
+        "stability_index": 1 - missing / len(domains),
         "stable": missing == 0,
         "detained": pop.phase[ids] == DETAINED,
     }
@@ -244,9 +243,9 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
     row["share_care_met"] = (
         float(np.nanmean(state["care_met"])) if state["care_need"].any() else np.nan
     )
-    waiting = (pop.svc_status == WAITING).sum(axis=0)
+    waiting = (pop.svc_status == WAITING).sum(axis=1)
     row.update({f"waiting_{name}": int(n) for name, n in zip(SERVICES, waiting, strict=True)})
-    waiting = (pop.prison_status == WAITING).sum(axis=0)
+    waiting = (pop.prison_status == WAITING).sum(axis=1)
     row.update(
         {f"waiting_{name}": int(n) for name, n in zip(PRISON_SERVICES, waiting, strict=True)}
     )

@@ -38,7 +38,9 @@ N_SERVICES = len(SERVICES)
 N_PRISON = len(PRISON_SERVICES)
 NO_WEEK = -(2**30)
 
-# name -> (dtype, fill value for new rows); shape (n,) unless marked by a tuple dtype
+# name -> (dtype, fill value for new rows); shape (n,), or (k, n) for a (dtype, k) tuple:
+# per-service state is stored one contiguous row per service, which keeps
+# "any service" and "per service" operations fast
 _COLUMNS: dict[str, tuple] = {
     # traits
     "age": (np.float32, 30.0),
@@ -80,13 +82,13 @@ _COLUMNS: dict[str, tuple] = {
     "prepared": (np.bool_, False),
     "prison_completed": (np.int8, 0),
     "prison_admitted_on_basic": (np.int8, 0),
-    # outside services: (n, S)
+    # outside services: (S, n)
     "svc_status": ((np.int8, N_SERVICES), IDLE),
     "svc_since": ((np.int32, N_SERVICES), NO_WEEK),
     "svc_grade": ((np.int8, N_SERVICES), ALONE),
     "need_ever": ((np.bool_, N_SERVICES), False),
     "need_discovered": ((np.bool_, N_SERVICES), False),
-    # in-prison services: (n, P)
+    # in-prison services: (P, n)
     "prison_status": ((np.int8, N_PRISON), IDLE),
     "prison_since": ((np.int32, N_PRISON), NO_WEEK),
 }
@@ -99,7 +101,7 @@ class Population:
         self.n = 0
         for name, (dtype, _) in _COLUMNS.items():
             if isinstance(dtype, tuple):
-                setattr(self, name, np.empty((0, dtype[1]), dtype=dtype[0]))
+                setattr(self, name, np.empty((dtype[1], 0), dtype=dtype[0]))
             else:
                 setattr(self, name, np.empty(0, dtype=dtype))
 
@@ -107,9 +109,10 @@ class Population:
         """Append ``k`` rows with fill values; returns their ids."""
         for name, (dtype, fill) in _COLUMNS.items():
             old = getattr(self, name)
-            shape = (k, dtype[1]) if isinstance(dtype, tuple) else (k,)
-            new = np.full(shape, fill, dtype=dtype[0] if isinstance(dtype, tuple) else dtype)
-            setattr(self, name, np.concatenate([old, new]))
+            matrix = isinstance(dtype, tuple)
+            shape = (dtype[1], k) if matrix else (k,)
+            new = np.full(shape, fill, dtype=dtype[0] if matrix else dtype)
+            setattr(self, name, np.concatenate([old, new], axis=1 if matrix else 0))
         ids = np.arange(self.n, self.n + k)
         self.n += k
         return ids
@@ -139,9 +142,7 @@ class Population:
 
     def missing_count(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
         d = self.domains(p, ids)
-        return 5 - (
-            d["valid_id"].astype(np.int8) + d["housing"] + d["income"] + d["debt_ok"] + d["care_ok"]
-        )
+        return len(d) - sum(v.astype(np.int8) for v in d.values())
 
 
 def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG) -> None:

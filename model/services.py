@@ -7,7 +7,7 @@ professional: 000 l.1625-1715, 2411-2420) and abandonment while waiting that
 rises with the wait (000 l.939-944; 004 l.7438). The order of ``SERVICES`` is
 the chain of prerequisites a helper works through (000 l.566-663; 004 M7).
 
-State lives in the population's ``svc_*`` columns (one column per service):
+State lives in the population's ``svc_*`` arrays (one row per service):
 ``svc_status`` is idle, waiting or in service; ``svc_since`` is the week the
 person joined the list (while waiting) or took the place (while in service).
 """
@@ -43,25 +43,24 @@ S = {name: i for i, name in enumerate(SERVICES)}
 
 
 def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """(len(ids), S) matrix: which service each person needs now."""
+    """(S, len(ids)) matrix: which service each person needs now."""
     pop, p = m.pop, m.p
-    need = np.zeros((len(ids), len(SERVICES)), dtype=bool)
-    need[:, S["id_office"]] = ~pop.has_id[ids]
-    need[:, S["shelter"]] = pop.housing[ids] == NO_HOUSING
-    need[:, S["benefit_office"]] = (pop.income[ids] == NO_INCOME) & (
-        pop.benefit_due_week[ids] == NO_WEEK
-    )
+    housing, income = pop.housing[ids], pop.income[ids]
+    need = np.empty((len(SERVICES), len(ids)), dtype=bool)
+    need[S["id_office"]] = ~pop.has_id[ids]
+    need[S["shelter"]] = housing == NO_HOUSING
+    need[S["benefit_office"]] = (income == NO_INCOME) & (pop.benefit_due_week[ids] == NO_WEEK)
     untreated = ~pop.care_met[ids]
-    need[:, S["addiction_care"]] = pop.addiction[ids] & untreated
-    need[:, S["mental_health_care"]] = pop.mental_health[ids] & untreated
-    need[:, S["debt_counselling"]] = ~pop.debt_ok(p, ids)
-    need[:, S["housing"]] = np.isin(pop.housing[ids], (NO_HOUSING, SHELTER))
-    need[:, S["employment_support"]] = pop.income[ids] != WORK
+    need[S["addiction_care"]] = pop.addiction[ids] & untreated
+    need[S["mental_health_care"]] = pop.mental_health[ids] & untreated
+    need[S["debt_counselling"]] = ~pop.debt_ok(p, ids)
+    need[S["housing"]] = housing <= SHELTER
+    need[S["employment_support"]] = income != WORK
     return need
 
 
 def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """(len(ids), S) matrix: whether each service would accept the person now.
+    """(S, len(ids)) matrix: whether each service would accept the person now.
 
     ID is needed for almost everything, an address for registration-based
     services, income for a lease and for debt counselling (000 M11, l.950-975;
@@ -73,15 +72,15 @@ def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     address = pop.address[ids]
     income = pop.income[ids] != NO_INCOME
     sober = ~pop.relapse[ids] if p.gating_outside else np.ones(len(ids), dtype=bool)
-    ok = np.empty((len(ids), len(SERVICES)), dtype=bool)
-    ok[:, S["id_office"]] = True
-    ok[:, S["shelter"]] = has_id & sober
-    ok[:, S["benefit_office"]] = has_id & address
-    ok[:, S["addiction_care"]] = has_id & sober
-    ok[:, S["mental_health_care"]] = has_id & sober
-    ok[:, S["debt_counselling"]] = has_id & address & income
-    ok[:, S["housing"]] = has_id & income
-    ok[:, S["employment_support"]] = has_id & address
+    ok = np.empty((len(SERVICES), len(ids)), dtype=bool)
+    ok[S["id_office"]] = True
+    ok[S["shelter"]] = has_id & sober
+    ok[S["benefit_office"]] = has_id & address
+    ok[S["addiction_care"]] = has_id & sober
+    ok[S["mental_health_care"]] = has_id & sober
+    ok[S["debt_counselling"]] = has_id & address & income
+    ok[S["housing"]] = has_id & income
+    ok[S["employment_support"]] = has_id & address
     return ok
 
 
@@ -101,45 +100,45 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
     if len(ids) == 0:
         return
     pop = m.pop
-    pop.need_discovered[ids, s] = True
-    accepted = entry_conditions(m, ids)[np.arange(len(ids)), s]
+    pop.need_discovered[s, ids] = True
+    accepted = entry_conditions(m, ids)[s, np.arange(len(ids))]
     refused = ids[~accepted]
     m.events.record("refused", refused, s[~accepted], m.week)
     setback(m, refused, help_seeking=True)
     ok_ids, ok_s = ids[accepted], s[accepted]
-    pop.svc_status[ok_ids, ok_s] = WAITING
-    pop.svc_since[ok_ids, ok_s] = m.week
-    pop.svc_grade[ok_ids, ok_s] = grade[accepted]
+    pop.svc_status[ok_s, ok_ids] = WAITING
+    pop.svc_since[ok_s, ok_ids] = m.week
+    pop.svc_grade[ok_s, ok_ids] = grade[accepted]
 
 
 def run_services(m: ReentryModel) -> None:
     """One week of every service: give up, admit, decide."""
     pop, p = m.pop, m.p
     # only people on a list or in a service matter here; most people are neither
-    active = np.flatnonzero(pop.svc_status.any(axis=1))
+    active = np.flatnonzero(pop.svc_status.any(axis=0))
     if len(active) == 0:
         return
-    status = pop.svc_status[active]
-    ready = pop.svc_since[active] + p.service_weeks <= m.week
+    status = pop.svc_status[:, active]
+    ready = pop.svc_since[:, active] + p.service_weeks <= m.week
     helped = m.support.has_helper
     for s, name in enumerate(SERVICES):
-        waiting = active[status[:, s] == WAITING]
+        waiting = active[status[s] == WAITING]
         if len(waiting):
             waiting = _abandon(m, s, waiting, helped)
         places = weekly_places(m, s)
         if len(waiting) and places > 0:
             admitted = _queue_head(m, s, waiting, places)
-            m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[admitted, s])
-            pop.svc_status[admitted, s] = IN_SERVICE
-            pop.svc_since[admitted, s] = m.week
-        done = active[(status[:, s] == IN_SERVICE) & ready[:, s]]
+            m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[s, admitted])
+            pop.svc_status[s, admitted] = IN_SERVICE
+            pop.svc_since[s, admitted] = m.week
+        done = active[(status[s] == IN_SERVICE) & ready[s]]
         if len(done):
             _decide(m, s, name, done)
 
 
 def _abandon(m: ReentryModel, s: int, waiting: np.ndarray, helped: np.ndarray) -> np.ndarray:
     pop, p = m.pop, m.p
-    wait = m.week - pop.svc_since[waiting, s]
+    wait = m.week - pop.svc_since[s, waiting]
     hazard = (
         p.abandon_base_per_week
         * (1 + wait / p.readiness_window_weeks)
@@ -148,7 +147,7 @@ def _abandon(m: ReentryModel, s: int, waiting: np.ndarray, helped: np.ndarray) -
     )
     gives_up = m.crn.bernoulli(waiting, m.week * 16 + s, Purpose.ABANDON, np.clip(hazard, 0, 1))
     quit_ids = waiting[gives_up]
-    pop.svc_status[quit_ids, s] = IDLE
+    pop.svc_status[s, quit_ids] = IDLE
     m.events.record("abandoned", quit_ids, s, m.week, wait[gives_up])
     setback(m, quit_ids, help_seeking=False)
     pop.motivation[quit_ids] = np.maximum(
@@ -162,7 +161,7 @@ def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np
     if len(waiting) <= places:
         return waiting
     pop = m.pop
-    since = pop.svc_since[waiting, s].astype(np.float64)
+    since = pop.svc_since[s, waiting].astype(np.float64)
     tie = m.crn.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
     key = since + tie
     if m.p.queue_policy == "priority":
@@ -173,7 +172,7 @@ def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np
 def success_chance(m: ReentryModel, ids: np.ndarray, s: int) -> np.ndarray:
     """Graded success: alone < with buddy < with professional (000 M14)."""
     p = m.p
-    grade = np.maximum(m.pop.svc_grade[ids, s], m.support.grade[ids])
+    grade = np.maximum(m.pop.svc_grade[s, ids], m.support.grade[ids])
     chance = np.select(
         [grade == ALONE, grade == WITH_BUDDY, grade == WITH_PROFESSIONAL],
         [p.success_alone, p.success_buddy, p.success_professional],
@@ -183,7 +182,7 @@ def success_chance(m: ReentryModel, ids: np.ndarray, s: int) -> np.ndarray:
 
 def _decide(m: ReentryModel, s: int, name: str, ids: np.ndarray) -> None:
     pop = m.pop
-    pop.svc_status[ids, s] = IDLE
+    pop.svc_status[s, ids] = IDLE
     chance = success_chance(m, ids, s)
     if name == "employment_support":
         chance = chance * job_chance_factor(m, ids)
@@ -258,4 +257,4 @@ def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
 
 def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:
     """Detention breaks every trajectory outside."""
-    m.pop.svc_status[ids] = IDLE
+    m.pop.svc_status[:, ids] = IDLE

@@ -30,8 +30,8 @@ def test_weekly_invariants(mode):
         assert np.isin(pop.phase, (PRE_ENTRY, DETAINED, RELEASED)).all()
         # no negative queue, and waiting/in-service only for the right phase
         assert np.isin(pop.svc_status, (IDLE, WAITING, IN_SERVICE)).all()
-        assert (pop.svc_status[pop.phase != RELEASED] == IDLE).all()
-        assert (pop.prison_status[pop.phase != DETAINED] == IDLE).all()
+        assert (pop.svc_status[:, pop.phase != RELEASED] == IDLE).all()
+        assert (pop.prison_status[:, pop.phase != DETAINED] == IDLE).all()
         waiting = pop.svc_status == WAITING
         assert (pop.svc_since[waiting] <= m.week - 1).all()
         queues_seen += int(waiting.sum())
@@ -42,7 +42,7 @@ def test_weekly_invariants(mode):
                 admitted[svc] += len(ids)
         assert (admitted <= np.array(places)).all(), (m.week, admitted, places)
     assert queues_seen > 0, "the test must see real queues"
-    assert len(PRISON_SERVICES) == pop.prison_status.shape[1]
+    assert len(PRISON_SERVICES) == pop.prison_status.shape[0]
 
 
 def test_person_agents_are_views_on_the_arrays(baseline_cohort):
