@@ -83,7 +83,7 @@ class ReentryModel(mesa.Model):
             self.start_week = int(-lengths.max())
             self.end_week = weeks
         else:
-            releases_per_week = persons / weeks
+            releases_per_week = persons / weeks * self.p.flow_releases_per_entry
             self.start_week = 0
             self.end_week = weeks
         self.arrival_rate = persons / weeks if mode == "flow" else 0.0

@@ -581,6 +581,13 @@ class Parameters:
         "In cohort mode, service capacity is sized as if the cohort were released over "
         "this many weeks.",
     )
+    flow_releases_per_entry: float = param(
+        1.6,
+        "releases per first entry",
+        (1.0, 4.0),
+        "assumption (range 1.2-2.5): re-detention adds releases",
+        "In flow mode, services are sized for this many releases per new entry.",
+    )
     queue_policy: str = param(
         "fcfs",
         "policy",
