@@ -223,21 +223,11 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
         else np.nan,
     }
     state = person_state(m, released, daytime_released)
-    for f in (
-        "valid_id",
-        "housing",
-        "housing_independent",
-        "income",
-        "work",
-        "benefit",
-        "debt",
-        "debt_unmanaged",
-        "daytime",
-        "two_plus_missing",
-        "stability_index",
-        "stable",
-    ):
-        row[f"share_{f}" if f not in ("stability_index",) else f] = (
+    # care is a share of those with a care need; phase is already in the counts above
+    for f in SNAPSHOT_FIELDS:
+        if f in ("care_need", "care_met", "detained"):
+            continue
+        row[f if f == "stability_index" else f"share_{f}"] = (
             float(np.mean(state[f])) if len(released) else np.nan
         )
     row["share_care_met"] = (

@@ -7,26 +7,12 @@ import functools
 import pytest
 
 from model import ReentryModel
+from model.parameters import PRISON_SERVICES, SERVICES
 
 # Ample capacity everywhere: queues never bind, so people do not interact through them.
 AMPLE = {
-    **{
-        f"capacity_{s}": 1000.0
-        for s in (
-            "id_office",
-            "shelter",
-            "benefit_office",
-            "addiction_care",
-            "mental_health_care",
-            "debt_counselling",
-            "housing",
-            "employment_support",
-        )
-    },
-    **{
-        f"prison_capacity_{s}": 100.0
-        for s in ("caw_support", "prison_mh_therapy", "vocational_training")
-    },
+    **{f"capacity_{s}": 1000.0 for s in SERVICES},
+    **{f"prison_capacity_{s}": 100.0 for s in PRISON_SERVICES},
 }
 
 
