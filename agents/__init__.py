@@ -1,5 +1,7 @@
-"""Mesa agents: the person (now), buddy and professional (with the buddy programme)."""
+"""Mesa agents: the person after detention, the volunteer buddy and the professional."""
 
+from .buddy import Buddy
 from .person import Person
+from .professional import Professional
 
-__all__ = ["Person"]
+__all__ = ["Buddy", "Person", "Professional"]

@@ -75,6 +75,8 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
         out[stage]["n"] = int(ev[f"{stage}_housing"].notna().sum())
     out["median_weeks_to_first_offence"] = median_survival(ev)
     out["process"] = process_summary(process, persons)
+    out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
+    out.update(programme_summary(m, persons))
     out["by_typology"] = by_group(ev, "typology")
     out["by_length_group"] = by_group(ev, "length_group")
     out["person_weeks"] = int(m.person_weeks)
@@ -135,6 +137,53 @@ def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, A
     out["hidden_needs_by_typology"] = {
         str(t): (float(r.needs_hidden / r.needs_ever) if r.needs_ever else None)
         for t, r in hidden.iterrows()
+    }
+    return out
+
+
+def programme_summary(m: ReentryModel, persons: pd.DataFrame) -> dict[str, Any]:
+    """Buddy programme and professional figures (None where the programme is off).
+
+    Utilisation, waiting list and strain are averaged over the weeks in which
+    the programme had anyone matched or waiting, so that a cohort's idle
+    years after the last trajectory do not dilute them.
+    """
+    w = m.weekly_table()
+    out: dict[str, Any] = {
+        "professional_load_mean": float(w["professional_load"].mean())
+        if "professional_load" in w and w["professional_load"].notna().any()
+        else None,
+    }
+    b = m.buddies
+    busy = w[(w.get("buddy_clients", 0) > 0) | (w.get("buddy_waitlist", 0) > 0)] if b.on else w[:0]
+    years = len(w) / 52
+    mean_active = float(w["buddies_active"].mean()) if b.on else 0.0
+    waits = np.concatenate(b.match_waits) if b.match_waits else np.zeros(0)
+    out.update(
+        {
+            "buddy_utilisation": float(busy["buddy_utilisation"].mean()) if len(busy) else None,
+            "buddy_waitlist_mean": float(busy["buddy_waitlist"].mean()) if len(busy) else None,
+            "buddy_wait_weeks_mean": float(waits.mean()) if len(waits) else None,
+            "buddy_strain_mean": float(busy["mean_buddy_strain"].mean()) if len(busy) else None,
+            "buddy_turnover_per_year": b.totals["exits"] / mean_active / years
+            if mean_active
+            else None,
+            "buddy_trajectories": dict(b.totals) if b.on else None,
+        }
+    )
+    by_type = persons.groupby("typology", observed=False)
+    out["reach_by_typology"] = {
+        str(t): {
+            "buddy": float(g["buddy_ever"].mean()),
+            "professional": float(g["pro_ever"].mean()),
+        }
+        for t, g in by_type
+        if len(g)
+    }
+    needs = by_type[["needs_ever", "needs_hidden"]].sum()
+    out["needs_by_typology"] = {
+        str(t): {"discovered": int(r.needs_ever - r.needs_hidden), "hidden": int(r.needs_hidden)}
+        for t, r in needs.iterrows()
     }
     return out
 

@@ -21,6 +21,7 @@ from .population import (
     NO_HOUSING,
     NO_INCOME,
     NO_WEEK,
+    RELEASED,
     WAITING,
     WORK,
 )
@@ -54,22 +55,31 @@ def _random_true(mask: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def proactive_contacts(m: ReentryModel) -> None:
-    """Helpers reach out: needs are discovered and the next feasible step is referred."""
+    """Helpers reach out: needs are discovered and the next feasible step is referred.
+
+    Contacts with people still inside (a buddy who starts before release) build
+    trust and calm stress; discovery and referral wait until release.
+    """
     pop = m.pop
-    for salt, c in enumerate(m.support.due_contacts(m)):
+    for salt, provider in enumerate(m.support.providers):
+        c = provider.contacts(m).per_person()
         if len(c.ids) == 0:
             continue
-        met, broken = kept(m, c, salt)
+        ok = kept(m, c, salt)
+        broken = c.ids[~ok]
         pop.trust[broken] = np.maximum(pop.trust[broken] - m.p.trust_setback_loss / 2, 0)
-        if len(met) == 0:
+        met = c.ids[ok]
+        provider.contacted(m, met)
+        pop.stress[met] = np.clip(pop.stress[met] - c.relief[ok], 0, 1)
+        pop.trust[met] = np.clip(pop.trust[met] + c.trust_change[ok], 0, 1)
+        out = met[pop.phase[met] == RELEASED]
+        if len(out) == 0:
             continue
-        need = unmet_needs(m, met)
-        pop.need_discovered[:, met] |= need
-        idle = pop.svc_status[:, met] == IDLE
-        any_step, step = _first_true(need & idle & entry_conditions(m, met))
-        apply(m, met[any_step], step[any_step], np.full(any_step.sum(), c.grade, dtype=np.int8))
-        pop.stress[met] = np.clip(pop.stress[met] - c.relief, 0, 1)
-        pop.trust[met] = np.clip(pop.trust[met] + c.trust_change, 0, 1)
+        need = unmet_needs(m, out)
+        pop.need_discovered[:, out] |= need
+        idle = pop.svc_status[:, out] == IDLE
+        any_step, step = _first_true(need & idle & entry_conditions(m, out))
+        apply(m, out[any_step], step[any_step], np.full(any_step.sum(), c.grade, dtype=np.int8))
 
 
 def seek_help(m: ReentryModel, ids: np.ndarray) -> None:

@@ -11,11 +11,13 @@ import pandas as pd
 
 from agents import Person
 
+from .buddy_programme import BuddyProgramme
 from .community import daytime_activity
 from .events import ProcessLog
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, ParameterError, Parameters
 from .population import PRE_ENTRY, RELEASED, Population, draw_detention_length, sample_people
+from .professionals import Professionals
 from .rng import KeyedRNG, Purpose
 from .supervision import Supervision
 from .support import Provider, Support
@@ -64,7 +66,6 @@ class ReentryModel(mesa.Model):
         self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed
         self.crn = KeyedRNG(seed)
         self.pop = Population()
-        self.support = Support([Supervision(), *(providers or [])])
         self.events = ProcessLog()
         self.releases = ReleaseEvents()
         self.weekly: list[dict[str, float]] = []
@@ -87,10 +88,16 @@ class ReentryModel(mesa.Model):
             self.start_week = 0
             self.end_week = weeks
         self.arrival_rate = persons / weeks if mode == "flow" else 0.0
+        self.releases_per_week = releases_per_week
         self.service_rate = np.array(
             [getattr(self.p, f"capacity_{s}") / 100 * releases_per_week for s in SERVICES]
         )
         self.week = self.start_week
+        self.professionals = Professionals(self)
+        self.buddies = BuddyProgramme(self)
+        self.support = Support(
+            [Supervision(), self.professionals, self.buddies, *(providers or [])]
+        )
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "released": lambda m: m.weekly[-1]["released"] if m.weekly else 0,
@@ -175,5 +182,7 @@ class ReentryModel(mesa.Model):
                 "detentions": pop.detentions,
                 "needs_ever": pop.need_ever.sum(axis=0),
                 "needs_hidden": hidden.sum(axis=0),
+                "buddy_ever": pop.buddy_ever,
+                "pro_ever": pop.pro_ever,
             }
         )

@@ -242,4 +242,5 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
     for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
         row[f"mean_{f}"] = float(pop.__dict__[f][released].mean()) if len(released) else np.nan
     row.update(m.counts)
+    row.update(m.support.weekly_stats())
     return row

@@ -927,13 +927,283 @@ class Parameters:
         "004 l.1055 (27% of 47%); assumption",
         "Chance that a justice contact leads to re-detention.",
     )
-    # ------------------------------------------------------------ flow mode
-    flow_initial_share: float = param(
-        0.0,
+    # ------------------------------------------------------------ buddy programme
+    buddy_start: str = param(
+        "none",
+        "choice",
+        _choice("inside", "at_release", "none"),
+        "000 l.2917-2925 (start inside before release)",
+        "When people are referred to the buddy programme; none switches it off.",
+        "lever",
+    )
+    buddies_per_1000_releases: float = param(
+        60.0,
+        "buddies per 1,000 releases a year",
+        (0.0, 2000.0),
+        "assumption (range 10-200)",
+        "Size of the buddy pool at the start, relative to the yearly release volume.",
+        "lever",
+    )
+    buddy_recruitment_per_1000_releases: float = param(
+        30.0,
+        "new buddies a year per 1,000 releases a year",
+        (0.0, 2000.0),
+        "000 M17 summary in MODEL.md (recruitment depends on funding); assumption",
+        "Recruitment of new buddies, relative to the yearly release volume.",
+        "lever",
+    )
+    buddy_caseload: int = param(
+        1,
+        "clients per buddy",
+        (1, 10),
+        "000 l.3682 (one client per volunteer)",
+        "Most clients a buddy supports at once; above 1 is a lever beyond the sources.",
+        "lever",
+    )
+    buddy_contact_interval: int | str = param(
+        1,
+        "weeks",
+        _choice(1, 2, 4, "reactive"),
+        "000 l.1519-1523 (at least weekly)",
+        "Proactive contact every 1, 2 or 4 weeks, or reactive only (when the client asks).",
+        "lever",
+    )
+    buddy_trajectory_weeks: int = param(
+        26,
+        "weeks",
+        (4, 104),
+        "000 l.3686 (about six months)",
+        "Length of a buddy trajectory after release, then closure and handover.",
+        "lever",
+    )
+    buddy_intake_weeks_before_release: int = param(
+        8,
+        "weeks",
+        (1, 52),
+        "000 l.2938-2940 (release date must be near); assumption",
+        "With a start inside, referral happens this many weeks before release.",
+    )
+    buddy_uptake: float = param(
+        0.6,
         "share",
         (0.0, 1.0),
+        "assumption (range 0.3-0.9)",
+        "Share of people offered a buddy who accept.",
+    )
+    buddy_uptake_after_release: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "000 l.2917-2925 (starting only after release has much "
+        "less chance of success); size assumption (range 0.2-0.6)",
+        "Share who accept and engage when the offer only comes at release.",
+    )
+    buddy_pool_diversity: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "000 l.2735-2738 (diversity helps matching); assumption",
+        "Diversity of the buddy pool; a diverse pool gives better matches.",
+    )
+    buddy_hours_per_week: float = param(
+        4.0,
+        "hours per week",
+        (1.0, 20.0),
+        "000 l.2605-2607 (at least four hours)",
+        "Hours a buddy gives per week, shared among their clients.",
+        "fixed",
+    )
+    buddy_relief: float = param(
+        0.06,
+        "stress per contact",
+        (0.0, 0.5),
+        "000 l.1345-1347 (a buddy calms); size assumption",
+        "Stress taken off by a full buddy contact.",
+    )
+    buddy_trust_gain: float = param(
+        0.03,
+        "trust per contact",
+        (0.0, 0.3),
+        "004 l.8422-8427 (volunteers trusted more); size assumption",
+        "Trust gained from a full buddy contact.",
+    )
+    buddy_dropout_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.3),
+        "assumption (range 0.003-0.03)",
+        "Weekly chance a match breaks off, at average match quality and trust.",
+    )
+    buddy_signal_probability: float = param(
+        0.62,
+        "probability",
+        (0.0, 1.0),
+        "001 l.65-69 (62% name signalling risk)",
+        "Chance a buddy signals a client's risky situation to the professional.",
+    )
+    buddy_strain_per_contact: float = param(
+        0.02,
+        "strain per contact",
+        (0.0, 0.5),
+        "000 M17 summary; size assumption",
+        "Strain a contact adds for an ordinary client.",
+    )
+    demanding_strain_extra: float = param(
+        1.0,
+        "multiplier",
+        (0.0, 5.0),
+        "000 l.1141-1151 (demanding type); size assumption",
+        "Extra strain from a demanding client (1 doubles it).",
+    )
+    complexity_strain_weight: float = param(
+        1.0,
+        "multiplier per missing domain share",
+        (0.0, 5.0),
         "assumption",
-        "Flow mode: share of persons already detained at week 0 (0 starts empty).",
+        "Extra strain per share of basic conditions the client misses.",
+    )
+    buddy_strain_recovery_per_week: float = param(
+        0.01,
+        "strain per week",
+        (0.0, 0.5),
+        "assumption (range 0.005-0.05)",
+        "Strain that fades each week on its own.",
+    )
+    coaching: bool = param(
+        True,
+        "on/off",
+        _choice(True, False),
+        "000 l.3690-3692, 2809-2823",
+        "Professionals coach buddies (group supervision and follow-up).",
+        "lever",
+    )
+    coaching_interval_weeks: int = param(
+        4,
+        "weeks",
+        (1, 26),
+        "000 l.3690-3692 (monthly supervision)",
+        "Interval of coaching sessions.",
+        "lever",
+    )
+    coaching_relief: float = param(
+        0.06,
+        "strain per session",
+        (0.0, 1.0),
+        "000 l.2802-2807; size assumption",
+        "Strain taken off a buddy by one coaching session.",
+    )
+    burnout_threshold: float = param(
+        0.5,
+        "strain",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.8)",
+        "Strain above which burnout makes buddies leave.",
+    )
+    burnout_hazard: float = param(
+        0.2,
+        "probability per week per unit strain",
+        (0.0, 1.0),
+        "assumption",
+        "Weekly chance of leaving per unit of strain above the threshold.",
+    )
+    buddy_turnover_per_week: float = param(
+        0.004,
+        "probability per week",
+        (0.0, 0.1),
+        "assumption (about 20% a year)",
+        "Weekly chance a buddy leaves for other reasons.",
+    )
+    substitution_strain_factor: float = param(
+        1.0,
+        "multiplier per unit overload",
+        (0.0, 5.0),
+        "000 l.1262-1272, 2490-2493; size assumption",
+        "Extra buddy strain per unit of professional overload (substitution).",
+    )
+    # ------------------------------------------------------------ professionals
+    professionals_per_1000_releases: float = param(
+        8.0,
+        "FTE per 1,000 releases a year",
+        (0.0, 500.0),
+        "assumption (range 2-30)",
+        "Generalist social workers (CAW) who take cases, advocate and coach buddies.",
+        "lever",
+    )
+    professional_caseload: int = param(
+        20,
+        "clients per FTE",
+        (1, 200),
+        "004 l.7826-7831 (high caseloads); assumption",
+        "Clients one professional can hold before contacts get short.",
+        "lever",
+    )
+    professional_buddies_coached: int = param(
+        15,
+        "buddies per FTE",
+        (1, 200),
+        "000 l.3690-3692; assumption",
+        "Buddies one professional can coach besides the caseload.",
+    )
+    professional_outreach: str = param(
+        "reactive",
+        "choice",
+        _choice("proactive", "reactive"),
+        "004 M5; 000 l.1494-1526",
+        "Proactive: professionals reach out at release to people with complex needs; "
+        "reactive: they take those who ask.",
+        "lever",
+    )
+    professional_contact_interval: int = param(
+        2,
+        "weeks",
+        (1, 13),
+        "assumption (range 1-4)",
+        "Interval of professional contacts with their clients.",
+    )
+    professional_case_weeks: int = param(
+        26, "weeks", (4, 104), "assumption (range 13-52)", "Length of a professional case."
+    )
+    complexity_threshold: int = param(
+        3,
+        "missing basic conditions",
+        (1, 5),
+        "000 l.2370-2379 (multi-problem cases); assumption",
+        "A professional takes over a case with at least this many missing.",
+    )
+    professional_relief: float = param(
+        0.03,
+        "stress per contact",
+        (0.0, 0.5),
+        "assumption",
+        "Stress taken off by a professional contact.",
+    )
+    professional_trust_gain: float = param(
+        0.01,
+        "trust per contact",
+        (0.0, 0.3),
+        "004 l.8414-8417 (distrust of professionals); assumption",
+        "Trust gained from a professional contact that is not rushed.",
+    )
+    box_ticking_trust_loss: float = param(
+        0.03,
+        "trust per contact",
+        (0.0, 0.3),
+        "004 l.7826-7831, 5722-5727; size assumption",
+        "Trust lost per rushed contact when professionals are overloaded.",
+    )
+    three_way_strain_trigger: float = param(
+        0.6,
+        "strain",
+        (0.0, 1.0),
+        "000 l.2329-2335; assumption",
+        "Buddy strain at which the professional holds a three-way talk.",
+    )
+    three_way_relief: float = param(
+        0.25,
+        "strain",
+        (0.0, 1.0),
+        "000 l.2329-2353; size assumption",
+        "Strain taken off the buddy by a three-way talk.",
     )
 
     # -------------------------------------------------------------------------

@@ -80,6 +80,15 @@ class Purpose(IntEnum):
     FAMILY_BREAKDOWN = 53
     JOB_FIND = 54
     HOUSING_FALLBACK = 55
+    # buddies and professionals
+    ASK_PROFESSIONAL = 70
+    BUDDY_UPTAKE = 71
+    MATCH_QUALITY = 72
+    BUDDY_DROPOUT = 73
+    BUDDY_EXIT = 74
+    BUDDY_ASK = 75
+    SIGNAL = 76
+    COACHING = 77
     # flow mode arrivals (keyed by week only)
     ARRIVALS = 60
 

@@ -27,8 +27,17 @@ class Supervision:
         pop = m.pop
         return np.flatnonzero((pop.phase == RELEASED) & (pop.supervised_until > m.week))
 
+    def step(self, m: ReentryModel) -> None:
+        """Supervision starts at release (see :mod:`model.release`); nothing to update."""
+
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         return self.supervised(m), WITH_PROFESSIONAL
+
+    def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """Probation contacts carry no workload model here."""
+
+    def weekly_stats(self) -> dict[str, float]:
+        return {}
 
     def contacts(self, m: ReentryModel) -> Contacts:
         p = m.p

@@ -33,32 +33,57 @@ if TYPE_CHECKING:
 
 @dataclass
 class Contacts:
-    """Contacts one provider makes this week.
+    """Contacts one provider promises this week (arrays align with ``ids``).
 
     Attributes:
-        ids: People contacted.
+        ids: People to be contacted.
         grade: Help grade the provider brings (WITH_BUDDY or WITH_PROFESSIONAL).
         relief: Stress taken off per kept contact.
-        trust_change: Trust change per kept contact (negative for a dual role).
-        keep_probability: Chance a promised contact actually takes place.
+        trust_change: Trust change per kept contact (negative for a dual role or a
+            rushed, box-ticking contact).
+        keep_probability: Chance each promised contact actually takes place.
     """
 
     ids: np.ndarray
     grade: int
-    relief: float
-    trust_change: float
-    keep_probability: float
+    relief: np.ndarray | float
+    trust_change: np.ndarray | float
+    keep_probability: np.ndarray | float
+
+    def per_person(self) -> Contacts:
+        """The same contacts with every field as an array aligned with ``ids``."""
+        n = len(self.ids)
+        return Contacts(
+            self.ids,
+            self.grade,
+            *(
+                np.broadcast_to(np.asarray(v, dtype=float), (n,))
+                for v in (self.relief, self.trust_change, self.keep_probability)
+            ),
+        )
 
 
 class Provider(Protocol):
     """Anything that attaches helpers to people and contacts them."""
 
+    def step(self, m: ReentryModel) -> None:
+        """Update who is attached: intake, matching, endings, the helpers' own state."""
+        ...
+
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
-        """People with this kind of helper now, and the help grade it brings."""
+        """Released people with this kind of helper now, and the help grade it brings."""
         ...
 
     def contacts(self, m: ReentryModel) -> Contacts:
-        """Proactive contacts due this week."""
+        """Contacts due this week."""
+        ...
+
+    def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """Told which promised contacts took place (for workload and signalling)."""
+        ...
+
+    def weekly_stats(self) -> dict[str, float]:
+        """Figures for this week's row of the weekly table."""
         ...
 
 
@@ -70,6 +95,10 @@ class Support:
         self.grade = np.zeros(0, dtype=np.int8)
         self.has_helper = np.zeros(0, dtype=bool)
 
+    def step(self, m: ReentryModel) -> None:
+        for provider in self.providers:
+            provider.step(m)
+
     def refresh(self, m: ReentryModel) -> None:
         n = m.pop.n
         self.grade = np.full(n, ALONE, dtype=np.int8)
@@ -79,11 +108,13 @@ class Support:
             self.has_helper[ids] = True
             self.grade[ids] = np.maximum(self.grade[ids], grade)
 
-    def due_contacts(self, m: ReentryModel) -> list[Contacts]:
-        return [provider.contacts(m) for provider in self.providers]
+    def weekly_stats(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for provider in self.providers:
+            out.update(provider.weekly_stats())
+        return out
 
 
-def kept(m: ReentryModel, c: Contacts, salt: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split promised contacts into kept and broken ones."""
-    ok = m.crn.bernoulli(c.ids, m.week * 8 + salt, Purpose.CONTACT_KEPT, c.keep_probability)
-    return c.ids[ok], c.ids[~ok]
+def kept(m: ReentryModel, c: Contacts, salt: int) -> np.ndarray:
+    """Which promised contacts take place (a mask over ``c.ids``)."""
+    return m.crn.bernoulli(c.ids, m.week * 8 + salt, Purpose.CONTACT_KEPT, c.keep_probability)

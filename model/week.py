@@ -8,9 +8,12 @@
 3. **Release day.** Frozen problems surface; prepared help takes effect;
    supervision may start.
 4. **Outside.**
-   a. Helpers (probation now; buddies and professionals later) refresh who has
-      whom, a pending benefit may pay out, and proactive contacts discover
-      needs and refer people to the next step they can take.
+   a. Helpers update who has whom: probation; professionals take cases; the
+      buddy programme ends trajectories, recruits and loses buddies, takes in
+      referrals and matches people to buddies. A pending benefit may pay out.
+      Contacts (inside too, for a buddy who starts before release) calm stress
+      and build trust; outside they discover needs and refer people to the next
+      step they can actually take.
    b. People ask for help themselves (more often when capable, trusting and
       not stressed).
    c. Services work through their waiting lists: some people give up, places
@@ -69,6 +72,7 @@ def one_week(m: ReentryModel) -> None:
 
     # 4. outside
     out = np.flatnonzero(pop.phase == RELEASED)
+    m.support.step(m)
     m.support.refresh(m)
     benefit_arrives(m, out)
     proactive_contacts(m)
