@@ -76,7 +76,7 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     out["median_weeks_to_first_offence"] = median_survival(ev)
     out["process"] = process_summary(process, persons)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
-    out.update(programme_summary(m, persons))
+    out.update(programme_summary(m, persons, process))
     out["by_typology"] = by_group(ev, "typology")
     out["by_length_group"] = by_group(ev, "length_group")
     out["person_weeks"] = int(m.person_weeks)
@@ -131,17 +131,20 @@ def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, A
             ),
             "released_before_turn": int(counts.get("prison_released_before_turn", 0)),
         }
-    ever = persons["needs_ever"].sum()
-    out["hidden_needs_share"] = float(persons["needs_hidden"].sum() / ever) if ever else None
-    hidden = persons.groupby("typology", observed=False)[["needs_hidden", "needs_ever"]].sum()
+    # share of need-weeks in which nobody (the person included) had raised the need
+    total = persons["need_weeks"].sum()
+    out["hidden_needs_share"] = float(persons["hidden_need_weeks"].sum() / total) if total else None
+    hidden = persons.groupby("typology", observed=False)[["hidden_need_weeks", "need_weeks"]].sum()
     out["hidden_needs_by_typology"] = {
-        str(t): (float(r.needs_hidden / r.needs_ever) if r.needs_ever else None)
+        str(t): (float(r.hidden_need_weeks / r.need_weeks) if r.need_weeks else None)
         for t, r in hidden.iterrows()
     }
     return out
 
 
-def programme_summary(m: ReentryModel, persons: pd.DataFrame) -> dict[str, Any]:
+def programme_summary(
+    m: ReentryModel, persons: pd.DataFrame, process: pd.DataFrame
+) -> dict[str, Any]:
     """Buddy programme and professional figures (None where the programme is off).
 
     Utilisation, waiting list and strain are averaged over the weeks in which
@@ -158,7 +161,7 @@ def programme_summary(m: ReentryModel, persons: pd.DataFrame) -> dict[str, Any]:
     busy = w[(w.get("buddy_clients", 0) > 0) | (w.get("buddy_waitlist", 0) > 0)] if b.on else w[:0]
     years = len(w) / 52
     mean_active = float(w["buddies_active"].mean()) if b.on else 0.0
-    waits = np.concatenate(b.match_waits) if b.match_waits else np.zeros(0)
+    waits = process.loc[process["event"] == "buddy_matched", "wait_weeks"]
     out.update(
         {
             "buddy_utilisation": float(busy["buddy_utilisation"].mean()) if len(busy) else None,
@@ -176,13 +179,23 @@ def programme_summary(m: ReentryModel, persons: pd.DataFrame) -> dict[str, Any]:
         str(t): {
             "buddy": float(g["buddy_ever"].mean()),
             "professional": float(g["pro_ever"].mean()),
+            "buddy_support_per_served": float(g.loc[g["buddy_ever"], "buddy_support"].mean())
+            if g["buddy_ever"].any()
+            else None,
         }
         for t, g in by_type
         if len(g)
     }
-    needs = by_type[["needs_ever", "needs_hidden"]].sum()
+    client_weeks = persons["client_need_weeks"].sum()
+    out["hidden_needs_share_buddy_clients"] = (
+        float(persons["client_hidden_need_weeks"].sum() / client_weeks) if client_weeks else None
+    )
+    needs = by_type[["need_weeks", "hidden_need_weeks"]].sum()
     out["needs_by_typology"] = {
-        str(t): {"discovered": int(r.needs_ever - r.needs_hidden), "hidden": int(r.needs_hidden)}
+        str(t): {
+            "known_need_weeks": int(r.need_weeks - r.hidden_need_weeks),
+            "hidden_need_weeks": int(r.hidden_need_weeks),
+        }
         for t, r in needs.iterrows()
     }
     return out

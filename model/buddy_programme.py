@@ -73,7 +73,6 @@ class BuddyProgramme:
             ),
             0,
         )
-        self.match_waits: list[np.ndarray] = []
         self.stats: dict[str, float] = {}
         self._recruit(m, round(p.buddies_per_1000_releases * per_year) if self.on else 0)
 
@@ -135,23 +134,28 @@ class BuddyProgramme:
         engaged = np.flatnonzero(pop.buddy_status != NO_BUDDY)
         # a new detention episode ends the trajectory (and the place on the list)
         detained_again = engaged[pop.release_week[engaged] != pop.buddy_episode[engaged]]
-        totals["ended_by_detention"] = int((pop.buddy_status[detained_again] == MATCHED).sum())
+        ended = detained_again[pop.buddy_status[detained_again] == MATCHED]
+        totals["ended_by_detention"] = len(ended)
+        m.events.record("buddy_ended_by_detention", ended, week=w)
         self._end(m, detained_again)
         out = np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED))
         done = out[pop.buddy_end[out] <= w]
         self._end(m, done)
         totals["completed"] = len(done)
+        m.events.record("buddy_completed", done, week=w)
         out = out[pop.buddy_end[out] > w]
         # the rational type leaves once their questions are answered: a completion
         rational = out[(pop.typology[out] == 2) & (w - pop.buddy_since[out] >= EARLY_EXIT_WEEKS)]
         answered = rational[~unmet_needs(m, rational).any(axis=0)]
         self._end(m, answered)
         totals["completed_early"] = len(answered)
+        m.events.record("buddy_completed_early", answered, week=w)
         out = np.setdiff1d(out, answered, assume_unique=True)
         hazard = p.buddy_dropout_per_week * (1.5 - pop.match_quality[out]) * (1.5 - pop.trust[out])
         drop = out[m.crn.bernoulli(out, w, Purpose.BUDDY_DROPOUT, hazard)]
         self._end(m, drop)
         totals["dropped"] = len(drop)
+        m.events.record("buddy_dropped", drop, week=w)
         self._count_clients(m)
 
     def _buddies_leave(self, m: ReentryModel, totals: dict[str, int]) -> None:
@@ -203,7 +207,7 @@ class BuddyProgramme:
         pop.match_quality[chosen] = u ** (1 / (1 + 3 * p.buddy_pool_diversity))
         pop.buddy[chosen] = buddies
         pop.buddy_status[chosen] = MATCHED
-        self.match_waits.append(w - pop.buddy_since[chosen])
+        m.events.record("buddy_matched", chosen, week=w, wait=w - pop.buddy_since[chosen])
         pop.buddy_since[chosen] = w
         pop.buddy_end[chosen] = np.maximum(w, pop.release_week[chosen]) + p.buddy_trajectory_weeks
         pop.buddy_ever[chosen] = True
@@ -232,9 +236,17 @@ class BuddyProgramme:
             totals["three_way_talks"] = len(struggling)
 
     # ------------------------------------------------------------------ provider
+    def time_share(self, m: ReentryModel, ids: np.ndarray) -> np.ndarray:
+        """Share of the time a client needs that their buddy has (hours split by caseload)."""
+        clients = np.maximum(self.clients[m.pop.buddy[ids]], 1)
+        return np.minimum(1.0, m.p.buddy_hours_per_week / (HOURS_PER_CLIENT * clients))
+
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
+        """Released clients, with a buddy who has time to go along this week."""
         pop = m.pop
-        return np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED)), WITH_BUDDY
+        ids = np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED))
+        goes_along = m.crn.bernoulli(ids, m.week, Purpose.BUDDY_ESCORT, self.time_share(m, ids))
+        return ids[goes_along], WITH_BUDDY
 
     def contacts(self, m: ReentryModel) -> Contacts:
         pop, p, w = m.pop, m.p, m.week
@@ -251,8 +263,7 @@ class BuddyProgramme:
                 | (pop.release_week[ids] == w)
             ]
         b = pop.buddy[due]
-        time_share = np.minimum(1.0, p.buddy_hours_per_week / (HOURS_PER_CLIENT * self.clients[b]))
-        effect = pop.match_quality[due] * time_share
+        effect = pop.match_quality[due] * self.time_share(m, due)
         return Contacts(
             ids=due,
             grade=WITH_BUDDY,
@@ -266,6 +277,7 @@ class BuddyProgramme:
         pop, p = m.pop, m.p
         if len(ids) == 0:
             return
+        pop.buddy_support[ids] += pop.match_quality[ids] * self.time_share(m, ids)
         demand = (
             (1 + p.demanding_strain_extra * (pop.typology[ids] == DEMANDING))
             * (1 + p.complexity_strain_weight * pop.missing_count(p, ids) / 5)

@@ -76,7 +76,7 @@ def proactive_contacts(m: ReentryModel) -> None:
         if len(out) == 0:
             continue
         need = unmet_needs(m, out)
-        pop.need_discovered[:, out] |= need
+        pop.need_known[:, out] |= need
         idle = pop.svc_status[:, out] == IDLE
         any_step, step = _first_true(need & idle & entry_conditions(m, out))
         apply(m, out[any_step], step[any_step], np.full(any_step.sum(), c.grade, dtype=np.int8))
@@ -92,7 +92,15 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     """
     pop, p = m.pop, m.p
     need = unmet_needs(m, ids)
-    pop.need_ever[:, ids] |= need
+    # hidden needs: weeks with a need nobody knows about (the shy type's "alles oke")
+    known = pop.need_known[:, ids] & need
+    pop.need_known[:, ids] = known
+    needs, hidden = need.sum(axis=0, dtype=np.int32), (need & ~known).sum(axis=0, dtype=np.int32)
+    pop.need_weeks[ids] += needs
+    pop.hidden_need_weeks[ids] += hidden
+    client = pop.buddy[ids] >= 0  # the same, counted only while a buddy is matched
+    pop.client_need_weeks[ids[client]] += needs[client]
+    pop.client_hidden_need_weeks[ids[client]] += hidden[client]
     need &= pop.svc_status[:, ids] == IDLE
     has_need = need.any(axis=0)
     ids, need = ids[has_need], need[:, has_need]

@@ -20,7 +20,24 @@ PRISON_KINDS = (
     "prison_released_before_turn",
     "prison_released_during",
 )
-KINDS = OUTSIDE_KINDS + PRISON_KINDS
+BUDDY_KINDS = (
+    "buddy_matched",
+    "buddy_completed",
+    "buddy_completed_early",
+    "buddy_dropped",
+    "buddy_ended_by_detention",
+)
+KINDS = OUTSIDE_KINDS + PRISON_KINDS + BUDDY_KINDS
+ALL_SERVICES = (*SERVICES, *PRISON_SERVICES, "buddy_programme")
+
+
+def _offset(kind: str) -> int:
+    """Where a kind's services start in ALL_SERVICES (callers pass local indices)."""
+    if kind in PRISON_KINDS:
+        return len(SERVICES)
+    if kind in BUDDY_KINDS:
+        return len(SERVICES) + len(PRISON_SERVICES)
+    return 0
 
 
 class ProcessLog:
@@ -29,11 +46,11 @@ class ProcessLog:
     def __init__(self) -> None:
         self._chunks: list[tuple] = []
 
-    def record(self, kind: str, ids: np.ndarray, service, week: int, wait=0) -> None:
+    def record(self, kind: str, ids: np.ndarray, service=0, week: int = 0, wait=0) -> None:
         """Log ``kind`` for people ``ids`` at ``service`` (index or per-id indices)."""
         if len(ids) == 0:
             return
-        self._chunks.append((KINDS.index(kind), ids, service, week, wait))
+        self._chunks.append((KINDS.index(kind), ids, np.add(service, _offset(kind)), week, wait))
 
     def table(self) -> pd.DataFrame:
         cols = {"week": [], "person": [], "event": [], "service": [], "wait_weeks": []}
@@ -47,15 +64,6 @@ class ProcessLog:
         if not self._chunks:
             return pd.DataFrame({k: pd.Series(dtype="int32") for k in cols})
         df = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
-        event = np.asarray(KINDS, dtype=object)[df["event"].to_numpy()]
-        inside = np.isin(event, PRISON_KINDS)
-        names = np.where(
-            inside,
-            np.asarray(PRISON_SERVICES, dtype=object)[
-                np.minimum(df["service"], len(PRISON_SERVICES) - 1)
-            ],
-            np.asarray(SERVICES, dtype=object)[df["service"].to_numpy()],
-        )
-        df["event"] = pd.Categorical(event, categories=KINDS)
-        df["service"] = pd.Categorical(names, categories=SERVICES + PRISON_SERVICES)
+        df["event"] = pd.Categorical.from_codes(df["event"], KINDS)
+        df["service"] = pd.Categorical.from_codes(df["service"], ALL_SERVICES)
         return df

@@ -168,9 +168,8 @@ class ReentryModel(mesa.Model):
         return df
 
     def person_table(self) -> pd.DataFrame:
-        """One row per person: traits, final state and needs never discovered."""
+        """One row per person: traits, help received and weeks of known and hidden need."""
         pop = self.pop
-        hidden = pop.need_ever & ~pop.need_discovered
         return pd.DataFrame(
             {
                 "person": pop.ids,
@@ -180,8 +179,11 @@ class ReentryModel(mesa.Model):
                 "self_reliance": pop.self_reliance,
                 "help_seeking": pop.help_seeking,
                 "detentions": pop.detentions,
-                "needs_ever": pop.need_ever.sum(axis=0),
-                "needs_hidden": hidden.sum(axis=0),
+                "need_weeks": pop.need_weeks,
+                "hidden_need_weeks": pop.hidden_need_weeks,
+                "client_need_weeks": pop.client_need_weeks,
+                "client_hidden_need_weeks": pop.client_hidden_need_weeks,
+                "buddy_support": pop.buddy_support,
                 "buddy_ever": pop.buddy_ever,
                 "pro_ever": pop.pro_ever,
             }

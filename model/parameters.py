@@ -1038,7 +1038,8 @@ class Parameters:
         0.62,
         "probability",
         (0.0, 1.0),
-        "001 l.65-69 (62% name signalling risk)",
+        "001 l.65-69 (62% of respondents name signalling risk); as a chance per "
+        "risky contact an assumption (range 0.3-0.8)",
         "Chance a buddy signals a client's risky situation to the professional.",
     )
     buddy_strain_per_contact: float = param(

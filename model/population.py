@@ -91,6 +91,11 @@ _COLUMNS: dict[str, tuple] = {
     "buddy_offered": (np.int32, NO_WEEK),
     "match_quality": (np.float64, 0.0),
     "buddy_ever": (np.bool_, False),
+    "buddy_support": (np.float64, 0.0),
+    "need_weeks": (np.int32, 0),
+    "hidden_need_weeks": (np.int32, 0),
+    "client_need_weeks": (np.int32, 0),
+    "client_hidden_need_weeks": (np.int32, 0),
     "professional": (np.int32, -1),
     "pro_since": (np.int32, NO_WEEK),
     "pro_end": (np.int32, NO_WEEK),
@@ -99,8 +104,9 @@ _COLUMNS: dict[str, tuple] = {
     "svc_status": ((np.int8, N_SERVICES), IDLE),
     "svc_since": ((np.int32, N_SERVICES), NO_WEEK),
     "svc_grade": ((np.int8, N_SERVICES), ALONE),
-    "need_ever": ((np.bool_, N_SERVICES), False),
-    "need_discovered": ((np.bool_, N_SERVICES), False),
+    # a need is "known" once the person asked for it or a helper found it; the
+    # flag resets when the need goes, so a new episode must be found again
+    "need_known": ((np.bool_, N_SERVICES), False),
     # in-prison services: (P, n)
     "prison_status": ((np.int8, N_PRISON), IDLE),
     "prison_since": ((np.int32, N_PRISON), NO_WEEK),

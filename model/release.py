@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .buddy_programme import MATCHED
 from .detention import end_prison_services
 from .population import BENEFIT, NO_HOUSING, NO_INCOME, NO_WEEK, RELEASED, SHELTER
 from .rng import Purpose
@@ -40,6 +41,14 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
     pop.income[no_income[pop.prepared[no_income]]] = BENEFIT
     if p.benefit_advance:
         start_benefit(m, no_income[~pop.prepared[no_income]], advance=True)
+
+    # a buddy matched inside has helped arrange ID and the benefit claim (000 l.2920-2925)
+    with_buddy = ids[pop.buddy_status[ids] == MATCHED]
+    pop.has_id[with_buddy] = True
+    unclaimed = with_buddy[
+        (pop.income[with_buddy] == NO_INCOME) & (pop.benefit_due_week[with_buddy] == NO_WEEK)
+    ]
+    start_benefit(m, unclaimed, advance=False)
 
     pop.phase[ids] = RELEASED
     pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.release_motivation_boost, 1.0)

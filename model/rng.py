@@ -89,6 +89,7 @@ class Purpose(IntEnum):
     BUDDY_ASK = 75
     SIGNAL = 76
     COACHING = 77
+    BUDDY_ESCORT = 78
     # flow mode arrivals (keyed by week only)
     ARRIVALS = 60
 

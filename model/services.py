@@ -100,7 +100,7 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
     if len(ids) == 0:
         return
     pop = m.pop
-    pop.need_discovered[s, ids] = True
+    pop.need_known[s, ids] = True
     accepted = entry_conditions(m, ids)[s, np.arange(len(ids))]
     refused = ids[~accepted]
     m.events.record("refused", refused, s[~accepted], m.week)
