@@ -1138,6 +1138,14 @@ class Parameters:
         "Clients one professional can hold before contacts get short.",
         "lever",
     )
+    professional_max_overload: float = param(
+        1.5,
+        "multiple of the caseload",
+        (1.0, 3.0),
+        "004 l.7826-7831 (high caseloads); assumption (range 1.2-2.0)",
+        "Urgent cases (signalled by a buddy, or above the complexity threshold) are taken up "
+        "to this multiple of the caseload; the overload makes every contact rushed.",
+    )
     professional_buddies_coached: int = param(
         15,
         "buddies per FTE",

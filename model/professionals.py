@@ -64,11 +64,8 @@ class Professionals:
         ending = np.flatnonzero(has_pro & ((pop.pro_end <= w) | (pop.phase != RELEASED)))
         pop.professional[ending] = -1
         self.clients = np.bincount(pop.professional[pop.professional >= 0], minlength=self.n)
-        free = self.case_capacity - int(self.clients.sum())
-        taken = np.zeros(0, dtype=np.int64)
-        self.takeovers = 0
-        if free > 0:
-            taken = self._intake(m, free)
+        held = int(self.clients.sum())
+        taken = self._intake(m, held)
         referred_n = len(self.referred)
         self.referred = np.zeros(0, dtype=np.int64)
         if len(taken):
@@ -91,8 +88,13 @@ class Professionals:
             "takeovers": self.takeovers,
         }
 
-    def _intake(self, m: ReentryModel, free: int) -> np.ndarray:
-        """Who becomes a client this week, most urgent first, up to ``free`` places."""
+    def _intake(self, m: ReentryModel, held: int) -> np.ndarray:
+        """Who becomes a client this week, most urgent first.
+
+        Urgent cases (signalled by a buddy, or a buddy's client above the
+        complexity threshold) are taken up to ``professional_max_overload``
+        times the caseload; others only while there is room.
+        """
         pop, p, w = m.pop, m.p, m.week
         out = np.flatnonzero((pop.phase == RELEASED) & (pop.professional < 0))
         complex_ = out[pop.missing_count(p, out) >= p.complexity_threshold]
@@ -105,11 +107,13 @@ class Professionals:
             chance = 0.1 + 0.4 * pop.help_seeking[complex_] * pop.trust[complex_]
             asks = m.crn.bernoulli(complex_, w, Purpose.ASK_PROFESSIONAL, chance)
             reached = complex_[asks]
-        candidates = np.concatenate([signalled, buddy_client, reached])
-        _, first = np.unique(candidates, return_index=True)
-        candidates = candidates[np.sort(first)]
-        self.takeovers = int(np.isin(candidates[:free], buddy_client).sum())
-        return candidates[:free]
+        urgent = np.union1d(signalled, buddy_client)
+        urgent_room = max(int(p.professional_max_overload * self.case_capacity) - held, 0)
+        urgent = urgent[:urgent_room]
+        room = max(self.case_capacity - held - len(urgent), 0)
+        routine = np.setdiff1d(reached, urgent, assume_unique=True)[:room]
+        self.takeovers = int(np.isin(urgent, buddy_client).sum())
+        return np.concatenate([urgent, routine])
 
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         pop = m.pop
