@@ -86,7 +86,8 @@ class BuddyProgramme:
         self.joined = np.concatenate([self.joined, np.full(k, m.week, dtype=np.int32)])
         self.left = np.concatenate([self.left, np.full(k, NO_WEEK, dtype=np.int32)])
         self.clients = np.concatenate([self.clients, np.zeros(k, dtype=np.int64)])
-        Buddy.create_agents(m, k, np.arange(start, start + k))
+        for index in range(start, start + k):
+            Buddy(m, index)
 
     def active_count(self) -> int:
         return int(self.active.sum())
@@ -150,7 +151,7 @@ class BuddyProgramme:
         self._end(m, answered)
         totals["completed_early"] = len(answered)
         m.events.record("buddy_completed_early", answered, week=w)
-        out = np.setdiff1d(out, answered, assume_unique=True)
+        out = out[m.pop.buddy_status[out] == MATCHED]
         hazard = p.buddy_dropout_per_week * (1.5 - pop.match_quality[out]) * (1.5 - pop.trust[out])
         drop = out[m.crn.bernoulli(out, w, Purpose.BUDDY_DROPOUT, hazard)]
         self._end(m, drop)
@@ -168,6 +169,8 @@ class BuddyProgramme:
         self.active[leaving] = False
         self.left[leaving] = w
         totals["exits"] = len(leaving)
+        if len(leaving) == 0:
+            return
         # their clients go back on the list to be matched again
         orphans = np.flatnonzero(np.isin(m.pop.buddy, leaving))
         m.pop.buddy[orphans] = -1

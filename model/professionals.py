@@ -99,7 +99,9 @@ class Professionals:
         out = np.flatnonzero((pop.phase == RELEASED) & (pop.professional < 0))
         complex_ = out[pop.missing_count(p, out) >= p.complexity_threshold]
         buddy_client = complex_[pop.buddy[complex_] >= 0]  # takeover above the threshold
-        signalled = np.intersect1d(self.referred, out)
+        signalled = self.referred[
+            (pop.phase[self.referred] == RELEASED) & (pop.professional[self.referred] < 0)
+        ]
         if p.professional_outreach == "proactive":
             reached = complex_[pop.release_week[complex_] == w]
         else:
@@ -111,8 +113,9 @@ class Professionals:
         urgent_room = max(int(p.professional_max_overload * self.case_capacity) - held, 0)
         urgent = urgent[:urgent_room]
         room = max(self.case_capacity - held - len(urgent), 0)
-        routine = np.setdiff1d(reached, urgent, assume_unique=True)[:room]
-        self.takeovers = int(np.isin(urgent, buddy_client).sum())
+        # buddy clients and signalled people were considered as urgent already
+        routine = reached[(pop.buddy[reached] < 0) & ~np.isin(reached, signalled)][:room]
+        self.takeovers = int((pop.buddy[urgent] >= 0).sum())
         return np.concatenate([urgent, routine])
 
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
