@@ -60,7 +60,24 @@ def format_summary(s: dict[str, Any]) -> str:
             f"  {name:<20}{r['admitted']:>8}{r['completed']:>11}{r['stopped_early']:>15}"
             f"{r['released_before_turn']:>22}"
         )
-    lines.append(f"Needs never discovered: {_pct(proc['hidden_needs_share'])} of needs")
+    lines.append(f"Hidden needs (need-weeks nobody knew about): {_pct(proc['hidden_needs_share'])}")
+    if s.get("buddy_trajectories"):
+        t = s["buddy_trajectories"]
+        wait = s["buddy_wait_weeks_mean"]
+        lines += [
+            "",
+            "Buddy programme",
+            f"  utilisation {_pct(s['buddy_utilisation'])}, waiting list "
+            f"{s['buddy_waitlist_mean']:.0f} people on average, wait for a match "
+            + (f"{wait:.1f} weeks" if wait is not None else "-"),
+            f"  turnover {_pct(s['buddy_turnover_per_year'])} a year, mean strain "
+            f"{s['buddy_strain_mean']:.2f}, three-way talks {t['three_way_talks']}",
+            f"  trajectories: {t['matches']} matched, {t['completed']} completed, "
+            f"{t['completed_early']} closed early (questions answered), {t['dropped']} dropped out,"
+            f" {t['ended_by_detention']} ended by detention",
+        ]
+    if s.get("professional_load_mean") is not None:
+        lines.append(f"Professional load: {s['professional_load_mean']:.2f} (1 = full caseload)")
     for title, key in (("By typology", "by_typology"), ("By detention length", "by_length_group")):
         lines += ["", f"{title:<22}     n  stable 6m  contact 2y  re-det. 2y  prison services"]
         for group, r in s[key].items():
