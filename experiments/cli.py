@@ -18,6 +18,8 @@ from model import ParameterError, ReentryModel
 from model.parameters import parameter_table
 from scenarios.loader import ScenarioError, available, load
 
+from .compare import DEFAULT_SCENARIOS, cmd_compare
+from .executors import EXECUTORS, default_workers
 from .store import StoreError, check_target, write_run
 
 EXIT_USAGE = 2
@@ -68,6 +70,68 @@ def _assignment(text: str) -> tuple[str, object]:
     return key.strip(), value
 
 
+def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
+    p.add_argument(
+        "--mode",
+        choices=("cohort", "flow"),
+        default=mode,
+        help=f"cohort: N people released at week 0; flow: Poisson entries into detention "
+        f"(default: {mode})",
+    )
+    p.add_argument(
+        "--persons",
+        type=_positive("--persons", 10_000_000),
+        default=2000,
+        metavar="N",
+        help="cohort size, or expected entries over the run in flow mode (default: 2000)",
+    )
+    p.add_argument(
+        "--weeks",
+        type=_positive("--weeks", 2080),
+        default=156,
+        metavar="W",
+        help="weeks after release (cohort) or in total (flow) (default: 156)",
+    )
+    p.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
+
+
+def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path(default_out),
+        metavar="DIR",
+        help=f"results folder (default: {default_out})",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted experiment in --out, skipping the runs already stored",
+    )
+    p.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="serial, a local process pool, or Dask (default: process)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive("--workers", 4096),
+        default=default_workers(),
+        metavar="K",
+        help=f"parallel workers (default: all {default_workers()} cores)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="local|tcp://HOST:PORT",
+        help="run on Dask: 'local' starts a LocalCluster, tcp://HOST:PORT uses an existing "
+        "cluster (implies --executor dask)",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="hide the progress bar"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="reentry",
@@ -88,28 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME_OR_FILE",
         help="a shipped scenario name (see 'reentry scenarios') or a TOML file (default: baseline)",
     )
-    run.add_argument(
-        "--mode",
-        choices=("cohort", "flow"),
-        default="cohort",
-        help="cohort: N people released at week 0; flow: Poisson entries into "
-        "detention (default: cohort)",
-    )
-    run.add_argument(
-        "--persons",
-        type=_positive("--persons", 10_000_000),
-        default=2000,
-        metavar="N",
-        help="cohort size, or expected entries over the run in flow mode (default: 2000)",
-    )
-    run.add_argument(
-        "--weeks",
-        type=_positive("--weeks", 2080),
-        default=156,
-        metavar="W",
-        help="weeks after release (cohort) or in total (flow) (default: 156)",
-    )
-    run.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
+    _add_size_options(run, mode="cohort")
     run.add_argument(
         "--set",
         type=_assignment,
@@ -129,6 +172,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    compare = sub.add_parser(
+        "compare",
+        help="compare scenarios, paired on common random numbers",
+        description="Run scenarios with R replications each. Replication r of every scenario "
+        "uses seed S+r, so differences are paired (common random numbers). Prints the mean, "
+        "the difference from the first scenario and its 95% CI; writes Parquet run and week "
+        "tables, summary.csv, PNG plots and a manifest to --out.",
+    )
+    compare.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="scenario names or TOML files; the first is the reference "
+        f"(default: {' '.join(DEFAULT_SCENARIOS)})",
+    )
+    compare.add_argument(
+        "--replications",
+        type=_positive("--replications", 10_000),
+        default=5,
+        metavar="R",
+        help="replications per scenario (default: 5)",
+    )
+    _add_size_options(compare, mode="flow")
+    _add_execution_options(compare, default_out="results/compare")
 
     sub.add_parser(
         "scenarios",
@@ -203,8 +271,28 @@ def cmd_params(args: argparse.Namespace) -> None:
             )
 
 
+def _with_scheduler(command):
+    """--scheduler implies the Dask executor; check the address before any work starts."""
+
+    def run(args: argparse.Namespace) -> None:
+        if args.scheduler:
+            if args.scheduler != "local" and not args.scheduler.startswith("tcp://"):
+                raise UserError(
+                    f"--scheduler must be 'local' or tcp://HOST:PORT (got {args.scheduler!r})"
+                )
+            args.executor = "dask"
+        command(args)
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
-    commands = {"run": cmd_run, "scenarios": cmd_scenarios, "params": cmd_params}
+    commands = {
+        "run": cmd_run,
+        "compare": _with_scheduler(cmd_compare),
+        "scenarios": cmd_scenarios,
+        "params": cmd_params,
+    }
     try:
         args = build_parser().parse_args(argv)
         commands[args.command](args)

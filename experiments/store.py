@@ -1,14 +1,22 @@
-"""Writing a run's tables to a results folder without losing anything.
+"""Result folders that lose nothing.
 
-Files are written to a temporary name and renamed into place, so an
-interrupted write never leaves a half file, and a folder that already holds a
-run is refused unless the user asks to overwrite it.
+* A single run (``reentry run --out``) writes its tables with atomic renames and
+  refuses a folder that already holds a run.
+* An experiment (compare, sweep, sensitivity) writes a manifest first, then
+  each completed run into numbered Parquet chunks (``chunks/runs-NNNNNN`` and
+  ``chunks/weeks-NNNNNN``) as it goes, each by atomic rename. ``--resume``
+  reads the chunks, skips the runs already there and carries on; a crash loses
+  at most the runs buffered since the last chunk. A folder that is not ours, or
+  whose manifest or chunks are damaged, gets a one-line error and is left
+  untouched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +32,30 @@ RUN_FILES = (
     "persons.parquet",
     "summary.json",
 )
+MANIFEST = "manifest.json"
+KIND = "reentry-results"
+FORMAT_VERSION = 1
 
 
 class StoreError(ValueError):
     """A results folder that cannot be used; the message is one line."""
 
 
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_table(df: pd.DataFrame, path: Path) -> None:
+    _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_json(data: Any, path: Path) -> None:
+    _atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str)))
+
+
+# ---------------------------------------------------------------------- one run
 def check_target(out: Path, overwrite: bool) -> None:
     """Refuse a folder we cannot write, or one that holds an earlier run."""
     if out.exists() and not out.is_dir():
@@ -43,25 +69,167 @@ def check_target(out: Path, overwrite: bool) -> None:
             )
 
 
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+def _mkdir(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create --out {out}: {exc.strerror}") from None
 
 
 def write_run(out: Path, model: ReentryModel, summary: dict[str, Any], overwrite: bool) -> None:
     """Write weekly, release, process and person tables and the summary to ``out``."""
     check_target(out, overwrite)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create --out {out}: {exc.strerror}") from None
+    _mkdir(out)
     write_table(model.weekly_table(), out / "weekly.parquet")
     write_table(model.release_table(), out / "releases.parquet")
     write_table(model.process_table(), out / "process.parquet")
     write_table(model.person_table(), out / "persons.parquet")
-    _atomic(out / "summary.json", lambda tmp: tmp.write_text(json.dumps(summary, indent=2)))
+    write_json(summary, out / "summary.json")
+
+
+# ---------------------------------------------------------------------- experiments
+def experiment_id(tasks: list[dict[str, Any]]) -> str:
+    """A fingerprint of the task list: a resume must ask for the same runs."""
+    blob = json.dumps(tasks, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The manifest of a results folder, or a one-line StoreError."""
+    path = root / MANIFEST
+    if not root.is_dir():
+        raise StoreError(f"{root} is not a folder")
+    if not path.is_file():
+        raise StoreError(f"{root} has no {MANIFEST}: not a reentry results folder")
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path} is corrupt ({exc}); nothing was changed") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise StoreError(f"{path} is not a reentry results manifest; nothing was changed")
+    return manifest
+
+
+class ResultStore:
+    """An experiment's results folder, written run by run.
+
+    Args:
+        root: The folder.
+        manifest: What the experiment is (command, settings, versions). The
+            task list is fingerprinted so that a resume asks for the same runs.
+        tasks: The experiment's tasks, as plain dicts.
+        resume: Continue an interrupted experiment in ``root``.
+        chunk_size: Runs buffered before a chunk is written (also flushed every
+            few seconds), which bounds memory and what a crash can lose.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        manifest: dict[str, Any],
+        tasks: list[dict[str, Any]],
+        resume: bool,
+        chunk_size: int = 25,
+    ) -> None:
+        self.root = root
+        self.chunks = root / "chunks"
+        self.chunk_size = chunk_size
+        self._records: list[dict[str, Any]] = []
+        self._weeks: list[pd.DataFrame] = []
+        self._last_flush = time.monotonic()
+        fingerprint = experiment_id(tasks)
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"--out {root} exists and is not a folder")
+        if (root / MANIFEST).exists():
+            old = read_manifest(root)
+            if not resume:
+                raise StoreError(
+                    f"--out {root} already holds results; pass --resume to continue them "
+                    "or choose another folder"
+                )
+            if old.get("experiment_id") != fingerprint:
+                raise StoreError(
+                    f"--resume: {root} holds a different experiment (other scenarios, seeds "
+                    "or settings); choose another folder"
+                )
+            self.manifest = old
+        elif root.exists() and any(not p.name.startswith(".") for p in root.iterdir()):
+            raise StoreError(
+                f"--out {root} is not empty and has no {MANIFEST}: not a reentry results "
+                "folder; nothing was changed"
+            )
+        else:
+            _mkdir(self.chunks)
+            self.manifest = {
+                "kind": KIND,
+                "format_version": FORMAT_VERSION,
+                "experiment_id": fingerprint,
+                "runs_planned": len(tasks),
+                **manifest,
+            }
+            write_json(tasks, root / "tasks.json")
+            write_json(self.manifest, root / MANIFEST)
+        self._seq = self._next_seq()
+
+    def _chunk_files(self, kind: str) -> list[Path]:
+        return sorted(self.chunks.glob(f"{kind}-*.parquet")) if self.chunks.is_dir() else []
+
+    def _next_seq(self) -> int:
+        seqs = [int(p.stem.split("-")[1]) for p in self._chunk_files("runs")]
+        return max(seqs, default=0) + 1
+
+    def _read(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+        try:
+            return pd.read_parquet(path, columns=columns)
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            raise StoreError(
+                f"{path} is corrupt ({type(exc).__name__}); move it away to recompute its runs"
+            ) from None
+
+    def done_ids(self) -> set[str]:
+        """Run ids already stored."""
+        ids: set[str] = set()
+        for path in self._chunk_files("runs"):
+            ids.update(self._read(path, ["run_id"])["run_id"])
+        return ids
+
+    def add(self, record: dict[str, Any], weeks: pd.DataFrame) -> None:
+        """Buffer one completed run; write a chunk when the buffer is full or old."""
+        self._records.append(record)
+        self._weeks.append(weeks)
+        if len(self._records) >= self.chunk_size or time.monotonic() - self._last_flush > 10:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._records:
+            return
+        name = f"{self._seq:06d}.parquet"
+        # weeks first: a runs chunk is the proof that its runs (and weeks) are complete
+        write_table(pd.concat(self._weeks, ignore_index=True), self.chunks / f"weeks-{name}")
+        write_table(pd.DataFrame(self._records), self.chunks / f"runs-{name}")
+        self._seq += 1
+        self._records, self._weeks = [], []
+        self._last_flush = time.monotonic()
+
+    def runs(self) -> pd.DataFrame:
+        frames = [self._read(p) for p in self._chunk_files("runs")]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def weeks(self) -> pd.DataFrame:
+        runs = {p.name.removeprefix("runs-") for p in self._chunk_files("runs")}
+        frames = [
+            self._read(p)
+            for p in self._chunk_files("weeks")
+            if p.name.removeprefix("weeks-") in runs
+        ]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def finish(self, **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Write the remaining buffer and the consolidated run and week tables."""
+        self.flush()
+        runs, weeks = self.runs(), self.weeks()
+        write_table(runs, self.root / "runs.parquet")
+        write_table(weeks, self.root / "weeks.parquet")
+        self.manifest.update({"runs_completed": len(runs), **extra})
+        write_json(self.manifest, self.root / MANIFEST)
+        return runs, weeks

@@ -1,0 +1,114 @@
+"""One run as a pure function: a task in, a small record out.
+
+Every executor (serial, process pool, Dask) calls :func:`run_task` and nothing
+else, so results are identical whatever runs them: the model's random draws
+are keyed by (seed, person, week, purpose), not by process or order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analysis.summary import summarise
+from model import ReentryModel
+
+WEEK_COLUMNS = (
+    "week",
+    "released",
+    "detained",
+    "share_housing",
+    "share_income",
+    "share_work",
+    "share_valid_id",
+    "share_debt_unmanaged",
+    "share_stable",
+    "stability_index",
+    "offences",
+    "justice_contacts",
+    "redetentions",
+    "buddy_waitlist",
+    "buddy_utilisation",
+    "mean_buddy_strain",
+    "buddies_active",
+    "professional_load",
+)
+"""Weekly columns kept per run (a small table, so that sweeps stay light)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: a scenario's parameters, a mode and size, and a seed.
+
+    Attributes:
+        run_id: Unique name within an experiment, e.g. ``baseline/r003``.
+        scenario: Scenario name (for grouping).
+        params: Parameter overrides on the defaults (the scenario's, resolved).
+        replication: Replication number; runs with the same number share a seed.
+        seed: The run's seed.
+        mode, persons, weeks: As for :class:`model.ReentryModel`.
+        point: Sweep or sensitivity sample the run belongs to (empty for compare).
+    """
+
+    run_id: str
+    scenario: str
+    params: dict[str, Any]
+    replication: int
+    seed: int
+    mode: str
+    persons: int
+    weeks: int
+    point: int = -1
+    tags: dict[str, Any] = field(default_factory=dict)
+
+
+def flatten(summary: dict[str, Any]) -> dict[str, Any]:
+    """Scalar outcomes of a summary as one flat row (``month6.housing`` -> ``month6_housing``)."""
+    row: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key in (
+            "process",
+            "by_typology",
+            "by_length_group",
+            "reach_by_typology",
+            "needs_by_typology",
+            "buddy_trajectories",
+        ):
+            continue
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                if not isinstance(v, dict):
+                    row[f"{key}_{sub}"] = v
+        else:
+            row[key] = value
+    for group in ("by_typology", "by_length_group"):
+        for name, outcomes in summary[group].items():
+            for k in ("month6_stable", "justice_contact_2y"):
+                row[f"{k}_{name}"] = outcomes[k]
+    return row
+
+
+def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run one task; return its flat record and its small weekly table."""
+    model = ReentryModel(
+        mode=task.mode, persons=task.persons, weeks=task.weeks, seed=task.seed, params=task.params
+    ).run()
+    summary = summarise(model)
+    record = {
+        "run_id": task.run_id,
+        "scenario": task.scenario,
+        "replication": task.replication,
+        "point": task.point,
+        **{f"param_{k}": v for k, v in task.tags.items()},
+        **flatten(summary),
+    }
+    weekly = model.weekly_table()
+    weekly = weekly[[c for c in WEEK_COLUMNS if c in weekly.columns]].copy()
+    weekly.insert(0, "run_id", task.run_id)
+    return record, weekly
+
+
+def task_to_dict(task: Task) -> dict[str, Any]:
+    return asdict(task)
