@@ -26,8 +26,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The main job: compare the default scenarios (paired, 5 replications, flow mode) and
+# write tables and plots to results/demo. The demo replaces its own earlier output.
 demo: $(STAMP)
-	$(VENV)/bin/reentry run --scenario baseline --mode cohort --persons 2000 --weeks 156 --seed 1 --out results/demo --overwrite
+	rm -rf results/demo
+	$(VENV)/bin/reentry compare --replications 5 --out results/demo
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -128,6 +128,14 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
         "cluster (implies --executor dask)",
     )
     p.add_argument(
+        "--chunk-size",
+        type=_positive("--chunk-size", 100_000),
+        default=25,
+        metavar="N",
+        help="runs per Parquet chunk; a crash loses at most the runs not yet in a chunk "
+        "(default: 25)",
+    )
+    p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="hide the progress bar"
     )
 

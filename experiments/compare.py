@@ -78,7 +78,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
         args.executor,
         args.workers,
         args.scheduler,
-        progress=args.progress,
+        args.progress,
+        args.chunk_size,
     )
     summary = paired_summary(runs, names)
     summary.to_csv(args.out / "summary.csv", index=False)

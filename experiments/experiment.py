@@ -71,10 +71,11 @@ def run_experiment(
     workers: int | None,
     scheduler: str | None,
     progress: bool,
+    chunk_size: int = 25,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every task not yet in ``out``; return the full run and week tables."""
     plain = [asdict(t) for t in tasks]
-    store = ResultStore(out, {**manifest, **provenance()}, plain, resume=resume)
+    store = ResultStore(out, {**manifest, **provenance()}, plain, resume, chunk_size)
     done = store.done_ids()
     todo = [t for t in tasks if t.run_id not in done]
     with tqdm(
