@@ -21,6 +21,7 @@ from scenarios.loader import ScenarioError, available, load
 from .compare import DEFAULT_SCENARIOS, cmd_compare
 from .executors import EXECUTORS, default_workers
 from .store import StoreError, check_target, write_run
+from .sweep import cmd_sensitivity, cmd_sweep
 
 EXIT_USAGE = 2
 
@@ -206,6 +207,33 @@ def build_parser() -> argparse.ArgumentParser:
     _add_size_options(compare, mode="flow")
     _add_execution_options(compare, default_out="results/compare")
 
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a full-factorial grid or a Latin hypercube from a design file",
+        description="Run every point of a design file ([grid]: all combinations; [ranges] "
+        "with samples: a Latin hypercube) with replications on common random numbers. "
+        "Writes runs, weeks and a points table (mean and sd per point) to --out.",
+    )
+    sweep.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
+    _add_execution_options(sweep, default_out="results/sweep")
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity analysis (SALib) from a design file",
+        description="Sample the [ranges] of a design file with SALib (Sobol: samples = N, a "
+        "power of 2, giving N(d+2) points; Morris: N trajectories), run each point with "
+        "replications on common random numbers, and write S1, ST and their confidence "
+        "intervals (or mu*, sigma) as a table and a plot.",
+    )
+    sens.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
+    sens.add_argument(
+        "--method",
+        choices=("sobol", "morris"),
+        default="sobol",
+        help="sensitivity method (default: sobol)",
+    )
+    _add_execution_options(sens, default_out="results/sensitivity")
+
     sub.add_parser(
         "scenarios",
         help="list the shipped scenarios with their descriptions",
@@ -298,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "run": cmd_run,
         "compare": _with_scheduler(cmd_compare),
+        "sweep": _with_scheduler(cmd_sweep),
+        "sensitivity": _with_scheduler(cmd_sensitivity),
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

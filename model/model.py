@@ -73,21 +73,25 @@ class ReentryModel(mesa.Model):
         self.person_weeks = 0
         self._started = time.perf_counter()
 
+        # Everyone who will ever enter is created up front, waiting in the pre-entry
+        # phase until their entry week: cheaper than adding people week by week, and
+        # the same people (ids, traits, draws) either way.
         if mode == "cohort":
             releases_per_week = persons / self.p.cohort_capacity_weeks
-            self._add_people(persons)
-            ids = self.pop.ids
+            ids = self._add_people(persons)
             lengths, groups = draw_detention_length(ids, 0, self.p, self.crn)
-            self.pop.entry_week[:] = -lengths
-            self.pop.release_week[:] = 0
-            self.pop.length_group[:] = groups
+            self._schedule_entry(ids, -lengths, lengths, groups)
             self.start_week = int(-lengths.max())
-            self.end_week = weeks
         else:
             releases_per_week = persons / weeks * self.p.flow_releases_per_entry
+            rate = persons / weeks
+            counts = [self.crn.poisson(rate, w, Purpose.ARRIVALS) for w in range(weeks)]
+            everyone = self._add_people(sum(counts))
+            for w, ids in enumerate(np.split(everyone, np.cumsum(counts)[:-1])):
+                lengths, groups = draw_detention_length(ids, w, self.p, self.crn)
+                self._schedule_entry(ids, np.full(len(ids), w), lengths, groups)
             self.start_week = 0
-            self.end_week = weeks
-        self.arrival_rate = persons / weeks if mode == "flow" else 0.0
+        self.end_week = weeks
         self.releases_per_week = releases_per_week
         self.service_rate = np.array(
             [getattr(self.p, f"capacity_{s}") / 100 * releases_per_week for s in SERVICES]
@@ -113,20 +117,11 @@ class ReentryModel(mesa.Model):
         Person.create_agents(self, k, ids)
         return ids
 
-    def arrive(self) -> None:
-        """Flow mode: this week's Poisson entries into detention."""
-        if self.mode != "flow":
-            return
-        k = self.crn.poisson(self.arrival_rate, self.week, Purpose.ARRIVALS)
-        if k == 0:
-            return
-        ids = self._add_people(k)
-        lengths, groups = draw_detention_length(ids, self.week, self.p, self.crn)
-        self.pop.phase[ids] = PRE_ENTRY
-        self.pop.entry_week[ids] = self.week
-        self.pop.release_week[ids] = self.week + lengths
+    def _schedule_entry(self, ids, entry_week, lengths, groups) -> None:
+        """People ``ids`` enter detention at ``entry_week`` for ``lengths`` weeks."""
+        self.pop.entry_week[ids] = entry_week
+        self.pop.release_week[ids] = entry_week + lengths
         self.pop.length_group[ids] = groups
-        self.counts["arrivals"] = k
 
     # ------------------------------------------------------------------ time
     def step(self) -> None:

@@ -2,8 +2,8 @@
 
 All person state lives here. :class:`agents.Person` objects are thin views onto
 a row, so Mesa tooling sees real agents while the weekly update stays
-vectorised. New people are added with :meth:`Population.add` (flow arrivals);
-arrays grow by concatenation.
+vectorised. The model adds everyone who will ever enter at the start
+(:meth:`Population.add`); they wait in the pre-entry phase until their entry week.
 """
 
 from __future__ import annotations

@@ -137,12 +137,16 @@ class KeyedRNG:
 
     def uniform(self, ids: np.ndarray, week: int, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
-        k = _key(self.seed, week, purpose)
-        # SplitMix64: a Weyl sequence over person ids, then one finalising mix
-        with np.errstate(over="ignore"):
-            x = ids.astype(np.uint64) * _GOLDEN + k
-            _mix(x)
-        return (x >> _S11).astype(np.float64) * _TO_UNIT
+        # SplitMix64: a Weyl sequence over person ids, then one finalising mix. Array
+        # arithmetic on uint64 wraps silently, as the generator needs; all in place.
+        x = ids.astype(np.uint64)
+        x *= _GOLDEN
+        x += _key(self.seed, week, purpose)
+        _mix(x)
+        x >>= _S11
+        u = x.astype(np.float64)
+        u *= _TO_UNIT
+        return u
 
     def bernoulli(self, ids: np.ndarray, week: int, purpose: Purpose, p) -> np.ndarray:
         """True with probability ``p`` (scalar or per-id array)."""

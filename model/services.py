@@ -20,7 +20,6 @@ import numpy as np
 
 from .parameters import SERVICES
 from .population import (
-    ALONE,
     BENEFIT,
     IDLE,
     IN_SERVICE,
@@ -30,8 +29,6 @@ from .population import (
     NO_WEEK,
     SHELTER,
     WAITING,
-    WITH_BUDDY,
-    WITH_PROFESSIONAL,
     WORK,
 )
 from .rng import Purpose
@@ -112,48 +109,59 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
 
 
 def run_services(m: ReentryModel) -> None:
-    """One week of every service: give up, admit, decide."""
+    """One week of every service: give up, admit, decide.
+
+    Giving up and decisions are drawn for all (service, person) pairs at once,
+    keyed by person and service; only admission, which depends on each
+    service's capacity and list, goes service by service.
+    """
     pop, p = m.pop, m.p
     # only people on a list or in a service matter here; most people are neither
     active = np.flatnonzero(pop.svc_status.any(axis=0))
     if len(active) == 0:
         return
     status = pop.svc_status[:, active]
-    ready = pop.svc_since[:, active] + p.service_weeks <= m.week
-    helped = m.support.has_helper
-    for s, name in enumerate(SERVICES):
-        waiting = active[status[s] == WAITING]
-        if len(waiting):
-            waiting = _abandon(m, s, waiting, helped)
+    svc, col = np.nonzero(
+        (status == IN_SERVICE) & (pop.svc_since[:, active] + p.service_weeks <= m.week)
+    )
+    done_svc, done_ids = svc, active[col]
+    svc, col = np.nonzero(status == WAITING)
+    still = _abandon(m, svc, active[col])
+    waiting_svc, waiting = svc[still], active[col][still]
+    for s in np.unique(waiting_svc):
         places = weekly_places(m, s)
-        if len(waiting) and places > 0:
-            admitted = _queue_head(m, s, waiting, places)
+        if places > 0:
+            admitted = _queue_head(m, s, waiting[waiting_svc == s], places)
             m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[s, admitted])
             pop.svc_status[s, admitted] = IN_SERVICE
             pop.svc_since[s, admitted] = m.week
-        done = active[(status[s] == IN_SERVICE) & ready[s]]
-        if len(done):
-            _decide(m, s, name, done)
+    if len(done_ids):
+        _decide(m, done_svc, done_ids)
 
 
-def _abandon(m: ReentryModel, s: int, waiting: np.ndarray, helped: np.ndarray) -> np.ndarray:
+def _pair_key(ids: np.ndarray, svc: np.ndarray) -> np.ndarray:
+    """A draw key per (person, service) pair, so each pair has its own stream."""
+    return ids * len(SERVICES) + svc
+
+
+def _abandon(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """People give up waiting; returns a mask of those who stay on their list."""
     pop, p = m.pop, m.p
-    wait = m.week - pop.svc_since[s, waiting]
+    wait = m.week - pop.svc_since[svc, ids]
     hazard = (
         p.abandon_base_per_week
         * (1 + wait / p.readiness_window_weeks)
-        * (1.5 - pop.motivation[waiting])
-        * (1 - p.safety_net_effect * helped[waiting])
+        * (1.5 - pop.motivation[ids])
+        * (1 - p.safety_net_effect * m.support.has_helper[ids])
     )
-    gives_up = m.crn.bernoulli(waiting, m.week * 16 + s, Purpose.ABANDON, np.clip(hazard, 0, 1))
-    quit_ids = waiting[gives_up]
-    pop.svc_status[s, quit_ids] = IDLE
-    m.events.record("abandoned", quit_ids, s, m.week, wait[gives_up])
+    gives_up = m.crn.bernoulli(_pair_key(ids, svc), m.week, Purpose.ABANDON, np.clip(hazard, 0, 1))
+    quit_ids, quit_svc = ids[gives_up], svc[gives_up]
+    pop.svc_status[quit_svc, quit_ids] = IDLE
+    m.events.record("abandoned", quit_ids, quit_svc, m.week, wait[gives_up])
     setback(m, quit_ids, help_seeking=False)
-    pop.motivation[quit_ids] = np.maximum(
-        pop.motivation[quit_ids] - p.motivation_decay_per_week * 3, 0
-    )
-    return waiting[~gives_up]
+    np.subtract.at(pop.motivation, quit_ids, p.motivation_decay_per_week * 3)
+    np.maximum(pop.motivation, 0, out=pop.motivation)
+    return ~gives_up
 
 
 def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np.ndarray:
@@ -169,47 +177,42 @@ def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np
     return waiting[np.argpartition(key, places - 1)[:places]]
 
 
-def success_chance(m: ReentryModel, ids: np.ndarray, s: int) -> np.ndarray:
+def success_chance(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Graded success: alone < with buddy < with professional (000 M14)."""
     p = m.p
-    grade = np.maximum(m.pop.svc_grade[s, ids], m.support.grade[ids])
-    chance = np.select(
-        [grade == ALONE, grade == WITH_BUDDY, grade == WITH_PROFESSIONAL],
-        [p.success_alone, p.success_buddy, p.success_professional],
-    )
-    return chance
+    grade = np.maximum(m.pop.svc_grade[svc, ids], m.support.grade[ids])
+    return np.array([p.success_alone, p.success_buddy, p.success_professional])[grade]
 
 
-def _decide(m: ReentryModel, s: int, name: str, ids: np.ndarray) -> None:
+def _decide(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> None:
+    """Applications whose processing is done succeed or fail, and take effect."""
     pop = m.pop
-    pop.svc_status[s, ids] = IDLE
-    chance = success_chance(m, ids, s)
-    if name == "employment_support":
-        chance = chance * job_chance_factor(m, ids)
-    ok = m.crn.bernoulli(ids, m.week * 16 + s, Purpose.SUCCESS, chance)
-    win, lose = ids[ok], ids[~ok]
-    m.events.record("succeeded", win, s, m.week)
-    m.events.record("failed", lose, s, m.week)
-    setback(m, lose, help_seeking=True)
-    success(m, win)
-    if name == "id_office":
-        pop.has_id[win] = True
-    elif name == "shelter":
-        pop.housing[win] = SHELTER
-        pop.address[win] = True
-    elif name == "benefit_office":
-        start_benefit(m, win, advance=False)
-    elif name in ("addiction_care", "mental_health_care"):
-        pop.care_met[win] = True
-        pop.relapse[win] = False
-    elif name == "debt_counselling":
-        pop.debt_managed[win] = True
-    elif name == "housing":
-        pop.housing[win] = INDEPENDENT
-        pop.address[win] = True
-    elif name == "employment_support":
-        take_job(m, win)
-        pop.job_ready[lose] = np.minimum(pop.job_ready[lose] + 0.25, 1.0)
+    pop.svc_status[svc, ids] = IDLE
+    chance = success_chance(m, svc, ids)
+    employment = svc == S["employment_support"]
+    chance[employment] *= job_chance_factor(m, ids[employment])
+    ok = m.crn.bernoulli(_pair_key(ids, svc), m.week, Purpose.SUCCESS, chance)
+    m.events.record("succeeded", ids[ok], svc[ok], m.week)
+    m.events.record("failed", ids[~ok], svc[~ok], m.week)
+    setback(m, ids[~ok], help_seeking=True)
+    success(m, ids[ok])
+
+    def won(name: str) -> np.ndarray:
+        return ids[ok & (svc == S[name])]
+
+    pop.has_id[won("id_office")] = True
+    for name, housing in (("shelter", SHELTER), ("housing", INDEPENDENT)):
+        housed = won(name)
+        pop.housing[housed] = housing
+        pop.address[housed] = True
+    start_benefit(m, won("benefit_office"), advance=False)
+    treated = np.concatenate([won("addiction_care"), won("mental_health_care")])
+    pop.care_met[treated] = True
+    pop.relapse[treated] = False
+    pop.debt_managed[won("debt_counselling")] = True
+    take_job(m, won("employment_support"))
+    not_hired = ids[~ok & employment]
+    pop.job_ready[not_hired] = np.minimum(pop.job_ready[not_hired] + 0.25, 1.0)
 
 
 def job_chance_factor(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
@@ -241,18 +244,25 @@ def take_job(m: ReentryModel, ids: np.ndarray) -> None:
 
 
 def success(m: ReentryModel, ids: np.ndarray) -> None:
-    """Successes raise trust and motivation (004 M6, M12)."""
+    """Successes raise trust and motivation (004 M6, M12); each success counts."""
     pop, p = m.pop, m.p
-    pop.trust[ids] = np.minimum(pop.trust[ids] + p.trust_success_gain, 1.0)
-    pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.motivation_success_gain, 1.0)
+    _bump(pop.trust, ids, p.trust_success_gain)
+    _bump(pop.motivation, ids, p.motivation_success_gain)
 
 
 def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
     """Refusals and abandoned waits lower trust; refusals also lower help-seeking."""
     pop, p = m.pop, m.p
-    pop.trust[ids] = np.maximum(pop.trust[ids] - p.trust_setback_loss, 0.0)
+    _bump(pop.trust, ids, -p.trust_setback_loss)
     if help_seeking:
-        pop.help_seeking[ids] = np.maximum(pop.help_seeking[ids] - p.help_seeking_refusal_loss, 0.0)
+        _bump(pop.help_seeking, ids, -p.help_seeking_refusal_loss)
+
+
+def _bump(column: np.ndarray, ids: np.ndarray, delta: float) -> None:
+    """Add ``delta`` once per occurrence of each id, keeping the column in [0, 1]."""
+    if len(ids):
+        np.add.at(column, ids, delta)
+        column[ids] = np.clip(column[ids], 0.0, 1.0)
 
 
 def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:

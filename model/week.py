@@ -1,7 +1,7 @@
 """What happens to a person in one week, in the order it happens.
 
-1. **Entering detention.** In flow mode new people arrive (a Poisson stream);
-   in cohort mode each person enters so as to leave at week 0.
+1. **Entering detention.** People enter at their entry week: in flow mode a
+   Poisson stream; in cohort mode timed so that everyone leaves at week 0.
 2. **Inside.** Good or bad behaviour moves people between the basic and plus
    regime; detention damage accrues (worse on the basic regime); people ask for
    in-prison services, wait, and may be cut off by an early stop or by release.
@@ -58,8 +58,8 @@ def one_week(m: ReentryModel) -> None:
     )
 
     # 1. entering detention
-    m.arrive()
     entering = np.flatnonzero((pop.phase == PRE_ENTRY) & (pop.entry_week == m.week))
+    m.counts["arrivals"] = len(entering)
     enter_detention(m, entering, pop.release_week[entering] - m.week, pop.length_group[entering])
 
     # 2. inside
