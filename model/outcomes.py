@@ -207,40 +207,40 @@ class ReleaseEvents:
         return df
 
 
+def _share(values: np.ndarray, n: int) -> float:
+    # np.mean's overhead dominates on small arrays; a plain sum is the same number
+    return float(values.sum()) / n if n else np.nan
+
+
 def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
     phase = pop.phase
     released = np.flatnonzero(phase == RELEASED)
-    detained = phase == DETAINED
+    n = len(released)
+    detained = np.flatnonzero(phase == DETAINED)
     row: dict[str, float] = {
         "week": m.week,
-        "pre_entry": int((phase == PRE_ENTRY).sum()),
-        "detained": int(detained.sum()),
-        "released": len(released),
-        "regime_plus_share": float((pop.regime[detained] == PLUS).mean())
-        if detained.any()
-        else np.nan,
+        "pre_entry": int(np.count_nonzero(phase == PRE_ENTRY)),
+        "detained": len(detained),
+        "released": n,
+        "regime_plus_share": _share(pop.regime[detained] == PLUS, len(detained)),
     }
     state = person_state(m, released, daytime_released)
     # care is a share of those with a care need; phase is already in the counts above
     for f in SNAPSHOT_FIELDS:
-        if f in ("care_need", "care_met", "detained"):
-            continue
-        row[f if f == "stability_index" else f"share_{f}"] = (
-            float(np.mean(state[f])) if len(released) else np.nan
-        )
-    row["share_care_met"] = (
-        float(np.nanmean(state["care_met"])) if state["care_need"].any() else np.nan
-    )
+        if f not in ("care_need", "care_met", "detained"):
+            row[f if f == "stability_index" else f"share_{f}"] = _share(state[f], n)
+    needing = state["care_need"]
+    row["share_care_met"] = _share(pop.care_met[released][needing], int(needing.sum()))
     waiting = (pop.svc_status == WAITING).sum(axis=1)
-    row.update({f"waiting_{name}": int(n) for name, n in zip(SERVICES, waiting, strict=True)})
+    row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
     waiting = (pop.prison_status == WAITING).sum(axis=1)
     row.update(
-        {f"waiting_{name}": int(n) for name, n in zip(PRISON_SERVICES, waiting, strict=True)}
+        {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting, strict=True)}
     )
     for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
-        row[f"mean_{f}"] = float(pop.__dict__[f][released].mean()) if len(released) else np.nan
+        row[f"mean_{f}"] = _share(getattr(pop, f)[released], n)
     row.update(m.counts)
     row.update(m.support.weekly_stats())
     return row
