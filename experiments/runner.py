@@ -7,7 +7,7 @@ are keyed by (seed, person, week, purpose), not by process or order.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -108,7 +108,3 @@ def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
     weekly = weekly[[c for c in WEEK_COLUMNS if c in weekly.columns]].copy()
     weekly.insert(0, "run_id", task.run_id)
     return record, weekly
-
-
-def task_to_dict(task: Task) -> dict[str, Any]:
-    return asdict(task)

@@ -43,7 +43,8 @@ NO_BUDDY, ON_LIST, MATCHED = 0, 1, 2
 HOURS_PER_CLIENT = 4.0
 """Hours of buddy time one client needs for the full effect (000 l.2605-2607)."""
 EARLY_EXIT_WEEKS = 4
-"""The rational type's trajectory can close once no need is left, after this many weeks."""
+"""The rational type's trajectory can close once no need is left, after this many weeks
+(assumption, range 2-8)."""
 DEMANDING = 3  # typology code
 
 
@@ -206,6 +207,8 @@ class BuddyProgramme:
         waiting = waiting[np.argsort(key, kind="stable")]
         n = min(len(waiting), int(free.sum()))
         chosen, buddies = waiting[:n], self._slot_order(free)[:n]
+        # quality in [0, 1]: mean 0.5 for a uniform pool, 0.8 for a fully diverse one
+        # (assumption: the coordinator finds a better fit in a more diverse pool)
         u = m.crn.uniform(chosen, w, Purpose.MATCH_QUALITY)
         pop.match_quality[chosen] = u ** (1 / (1 + 3 * p.buddy_pool_diversity))
         pop.buddy[chosen] = buddies
@@ -256,6 +259,7 @@ class BuddyProgramme:
         ids = np.flatnonzero(pop.buddy_status == MATCHED)
         if p.buddy_contact_interval == "reactive":
             # only when the client asks: initiative decides, so the shy are rarely seen
+            # (assumption: 5% to 55% a week from help-seeking 0 to 1)
             out = ids[pop.phase[ids] == RELEASED]
             asks = m.crn.bernoulli(out, w, Purpose.BUDDY_ASK, 0.05 + 0.5 * pop.help_seeking[out])
             due = out[asks]
@@ -287,6 +291,7 @@ class BuddyProgramme:
             * (1 + p.substitution_strain_factor * m.professionals.overload())
         )
         np.add.at(self.strain, pop.buddy[ids], p.buddy_strain_per_contact * demand)
+        # a risky situation: relapse, a strong old network or high stress (assumption)
         at_risk = ids[
             (pop.phase[ids] == RELEASED)
             & (pop.relapse[ids] | (pop.ties_criminogenic[ids] > 0.5) | (pop.stress[ids] > 0.6))

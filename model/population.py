@@ -16,10 +16,8 @@ from .rng import KeyedRNG, Purpose
 
 # phases: exactly one per person
 PRE_ENTRY, DETAINED, RELEASED = 0, 1, 2
-PHASE_NAMES = ("pre_entry", "detained", "released")
 # housing
 NO_HOUSING, SHELTER, FAMILY, INDEPENDENT = 0, 1, 2, 3
-HOUSING_NAMES = ("none", "shelter", "family", "independent")
 # income
 NO_INCOME, BENEFIT, WORK = 0, 1, 2
 # regime inside

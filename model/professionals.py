@@ -34,7 +34,8 @@ class Professionals:
         releases_per_year = m.releases_per_week * 52
         self.fte = p.professionals_per_1000_releases * releases_per_year / 1000
         self.n = round(self.fte)
-        self.agents = Professional.create_agents(m, self.n, np.arange(self.n)) if self.n else []
+        if self.n:  # registered with the model (m.agents_by_type[Professional])
+            Professional.create_agents(m, self.n, np.arange(self.n))
         self.clients = np.zeros(self.n, dtype=np.int64)
         self.referred = np.zeros(0, dtype=np.int64)
         self.load = 0.0
@@ -78,6 +79,7 @@ class Professionals:
             pop.pro_ever[taken] = True
             self.clients += np.bincount(slots, minlength=self.n)
         buddies = m.buddies.active_count() if hasattr(m, "buddies") else 0
+        # coaching a full group of buddies takes a quarter of a caseload (assumption, 0.1-0.5)
         coached_share = 0.25 * buddies / self.coaching_capacity() if self.n else 0.0
         self.load = (self.clients.sum() / self.case_capacity + coached_share) if self.n else np.inf
         self.stats = {
@@ -106,6 +108,7 @@ class Professionals:
             reached = complex_[pop.release_week[complex_] == w]
         else:
             # reactive services select the capable: asking needs initiative and trust
+            # (assumption: 10% to 50% a week, range of the slope 0.2-0.6)
             chance = 0.1 + 0.4 * pop.help_seeking[complex_] * pop.trust[complex_]
             asks = m.crn.bernoulli(complex_, w, Purpose.ASK_PROFESSIONAL, chance)
             reached = complex_[asks]
