@@ -29,6 +29,7 @@ AT_RELEASE = (
     "valid_id",
     "debt",
     "care_met",
+    "daytime",
     "two_plus_missing",
     "stable",
 )

@@ -18,6 +18,7 @@ from model import ParameterError, ReentryModel
 from model.parameters import parameter_table
 from scenarios.loader import ScenarioError, available, load
 
+from .calibrate import cmd_calibrate
 from .compare import DEFAULT_SCENARIOS, cmd_compare
 from .executors import EXECUTORS, default_workers
 from .store import StoreError, check_target, write_run
@@ -234,6 +235,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_execution_options(sens, default_out="results/sensitivity")
 
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="fit the free (assumption) parameters to the targets (ABC rejection)",
+        description="Sample the [ranges] of a calibration design (Latin hypercube), run each "
+        "point with replications on common random numbers, and accept the points closest to "
+        "analysis/targets.toml. Writes calibration.json (fitted values with their spread, the "
+        "distance, the targets still outside tolerance). Policy levers are refused.",
+    )
+    calibrate.add_argument(
+        "design",
+        type=Path,
+        metavar="FILE",
+        help="calibration design (TOML), e.g. analysis/calibration.toml",
+    )
+    calibrate.add_argument(
+        "--accept",
+        type=float,
+        default=0.1,
+        metavar="Q",
+        help="share of samples accepted (default: 0.1)",
+    )
+    _add_execution_options(calibrate, default_out="results/calibration")
+
+    validate = sub.add_parser(
+        "validate",
+        help="run the baseline and compare it with every calibration target",
+        description="Run the baseline cohort R times (seeds S..S+R-1) and print model against "
+        "each target in analysis/targets.toml, with the model's 95%% CI over replications and "
+        "pass or fail within the target's tolerance.",
+    )
+    validate.add_argument(
+        "--scenario",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="scenario to validate (default: baseline)",
+    )
+    validate.add_argument(
+        "--replications",
+        type=_positive("--replications", 1000),
+        default=5,
+        metavar="R",
+        help="replications (default: 5)",
+    )
+    _add_size_options(validate, mode="cohort")
+    validate.add_argument(
+        "--workers",
+        type=_positive("--workers", 4096),
+        default=default_workers(),
+        metavar="K",
+        help=f"parallel workers (default: all {default_workers()} cores)",
+    )
+    validate.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"targets": [{"name", "target", "model", "ci_low", '
+        '"ci_high", "tolerance", "pass"}, ...]}',
+    )
+
     sub.add_parser(
         "scenarios",
         help="list the shipped scenarios with their descriptions",
@@ -283,6 +342,27 @@ def _run_with_progress(model: ReentryModel, show: bool) -> None:
             bar.update(1)
 
 
+def cmd_validate(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from analysis.validation import compare_to_targets, format_validation, load_targets
+
+    from .compare import compare_tasks
+    from .executors import execute
+
+    tasks, _, _ = compare_tasks(
+        [args.scenario], args.replications, args.seed, args.mode, args.persons, args.weeks
+    )
+    runs = pd.DataFrame([record for record, _ in execute(tasks, "process", args.workers)])
+    table = compare_to_targets(runs, load_targets())
+    if args.json:
+        keys = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass"]
+        rows = table[keys].astype(object).where(table[keys].notna(), None)
+        print(json.dumps({"targets": rows.to_dict(orient="records")}))
+    else:
+        print(format_validation(table))
+
+
 def cmd_scenarios(_: argparse.Namespace) -> None:
     items = available()
     width = max(map(len, items), default=0)
@@ -328,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         "compare": _with_scheduler(cmd_compare),
         "sweep": _with_scheduler(cmd_sweep),
         "sensitivity": _with_scheduler(cmd_sensitivity),
+        "calibrate": _with_scheduler(cmd_calibrate),
+        "validate": cmd_validate,
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

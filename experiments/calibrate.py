@@ -1,0 +1,109 @@
+"""``reentry calibrate``: fit the free (assumption) parameters to the targets by ABC.
+
+Approximate Bayesian computation by rejection: a Latin hypercube over the
+calibration ranges, each point run with replications on common random
+numbers; the points whose outcomes lie closest to the targets (distance: the
+sum over targets of ((model - target) / tolerance)^2) are accepted, and their
+spread is the uncertainty of the fitted values. Parameters of kind ``lever``
+carry policy and are refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.validation import compare_to_targets, format_validation, load_targets
+from model.parameters import Parameters
+from scenarios.loader import ScenarioError
+
+from .design import read_design, sweep_points, tasks_for
+from .experiment import run_experiment
+from .store import write_json, write_table
+
+
+def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
+    """Sum of squared misses in units of each target's tolerance (max-targets: only above)."""
+    total = pd.Series(0.0, index=means.index)
+    for t in targets:
+        miss = means[t["outcome"]] - t["value"]
+        if t["kind"] == "max":
+            miss = miss.clip(lower=0)
+        total += (miss / max(t["tolerance"], 0.01)) ** 2
+    return total
+
+
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    design = read_design(args.design)
+    kinds = {f.name: f.metadata["kind"] for f in fields(Parameters)}
+    levers = [name for name in design.ranges if kinds[name] == "lever"]
+    if levers:
+        raise ScenarioError(f"{args.design}: policy levers are never fitted: {', '.join(levers)}")
+    if not design.ranges:
+        raise ScenarioError(f"{args.design}: calibration needs a [ranges] table")
+    targets = load_targets()
+    points = sweep_points(design)
+    tasks = tasks_for(design, points)
+    manifest = {
+        "command": "calibrate",
+        "design": str(args.design),
+        "targets": targets,
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+    }
+    runs, _ = run_experiment(
+        args.out,
+        tasks,
+        manifest,
+        args.resume,
+        args.executor,
+        args.workers,
+        args.scheduler,
+        args.progress,
+        args.chunk_size,
+    )
+    outcomes = sorted({t["outcome"] for t in targets})
+    means = runs.groupby("point")[outcomes].mean()
+    loss = distance(means, targets).sort_values()
+    keep = loss.index[: max(1, round(args.accept * len(loss)))]
+    table = pd.DataFrame(points).loc[keep]
+    fitted = {
+        name: {
+            "mean": float(table[name].mean()),
+            "sd": float(table[name].std(ddof=1)) if len(table) > 1 else 0.0,
+            "p05": float(table[name].quantile(0.05)),
+            "p95": float(table[name].quantile(0.95)),
+            "best": float(table[name].iloc[0]),
+            "range": list(design.ranges[name]),
+        }
+        for name in design.ranges
+    }
+    best = runs[runs["point"] == keep[0]]
+    check = compare_to_targets(best, targets)
+    result = {
+        "method": "ABC rejection on a Latin hypercube",
+        "samples": len(points),
+        "replications": design.replications,
+        "accepted": len(keep),
+        "fitted": fitted,
+        "loss_best": float(loss.iloc[0]),
+        "loss_accepted_median": float(loss.loc[keep].median()),
+        "outside_tolerance": check.loc[~check["pass"], ["name", "target", "model"]].to_dict(
+            "records"
+        ),
+    }
+    write_json(result, args.out / "calibration.json")
+    write_table(check, args.out / "targets_at_best.parquet")
+    pd.DataFrame({"point": loss.index, "distance": loss.to_numpy()}).to_csv(
+        args.out / "distances.csv", index=False
+    )
+    print(
+        f"accepted {len(keep)} of {len(points)} samples (distance {loss.iloc[0]:.1f} best, "
+        f"{loss.loc[keep].median():.1f} median)\n"
+    )
+    print(f"{'parameter':<34}{'mean':>10}{'sd':>10}{'best':>10}   range")
+    for name, f in fitted.items():
+        print(f"{name:<34}{f['mean']:>10.4g}{f['sd']:>10.3g}{f['best']:>10.4g}   {f['range']}")
+    print("\nTargets at the best sample:\n" + format_validation(check))
