@@ -32,7 +32,8 @@ def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
         miss = means[t["outcome"]] - t["value"]
         if t["kind"] == "max":
             miss = miss.clip(lower=0)
-        total += (miss / max(t["tolerance"], 0.01)) ** 2
+        # a target the runs cannot observe (e.g. 2-year outcomes in a short run) adds nothing
+        total += ((miss / max(t["tolerance"], 0.01)) ** 2).fillna(0.0)
     return total
 
 
@@ -66,6 +67,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     )
     outcomes = sorted({t["outcome"] for t in targets})
     means = runs.groupby("point")[outcomes].mean()
+    unobserved = [t["name"] for t in targets if means[t["outcome"]].isna().all()]
     loss = distance(means, targets).sort_values()
     keep = loss.index[: max(1, round(args.accept * len(loss)))]
     table = pd.DataFrame(points).loc[keep]
@@ -90,6 +92,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         "fitted": fitted,
         "loss_best": float(loss.iloc[0]),
         "loss_accepted_median": float(loss.loc[keep].median()),
+        "unobserved_targets": unobserved,
         "outside_tolerance": check.loc[~check["pass"], ["name", "target", "model"]].to_dict(
             "records"
         ),

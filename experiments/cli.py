@@ -305,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
         "range, kind (lever, calibrated, fixed) and source.",
     )
     params.add_argument("--csv", action="store_true", help="print as CSV")
+    params.add_argument(
+        "--markdown", action="store_true", help="print as a Markdown table (as in docs/ODD.md)"
+    )
     return parser
 
 
@@ -376,6 +379,14 @@ def cmd_params(args: argparse.Namespace) -> None:
     table = pd.DataFrame(parameter_table())
     if args.csv:
         print(table.to_csv(index=False), end="")
+    elif args.markdown:
+        print("| parameter | default | unit | allowed | kind | source | meaning |")
+        print("|---|---|---|---|---|---|---|")
+        for r in table.itertuples():
+            print(
+                f"| `{r.name}` | {r.default} | {r.unit} | {r.allowed} | {r.kind} | "
+                f"{r.source} | {r.doc} |"
+            )
     else:
         with pd.option_context(
             "display.max_rows", None, "display.max_colwidth", 60, "display.width", 200

@@ -1,0 +1,32 @@
+"""The documentation stays in step with the code."""
+
+from dataclasses import fields
+from pathlib import Path
+
+from analysis.validation import load_targets
+from model.parameters import Parameters
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_every_parameter_is_in_the_odd_parameter_table():
+    odd = (DOCS / "ODD.md").read_text()
+    missing = [f.name for f in fields(Parameters) if f"| `{f.name}` |" not in odd]
+    assert not missing, f"regenerate with 'reentry params --markdown': {missing}"
+
+
+def test_every_target_has_value_source_n_and_tolerance():
+    targets = load_targets()
+    assert len(targets) >= 20
+    for t in targets:
+        assert 0 <= t["value"] <= 1 and t["tolerance"] >= 0, t["name"]
+        assert t["source"].startswith("004"), t["name"]
+        assert t["n"], t["name"]
+    outcomes = {t["outcome"] for t in targets}
+    assert {
+        "at_release_housing",
+        "month3_income",
+        "month6_detained",
+        "reconviction_2y",
+        "redetention_2y",
+    } <= outcomes
