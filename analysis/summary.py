@@ -34,6 +34,8 @@ AT_RELEASE = (
     "stable",
 )
 LATER = ("housing", "income", "work", "benefit", "detained", "stable")
+SURVIVAL_WEEKS = tuple(range(0, 105, 4))
+"""Weeks since release at which the survival curve is kept per run (two years)."""
 GROUP_OUTCOMES = {
     "release_stable": "stable at release",
     "month6_stable": "stable at 6 months",
@@ -75,6 +77,7 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
         out[stage] = {k: _share(ev[f"{stage}_{k}"]) for k in LATER}
         out[stage]["n"] = int(ev[f"{stage}_housing"].notna().sum())
     out["median_weeks_to_first_offence"] = median_survival(ev)
+    out["survival_no_offence"] = survival_at(ev, SURVIVAL_WEEKS)
     out["process"] = process_summary(process, persons)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
     out.update(programme_summary(m, persons, process))
@@ -102,6 +105,12 @@ def survival_curve(ev: pd.DataFrame) -> pd.DataFrame:
     events = np.array([((time == w) & event).sum() for w in weeks], dtype=float)
     hazard = np.divide(events, at_risk, out=np.zeros_like(events), where=at_risk > 0)
     return pd.DataFrame({"week": weeks, "at_risk": at_risk, "survival": np.cumprod(1 - hazard)})
+
+
+def survival_at(ev: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float | None]:
+    """The survival curve at fixed weeks, keyed ``w004``; None beyond the observed span."""
+    curve = survival_curve(ev).set_index("week")["survival"]
+    return {f"w{w:03d}": (float(curve[w]) if w in curve.index else None) for w in weeks}
 
 
 def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, Any]:

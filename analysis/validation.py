@@ -25,7 +25,9 @@ def compare_to_targets(runs: pd.DataFrame, targets: list[dict[str, Any]]) -> pd.
     """One row per target: the model's mean over runs, its 95% CI, and pass or fail."""
     rows = []
     for t in targets:
-        values = runs[t["outcome"]].astype(float).dropna().to_numpy()
+        # a folder from an older version may not hold every outcome: it then fails, as unseen
+        column = runs[t["outcome"]] if t["outcome"] in runs else pd.Series(dtype=float)
+        values = column.astype(float).dropna().to_numpy()
         n = len(values)
         model = float(values.mean()) if n else np.nan
         half = (stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan

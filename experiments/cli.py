@@ -21,6 +21,7 @@ from scenarios.loader import ScenarioError, available, load
 from .calibrate import cmd_calibrate
 from .compare import DEFAULT_SCENARIOS, cmd_compare
 from .executors import EXECUTORS, default_workers
+from .report import cmd_report
 from .store import StoreError, check_target, write_run
 from .sweep import cmd_sensitivity, cmd_sweep
 
@@ -293,6 +294,24 @@ def build_parser() -> argparse.ArgumentParser:
         '"ci_high", "tolerance", "pass"}, ...]}',
     )
 
+    report = sub.add_parser(
+        "report",
+        help="turn a compare, sweep, sensitivity or calibrate folder into one HTML file",
+        description="Read an experiment's results folder (finished or interrupted) and write "
+        "one self-contained HTML report, readable offline: settings and provenance, the "
+        "comparison or sensitivity tables, model against the calibration targets, and "
+        "figures of the basic conditions over time, survival to the first new offence, "
+        "targets, waiting times, outcomes by typology and detention length, and the buddy "
+        "programme. The figures are also written as PNG to DIR/figures/.",
+    )
+    report.add_argument("dir", type=Path, metavar="DIR", help="results folder, e.g. results/demo")
+    report.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write the HTML (default: DIR/report.html)",
+    )
+
     sub.add_parser(
         "scenarios",
         help="list the shipped scenarios with their descriptions",
@@ -421,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         "sensitivity": _with_scheduler(cmd_sensitivity),
         "calibrate": _with_scheduler(cmd_calibrate),
         "validate": cmd_validate,
+        "report": cmd_report,
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

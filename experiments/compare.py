@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from analysis.compare import format_table, paired_summary
-from analysis.plots import plot_outcomes, plot_weekly
+from analysis.plots import plot_outcomes, write_figures
+from analysis.validation import load_targets
 from scenarios.loader import ScenarioError, load
 
 from .experiment import run_experiment
@@ -85,14 +86,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
     summary.to_csv(args.out / "summary.csv", index=False)
     write_table(summary, args.out / "summary.parquet")
     plot_outcomes(summary, args.out / "outcomes.png")
-    plot_weekly(
-        weeks,
-        runs,
-        "share_stable",
-        "Stable (all five basic conditions)",
-        args.out / "stable_by_week.png",
-    )
-    plot_weekly(weeks, runs, "share_income", "Income", args.out / "income_by_week.png")
+    (args.out / "figures").mkdir(exist_ok=True)
+    write_figures(runs, weeks, "scenario", args.mode, load_targets(), args.out / "figures")
     print(format_table(summary, names[0]))
     print(
         f"\n{len(runs)} runs ({args.replications} replications x {len(names)} scenarios, "

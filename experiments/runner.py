@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis.summary import summarise
 from model import ReentryModel
+from model.parameters import SERVICES
 
 WEEK_COLUMNS = (
     "week",
@@ -24,6 +25,7 @@ WEEK_COLUMNS = (
     "share_work",
     "share_valid_id",
     "share_debt_unmanaged",
+    "share_care_met",
     "share_stable",
     "stability_index",
     "offences",
@@ -83,6 +85,9 @@ def flatten(summary: dict[str, Any]) -> dict[str, Any]:
                     row[f"{key}_{sub}"] = v
         else:
             row[key] = value
+    for service in SERVICES:
+        row[f"wait_weeks_{service}"] = summary["process"][service]["wait_mean_weeks"]
+        row[f"abandonment_{service}"] = summary["process"][service]["abandonment"]
     for group in ("by_typology", "by_length_group"):
         for name, outcomes in summary[group].items():
             for k in ("month6_stable", "justice_contact_2y"):

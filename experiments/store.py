@@ -110,6 +110,53 @@ def read_manifest(root: Path) -> dict[str, Any]:
     return manifest
 
 
+def _read(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise StoreError(
+            f"{path} is corrupt ({type(exc).__name__}); move it away to recompute its runs"
+        ) from None
+
+
+def _chunk_files(chunks: Path, kind: str) -> list[Path]:
+    return sorted(chunks.glob(f"{kind}-*.parquet")) if chunks.is_dir() else []
+
+
+def read_chunks(chunks: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run and week tables of every complete chunk (a weeks chunk without its runs is not)."""
+    run_files = _chunk_files(chunks, "runs")
+    names = {p.name.removeprefix("runs-") for p in run_files}
+    week_files = [
+        p for p in _chunk_files(chunks, "weeks") if p.name.removeprefix("weeks-") in names
+    ]
+    runs = [_read(p) for p in run_files]
+    weeks = [_read(p) for p in week_files]
+    return (
+        pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(),
+        pd.concat(weeks, ignore_index=True) if weeks else pd.DataFrame(),
+    )
+
+
+def load_results(root: Path) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """Manifest, runs and weeks of an experiment folder, read only.
+
+    A finished experiment is read from its consolidated tables; an interrupted
+    one from its complete chunks, so a report can show what is there so far.
+    """
+    manifest = read_manifest(root)
+    if (root / "runs.parquet").is_file():
+        runs = _read(root / "runs.parquet")
+        weeks = _read(root / "weeks.parquet") if (root / "weeks.parquet").is_file() else None
+    else:
+        runs, weeks = read_chunks(root / "chunks")
+    if weeks is None:
+        raise StoreError(f"{root} has runs.parquet but no weeks.parquet; the folder is damaged")
+    if runs.empty or "run_id" not in runs:
+        raise StoreError(f"{root} holds no completed runs yet")
+    return manifest, runs, weeks
+
+
 class ResultStore:
     """An experiment's results folder, written run by run.
 
@@ -171,26 +218,15 @@ class ResultStore:
             write_json(self.manifest, root / MANIFEST)
         self._seq = self._next_seq()
 
-    def _chunk_files(self, kind: str) -> list[Path]:
-        return sorted(self.chunks.glob(f"{kind}-*.parquet")) if self.chunks.is_dir() else []
-
     def _next_seq(self) -> int:
-        seqs = [int(p.stem.split("-")[1]) for p in self._chunk_files("runs")]
+        seqs = [int(p.stem.split("-")[1]) for p in _chunk_files(self.chunks, "runs")]
         return max(seqs, default=0) + 1
-
-    def _read(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-        try:
-            return pd.read_parquet(path, columns=columns)
-        except Exception as exc:  # pyarrow raises several types for damaged files
-            raise StoreError(
-                f"{path} is corrupt ({type(exc).__name__}); move it away to recompute its runs"
-            ) from None
 
     def done_ids(self) -> set[str]:
         """Run ids already stored."""
         ids: set[str] = set()
-        for path in self._chunk_files("runs"):
-            ids.update(self._read(path, ["run_id"])["run_id"])
+        for path in _chunk_files(self.chunks, "runs"):
+            ids.update(_read(path, ["run_id"])["run_id"])
         return ids
 
     def add(self, record: dict[str, Any], weeks: pd.DataFrame) -> None:
@@ -211,23 +247,10 @@ class ResultStore:
         self._records, self._weeks = [], []
         self._last_flush = time.monotonic()
 
-    def runs(self) -> pd.DataFrame:
-        frames = [self._read(p) for p in self._chunk_files("runs")]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-    def weeks(self) -> pd.DataFrame:
-        runs = {p.name.removeprefix("runs-") for p in self._chunk_files("runs")}
-        frames = [
-            self._read(p)
-            for p in self._chunk_files("weeks")
-            if p.name.removeprefix("weeks-") in runs
-        ]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
     def finish(self, **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Write the remaining buffer and the consolidated run and week tables."""
         self.flush()
-        runs, weeks = self.runs(), self.weeks()
+        runs, weeks = read_chunks(self.chunks)
         write_table(runs, self.root / "runs.parquet")
         write_table(weeks, self.root / "weeks.parquet")
         self.manifest.update({"runs_completed": len(runs), **extra})

@@ -16,7 +16,14 @@ from .community import daytime_activity
 from .events import ProcessLog
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, ParameterError, Parameters
-from .population import PRE_ENTRY, RELEASED, Population, draw_detention_length, sample_people
+from .population import (
+    PRE_ENTRY,
+    RELEASED,
+    TYPOLOGY,
+    Population,
+    draw_detention_length,
+    sample_people,
+)
 from .professionals import Professionals
 from .rng import KeyedRNG, Purpose
 from .supervision import Supervision
@@ -158,7 +165,7 @@ class ReentryModel(mesa.Model):
     def process_table(self) -> pd.DataFrame:
         df = self.events.table()
         df["typology"] = pd.Categorical.from_codes(
-            self.pop.typology[df["person"].to_numpy()], ("shy", "unsure", "rational", "demanding")
+            self.pop.typology[df["person"].to_numpy()], TYPOLOGY
         )
         return df
 
@@ -168,9 +175,7 @@ class ReentryModel(mesa.Model):
         return pd.DataFrame(
             {
                 "person": pop.ids,
-                "typology": pd.Categorical.from_codes(
-                    pop.typology, ("shy", "unsure", "rational", "demanding")
-                ),
+                "typology": pd.Categorical.from_codes(pop.typology, TYPOLOGY),
                 "self_reliance": pop.self_reliance,
                 "help_seeking": pop.help_seeking,
                 "detentions": pop.detentions,

@@ -66,8 +66,9 @@ def test_compare_writes_tables_summary_plots_and_manifest(tmp_path):
     assert (ref["diff"] == 0).all()
     assert len(pd.read_parquet(out / "runs.parquet")) == 6
     assert set(pd.read_parquet(out / "weeks.parquet")["run_id"]) == set(_table(out)["run_id"])
-    for png in ("outcomes.png", "stable_by_week.png", "income_by_week.png"):
+    for png in ("outcomes.png", "figures/conditions_by_week.png", "figures/survival.png"):
         assert (out / png).stat().st_size > 10_000
+    assert not (out / "figures/buddies.png").exists()  # neither scenario has a programme
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seeds"] == [1, 2, 3]
     assert manifest["packages"]["mesa"].startswith("3.")

@@ -90,6 +90,12 @@ def test_sweep_command_writes_a_points_table(tmp_path):
     by_advance = points.groupby("param_benefit_advance")["month3_income_mean"].mean()
     assert by_advance[True] > by_advance[False]  # the lever moves income, as it should
 
+    report = subprocess.run([*CLI, "report", str(out)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    html = (out / "report.html").read_text()
+    assert "One line per sweep point." in html
+    assert "buddy_caseload=3, benefit_advance=True" in html  # a point's label
+
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_sensitivity_writes_indices_with_confidence_intervals(tmp_path, method):
@@ -134,6 +140,11 @@ promotion_good_weeks = [4, 8]
     runs = pd.read_parquet(out / "runs.parquet")
     # integer parameters reach the model as whole numbers
     assert (runs["param_promotion_good_weeks"] % 1 == 0).all()
+
+    report = subprocess.run([*CLI, "report", str(out)], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    html = (out / "report.html").read_text()
+    assert "Sensitivity indices with 95% CI" in html and "sample points pooled" in html
 
 
 def test_sobol_needs_a_power_of_two(tmp_path):

@@ -1,0 +1,144 @@
+"""``reentry report DIR``: any experiment folder as one offline HTML file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.compare import paired_summary
+from analysis.plots import write_figures
+from analysis.report import Section, render
+from analysis.validation import compare_to_targets, load_targets
+
+from .store import StoreError, load_results
+
+MAX_GROUPS = 8
+"""Sweeps with more points than this are drawn pooled: one line per point is unreadable."""
+
+
+def _point_labels(runs: pd.DataFrame) -> pd.Series:
+    params = [c for c in runs.columns if c.startswith("param_")]
+    return runs[params].apply(
+        lambda r: ", ".join(
+            f"{c.removeprefix('param_')}={v:g}"
+            if isinstance(v, float)
+            else f"{c.removeprefix('param_')}={v}"
+            for c, v in r.items()
+        ),
+        axis=1,
+    )
+
+
+def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:
+    """The label that groups runs into lines, and a sentence saying what it is."""
+    if command == "compare":
+        return runs["scenario"].astype(str), "One line per scenario."
+    if command == "sweep" and runs["point"].nunique() <= MAX_GROUPS:
+        return _point_labels(runs), "One line per sweep point."
+    pooled = pd.Series("all runs", index=runs.index)
+    return pooled, (
+        f"All {runs['point'].nunique()} sample points pooled: the figures show the spread of "
+        "outcomes over the whole design, not the effect of any one parameter."
+    )
+
+
+def _read_csv(path: Path) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{path} is corrupt ({type(exc).__name__}); nothing was changed") from None
+
+
+def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
+    settings = manifest.get("settings", {})
+    return {
+        "folder": str(root),
+        "command": str(manifest.get("command")),
+        "runs": f"{len(runs)} of {manifest.get('runs_planned', '?')} planned",
+        "mode, persons, weeks": f"{runs['mode'].iloc[0]}, {runs['persons'].iloc[0]}, "
+        f"{runs['weeks'].iloc[0]}",
+        "seeds": f"{runs['seed'].min()}..{runs['seed'].max()}",
+        "created": str(manifest.get("created")),
+        "git commit": str(manifest.get("git_commit")),
+        "packages": ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items() if v),
+        "settings": json.dumps({k: v for k, v in settings.items() if v is not None}),
+    }
+
+
+def build_report(root: Path, out: Path) -> Path:
+    """Write the figures into ``root/figures`` and the HTML report to ``out``."""
+    manifest, runs, weeks = load_results(root)
+    command = str(manifest.get("command"))
+    runs = runs.copy()
+    runs["group"], grouping_note = grouping(command, runs)
+    mode = str(runs["mode"].iloc[0])
+    targets = load_targets()
+    figures_dir = root / "figures"
+    figures_dir.mkdir(exist_ok=True)
+    figures = write_figures(runs, weeks, "group", mode, targets, figures_dir)
+
+    sections: list[Section] = []
+    if command == "compare":
+        names = list(dict.fromkeys(runs["scenario"]))
+        sections.append(
+            Section(
+                "Scenarios compared",
+                f"Paired on common random numbers against {names[0]}: replication r of every "
+                "scenario shares its seed, so differences are policy, not chance.",
+                tables=[("Key outcomes: mean, difference and 95% CI", paired_summary(runs, names))],
+            )
+        )
+    for name, caption in (
+        ("points.csv", "Sweep points: mean and sd of each output"),
+        ("sensitivity.csv", "Sensitivity indices"),
+    ):
+        table = _read_csv(root / name)
+        if table is not None:
+            sections.append(Section(caption, tables=[(caption, table)]))
+    if (root / "sensitivity.png").is_file():
+        sections[-1].figures.append(("Sensitivity indices with 95% CI", root / "sensitivity.png"))
+    first = runs[runs["group"] == runs["group"].iloc[0]]
+    check = compare_to_targets(first, targets)
+    sections.append(
+        Section(
+            "Against the calibration targets",
+            f"Group '{first['group'].iloc[0]}', {len(first)} runs. The targets describe the Leiden "
+            "cohort and national figures (analysis/targets.toml); they judge a baseline, and "
+            "show other scenarios only for contrast.",
+            tables=[
+                (
+                    "Model against targets",
+                    check[
+                        [
+                            "name",
+                            "target",
+                            "model",
+                            "ci_low",
+                            "ci_high",
+                            "tolerance",
+                            "pass",
+                            "source",
+                        ]
+                    ],
+                )
+            ],
+        )
+    )
+    lines = runs.groupby("group", sort=False).size().rename("runs").reset_index()
+    sections.append(
+        Section("Figures", grouping_note, figures=figures, tables=[("Lines and bars", lines)])
+    )
+    title = f"reentry {command}: {root.name}"
+    out.write_text(render(title, _facts(root, manifest, runs), sections))
+    return out
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    out = args.output or args.dir / "report.html"
+    path = build_report(args.dir, out)
+    print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

@@ -1,0 +1,81 @@
+"""`reentry report`: one self-contained HTML file from any experiment folder."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+CLI = [sys.executable, "-m", "experiments.cli"]
+SMALL = ["--persons", "300", "--weeks", "60", "--no-progress"]
+
+
+def reentry(*args):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True)
+
+
+def assert_self_contained(html: str) -> None:
+    """Nothing is fetched when the file opens: no scripts, links or remote sources."""
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", html)
+    assert not re.search(r"url\(", html)
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "cmp"
+    done = reentry(
+        "compare", "baseline", "buddy_antwerp", "--replications", "2", *SMALL, "--out", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_a_compare_folder_becomes_one_offline_html_file(compared):
+    done = reentry("report", str(compared))
+    assert done.returncode == 0, done.stderr
+    html = (compared / "report.html").read_text()
+    assert_self_contained(html)
+    images = re.findall(r'src="data:image/png;base64,', html)
+    # conditions, survival, targets, waits, equity and the buddy panel
+    assert len(images) == 6
+    for caption in (
+        "Basic conditions over time",
+        "Survival to the first new offence",
+        "against the targets",
+        "Waiting times and abandonment",
+        "Outcomes by typology and detention length",
+        "The buddy programme",
+    ):
+        assert caption in html
+    assert "buddy_antwerp" in html and "baseline" in html
+    assert "valid ID at release" in html  # the targets table
+    assert (compared / "figures" / "survival.png").is_file()
+
+
+def test_report_output_can_go_elsewhere(compared, tmp_path):
+    target = tmp_path / "elsewhere.html"
+    done = reentry("report", str(compared), "--output", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_size > 100_000
+
+
+def test_a_foreign_or_corrupt_folder_gets_one_line_and_is_left_alone(tmp_path, compared):
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    done = reentry("report", str(foreign))
+    assert done.returncode == 2
+    assert "not a reentry results folder" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text((compared / "manifest.json").read_text())
+    (broken / "runs.parquet").write_bytes(b"not parquet")
+    (broken / "weeks.parquet").write_bytes(b"not parquet")
+    done = reentry("report", str(broken))
+    assert done.returncode == 2
+    assert "corrupt" in done.stderr and "Traceback" not in done.stderr
+    assert not (broken / "report.html").exists() and not (broken / "figures").exists()
