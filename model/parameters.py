@@ -502,6 +502,15 @@ class Parameters:
         "An advance on the benefit at release bridges the 8-12 week delay.",
         "lever",
     )
+    advance_on_application_share: float = param(
+        0.3,
+        "share of claims",
+        (0.0, 1.0),
+        "004 l.7639-7640 (an advance 'is certainly not always used'); size assumption "
+        "(range 0.1-0.6)",
+        "Of benefit claims lodged after release, the share that gets an advance at once.",
+        "calibrated",
+    )
     benefit_delay_min_weeks: int = param(
         8, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Shortest benefit decision delay.", "fixed"
     )

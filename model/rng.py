@@ -80,6 +80,7 @@ class Purpose(IntEnum):
     FAMILY_BREAKDOWN = 53
     JOB_FIND = 54
     HOUSING_FALLBACK = 55
+    BENEFIT_ADVANCE = 56
     # buddies and professionals
     ASK_PROFESSIONAL = 70
     BUDDY_UPTAKE = 71

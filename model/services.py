@@ -205,7 +205,12 @@ def _decide(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> None:
         housed = won(name)
         pop.housing[housed] = housing
         pop.address[housed] = True
-    start_benefit(m, won("benefit_office"), advance=False)
+    claims = won("benefit_office")
+    advanced = m.crn.bernoulli(
+        claims, m.week, Purpose.BENEFIT_ADVANCE, m.p.advance_on_application_share
+    )
+    start_benefit(m, claims[advanced], advance=True)
+    start_benefit(m, claims[~advanced], advance=False)
     treated = np.concatenate([won("addiction_care"), won("mental_health_care")])
     pop.care_met[treated] = True
     pop.relapse[treated] = False
