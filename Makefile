@@ -27,10 +27,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # The main job: compare the default scenarios (paired, 5 replications, flow mode) and
-# write tables and plots to results/demo. The demo replaces its own earlier output.
+# write tables, plots and an HTML report to results/demo. The demo replaces its own earlier output.
 demo: $(STAMP)
 	rm -rf results/demo
 	$(VENV)/bin/reentry compare --replications 5 --out results/demo
+	$(VENV)/bin/reentry report results/demo
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

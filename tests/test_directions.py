@@ -41,6 +41,15 @@ def _services_on_basic_regime(m) -> float:
     return (r.loc[r["release_week"] == 0, "prison_admitted_on_basic"] > 0).mean()
 
 
+def test_advances_on_application_give_more_income_before_the_benefit_decision():
+    none = cohort(advance_on_application_share=0.0)
+    all_ = cohort(advance_on_application_share=1.0)
+    # at 6 weeks no decision of a claim lodged after release has arrived (8-12 weeks)
+    assert _income_share(all_, 6) > _income_share(none, 6) + 0.03
+    # and the advance changes nothing before anyone has applied
+    assert _income_share(all_, 0) == _income_share(none, 0)
+
+
 def test_gating_means_fewer_people_on_the_basic_regime_receive_in_prison_services():
     gated = _services_on_basic_regime(cohort(gating_inside=True))
     open_ = _services_on_basic_regime(cohort(gating_inside=False))
