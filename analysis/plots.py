@@ -210,6 +210,8 @@ def plot_waits(runs: pd.DataFrame, group: str, path: Path) -> None:
     """Mean waiting time per service (weeks from joining the list to admission)."""
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
     _grouped_bars(axes[0], runs, group, list(SERVICES), lambda s: f"wait_weeks_{s}")
+    for ax in axes:
+        ax.set_xlabel("service after release")
     axes[0].set_ylabel("mean wait until admission (weeks)")
     axes[0].set_title("Waiting time", fontsize=10)
     _grouped_bars(axes[1], runs, group, list(SERVICES), lambda s: f"abandonment_{s}")
@@ -229,6 +231,7 @@ def plot_equity(runs: pd.DataFrame, group: str, path: Path) -> None:
             ax = axes[row, col]
             _grouped_bars(ax, runs, group, list(levels), lambda g, o=outcome: f"{o}_{g}")
             ax.set_title(f"{label}, by {what}", fontsize=10)
+            ax.set_xlabel(what)
             ax.set_ylabel("share of release events (0-1)")
     _legend(axes[0, 0])
     _save(fig, path, "Who gains: outcomes by typology and detention length (mean, 95% CI)")
@@ -263,6 +266,7 @@ def plot_buddies(
         ax.grid(alpha=0.3)
     _grouped_bars(axes[3], runs, group, ["buddy"], lambda _: "buddy_turnover_per_year")
     axes[3].set_xticks([])
+    axes[3].set_xlabel("scenario (colours as in the legend)")
     axes[3].set_title("Buddy turnover", fontsize=10)
     axes[3].set_ylabel("exits per active buddy per year")
     _legend(axes[3])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -263,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="run the baseline and compare it with every calibration target",
         description="Run the baseline cohort R times (seeds S..S+R-1) and print model against "
-        "each target in analysis/targets.toml, with the model's 95%% CI over replications and "
+        "each target in analysis/targets.toml, with the model's 95% CI over replications and "
         "pass or fail within the target's tolerance.",
     )
     validate.add_argument(
@@ -453,6 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reentry: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `reentry params | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -217,10 +217,10 @@ class Parameters:
         "fixed",
     )
     share_benefit_if_no_work: float = param(
-        0.55,
+        0.752,
         "share",
         (0.0, 1.0),
-        "assumption (range 0.3-0.8)",
+        "assumption (range 0.3-0.8); ABC fit (ODD s.8)",
         "Of those entering without work, the share with a benefit.",
     )
     share_debt_managed_at_entry: float = param(
@@ -232,17 +232,17 @@ class Parameters:
         "Of those entering with debt problems, the share under a payment plan or administration.",
     )
     share_in_care_at_entry: float = param(
-        0.55,
+        0.474,
         "share",
         (0.0, 1.0),
-        "004 Tables 4.1/4.2 (46% of care need had help); assumption",
+        "004 Tables 4.1/4.2 (46% of care need had help); assumption; ABC fit (ODD s.8)",
         "Of those with a care need, the share in care when entering.",
     )
     rugzak_correlation: float = param(
-        0.6,
+        0.707,
         "correlation",
         (0.0, 0.95),
-        "assumption (range 0.2-0.8)",
+        "assumption (range 0.2-0.8); ABC fit (ODD s.8)",
         "Correlation of rugzak problems through a shared vulnerability (Gaussian copula); "
         "the same vulnerability lowers self-reliance.",
     )
@@ -262,10 +262,11 @@ class Parameters:
         "Erosion of self-reliance per week inside.",
     )
     damage_lose_housing_per_week: float = param(
-        0.012,
+        0.0121,
         "probability per week",
         (0.0, 0.5),
-        "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08)",
+        "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08); "
+        "ABC fit (ODD s.8)",
         "Weekly hazard of losing independent housing while inside (rent unpaid).",
     )
     damage_lose_family_housing_per_week: float = param(
@@ -283,10 +284,10 @@ class Parameters:
         "Weekly hazard of losing a job while inside.",
     )
     damage_lose_id_per_week: float = param(
-        0.006,
+        0.00921,
         "probability per week",
         (0.0, 0.2),
-        "004 l.1055-1173 (15% leave without ID); size assumption",
+        "004 l.1055-1173 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
         "Weekly hazard that an ID is lost or expires while inside.",
     )
     damage_lose_care_per_week: float = param(
@@ -304,10 +305,10 @@ class Parameters:
         "A benefit is stopped when a stay inside lasts longer than this.",
     )
     housing_loss_to_family: float = param(
-        0.4,
+        0.543,
         "share",
         (0.0, 1.0),
-        "assumption (range 0.2-0.7)",
+        "assumption (range 0.2-0.7); ABC fit (ODD s.8)",
         "Of those who lose their home inside, the share who can go to family or friends.",
     )
     damage_prosocial_fade_per_week: float = param(
@@ -325,17 +326,17 @@ class Parameters:
         "Growth of criminogenic ties per week inside.",
     )
     damage_debt_per_week: float = param(
-        0.05,
+        0.0817,
         "k EUR per week",
         (0.0, 1.0),
-        "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2)",
+        "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2); ABC fit (ODD s.8)",
         "Debt growth per week inside (court costs, fines, arrears).",
     )
     debt_problem_threshold: float = param(
-        1.0,
+        1.63,
         "k EUR",
         (0.0, 20.0),
-        "assumption (range 0.5-3)",
+        "assumption (range 0.5-3); ABC fit (ODD s.8)",
         "Debt above this level counts as a debt problem unless under a payment plan.",
     )
     living_climate: float = param(
@@ -503,11 +504,11 @@ class Parameters:
         "lever",
     )
     advance_on_application_share: float = param(
-        0.3,
+        0.466,
         "share of claims",
         (0.0, 1.0),
         "004 l.7639-7640 (an advance 'is certainly not always used'); size assumption "
-        "(range 0.1-0.6)",
+        "(range 0.1-0.6); ABC fit (ODD s.8)",
         "Of benefit claims lodged after release, the share that gets an advance at once.",
         "calibrated",
     )
@@ -621,10 +622,10 @@ class Parameters:
         "Processing time of a service once a place is taken.",
     )
     success_alone: float = param(
-        0.55,
+        0.718,
         "probability",
         (0.0, 1.0),
-        "000 l.1625-1715 (graded); size assumption",
+        "000 l.1625-1715 (graded); size assumption; ABC fit (ODD s.8)",
         "Chance an application succeeds for a person alone.",
     )
     success_buddy: float = param(
@@ -664,10 +665,10 @@ class Parameters:
     )
     # ------------------------------------------------------------ help-seeking
     ask_base_per_week: float = param(
-        0.3,
+        0.456,
         "probability per week",
         (0.0, 1.0),
-        "000 l.1494-1526; size assumption",
+        "000 l.1494-1526; size assumption; ABC fit (ODD s.8)",
         "Weekly chance of asking for help with an unmet need, at average traits.",
     )
     ask_trait_weight: float = param(
@@ -760,10 +761,10 @@ class Parameters:
         "Weekly job loss at average stress.",
     )
     job_find_alone_per_week: float = param(
-        0.02,
+        0.0393,
         "probability per week",
         (0.0, 0.3),
-        "assumption (range 0.0-0.05)",
+        "assumption (range 0.0-0.05); ABC fit (ODD s.8)",
         "Weekly chance of finding work without employment support.",
     )
     vog_required_share: float = param(
@@ -824,10 +825,10 @@ class Parameters:
     )
     # ------------------------------------------------------------ offending
     offence_base_per_week: float = param(
-        0.0015,
+        0.00273,
         "probability per week",
         (0.0, 0.2),
-        "calibrated to 004 l.1055 (47% in 2 y)",
+        "calibrated to 004 l.1055 (47% in 2 y); ABC fit (ODD s.8)",
         "Weekly offending hazard of a person with all domains in order and no risk factors.",
     )
     # weights in the logit of the weekly offending hazard; each risk factor is in [0, 1]
@@ -930,10 +931,10 @@ class Parameters:
         "Extra chance of detection under supervision.",
     )
     redetention_probability: float = param(
-        0.5,
+        0.481,
         "probability",
         (0.0, 1.0),
-        "004 l.1055 (27% of 47%); assumption",
+        "004 l.1055 (27% of 47%); assumption; ABC fit (ODD s.8)",
         "Chance that a justice contact leads to re-detention.",
     )
     # ------------------------------------------------------------ buddy programme

@@ -4,7 +4,11 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
+
+from analysis import plots
+from analysis.validation import load_targets
 
 CLI = [sys.executable, "-m", "experiments.cli"]
 SMALL = ["--persons", "300", "--weeks", "60", "--no-progress"]
@@ -79,3 +83,25 @@ def test_a_foreign_or_corrupt_folder_gets_one_line_and_is_left_alone(tmp_path, c
     assert done.returncode == 2
     assert "corrupt" in done.stderr and "Traceback" not in done.stderr
     assert not (broken / "report.html").exists() and not (broken / "figures").exists()
+
+
+def test_every_panel_has_a_title_and_labelled_axes(compared, tmp_path, monkeypatch):
+    seen = []
+
+    def keep(fig, path, title):
+        seen.append((path.name, title, fig))
+
+    monkeypatch.setattr(plots, "_save", keep)
+    runs = pd.read_parquet(compared / "runs.parquet")
+    weeks = pd.read_parquet(compared / "weeks.parquet")
+    plots.write_figures(runs, weeks, "scenario", "cohort", load_targets(), tmp_path)
+    assert len(seen) == 6
+    for name, title, fig in seen:
+        assert title, name
+        panels = [ax for ax in fig.axes if ax.get_visible()]
+        for ax in panels:
+            where = f"{name}: {ax.get_title()!r}"
+            assert ax.get_xlabel(), where
+            # a y label with its unit, or categories named on the y axis
+            assert ax.get_ylabel() or all(t.get_text() for t in ax.get_yticklabels()), where
+            assert ax.get_title() or len(panels) == 1, where
