@@ -52,7 +52,8 @@ def events_in_scope(releases: pd.DataFrame, mode: str) -> pd.DataFrame:
 
 
 def _share(series: pd.Series) -> float | None:
-    v = series.astype("float64").dropna()
+    v = series.to_numpy(dtype="float64", na_value=np.nan)
+    v = v[~np.isnan(v)]
     return float(v.mean()) if len(v) else None
 
 

@@ -53,17 +53,35 @@ class ProcessLog:
         self._chunks.append((KINDS.index(kind), ids, np.add(service, _offset(kind)), week, wait))
 
     def table(self) -> pd.DataFrame:
-        cols = {"week": [], "person": [], "event": [], "service": [], "wait_weeks": []}
-        for kind, ids, svc, week, waits in self._chunks:
-            n = len(ids)
-            cols["week"].append(np.full(n, week, dtype=np.int32))
-            cols["person"].append(ids.astype(np.int32))
-            cols["event"].append(np.full(n, kind, dtype=np.int8))
-            cols["service"].append(np.broadcast_to(np.asarray(svc, dtype=np.int8), (n,)))
-            cols["wait_weeks"].append(np.broadcast_to(np.asarray(waits, dtype=np.int32), (n,)))
         if not self._chunks:
+            cols = ("week", "person", "event", "service", "wait_weeks")
             return pd.DataFrame({k: pd.Series(dtype="int32") for k in cols})
-        df = pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+        kinds, ids, services, weeks, waits = zip(*self._chunks, strict=True)
+        counts = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        df = pd.DataFrame(
+            {
+                "week": np.repeat(np.asarray(weeks, dtype=np.int32), counts),
+                "person": np.concatenate(ids).astype(np.int32),
+                "event": np.repeat(np.asarray(kinds, dtype=np.int8), counts),
+                "service": _spread(services, counts, np.int8),
+                "wait_weeks": _spread(waits, counts, np.int32),
+            }
+        )
         df["event"] = pd.Categorical.from_codes(df["event"], KINDS)
         df["service"] = pd.Categorical.from_codes(df["service"], ALL_SERVICES)
         return df
+
+
+def _spread(values: tuple, counts: np.ndarray, dtype: type) -> np.ndarray:
+    """One column from per-chunk values that are scalars or arrays (one per person).
+
+    Thousands of small chunks make per-chunk numpy calls the cost, so the scalars
+    are repeated in one call and only the array-valued chunks are copied in.
+    """
+    scalar = np.array([np.ndim(v) == 0 for v in values])
+    base = np.array([v if one else 0 for v, one in zip(values, scalar, strict=True)], dtype=dtype)
+    out = np.repeat(base, counts)
+    ends = np.cumsum(counts)
+    for i in np.flatnonzero(~scalar):
+        out[ends[i] - counts[i] : ends[i]] = values[i]
+    return out

@@ -92,8 +92,8 @@ class ReentryModel(mesa.Model):
         else:
             releases_per_week = persons / weeks * self.p.flow_releases_per_entry
             rate = persons / weeks
-            counts = [self.crn.poisson(rate, w, Purpose.ARRIVALS) for w in range(weeks)]
-            everyone = self._add_people(sum(counts))
+            counts = self.crn.poisson(rate, weeks, Purpose.ARRIVALS)
+            everyone = self._add_people(int(counts.sum()))
             for w, ids in enumerate(np.split(everyone, np.cumsum(counts)[:-1])):
                 lengths, groups = draw_detention_length(ids, w, self.p, self.crn)
                 self._schedule_entry(ids, np.full(len(ids), w), lengths, groups)

@@ -158,7 +158,10 @@ class KeyedRNG:
         u = self.uniform(ids, week, purpose)
         return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
-    def poisson(self, mean: float, week: int, purpose: Purpose) -> int:
-        """One Poisson count for the week (used for arrivals, keyed by week only)."""
-        u = self.uniform(np.zeros(1, dtype=np.int64), week, purpose)[0]
-        return int(poisson.ppf(u, mean)) if mean > 0 else 0
+    def poisson(self, mean: float, weeks: int, purpose: Purpose) -> np.ndarray:
+        """One Poisson count per week 0..weeks-1 (arrivals), each keyed by its week only."""
+        one = np.zeros(1, dtype=np.int64)
+        u = np.array([self.uniform(one, w, purpose)[0] for w in range(weeks)])
+        if mean <= 0:
+            return np.zeros(weeks, dtype=np.int64)
+        return poisson.ppf(u, mean).astype(np.int64)
