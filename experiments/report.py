@@ -74,7 +74,11 @@ def build_report(root: Path, out: Path) -> Path:
     """Write the figures into ``root/figures`` and the HTML report to ``out``."""
     manifest, runs, weeks = load_results(root)
     command = str(manifest.get("command"))
-    runs = runs.copy()
+    if command == "compare":
+        # the order the user named the scenarios in, with the reference first
+        order = {name: i for i, name in enumerate(manifest.get("scenarios", {}))}
+        runs = runs.sort_values("scenario", key=lambda c: c.map(order), kind="stable")
+    runs = runs.reset_index(drop=True)
     runs["group"], grouping_note = grouping(command, runs)
     mode = str(runs["mode"].iloc[0])
     targets = load_targets()

@@ -29,7 +29,7 @@ def assert_self_contained(html: str) -> None:
 def compared(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "cmp"
     done = reentry(
-        "compare", "baseline", "buddy_antwerp", "--replications", "2", *SMALL, "--out", str(out)
+        "compare", "buddy_antwerp", "baseline", "--replications", "2", *SMALL, "--out", str(out)
     )
     assert done.returncode == 0, done.stderr
     return out
@@ -52,7 +52,10 @@ def test_a_compare_folder_becomes_one_offline_html_file(compared):
         "The buddy programme",
     ):
         assert caption in html
-    assert "buddy_antwerp" in html and "baseline" in html
+    # the reference is the first scenario named, not the first alphabetically
+    assert "against buddy_antwerp" in html
+    first_row = re.search(r"<th>diff_ci_high</th></tr><tr><td>([a-z_]+)</td>", html)
+    assert first_row and first_row.group(1) == "buddy_antwerp"
     assert "valid ID at release" in html  # the targets table
     assert (compared / "figures" / "survival.png").is_file()
 
