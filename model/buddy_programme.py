@@ -230,10 +230,13 @@ class BuddyProgramme:
         p, w = m.p, m.week
         idx = np.flatnonzero(self.active)
         self.strain[idx] = np.maximum(self.strain[idx] - p.buddy_strain_recovery_per_week, 0)
-        if p.coaching and (w - m.start_week) % p.coaching_interval_weeks == 0 and len(idx):
-            capacity = m.professionals.coaching_capacity()
-            share = min(1.0, capacity / len(idx))
-            coached = idx[m.crn.bernoulli(idx, w, Purpose.COACHING, share)]
+        # each buddy has a session every interval, in a week of its own: sessions are
+        # spread over the interval, as a coordinator's diary would spread them
+        due = idx[(w - m.start_week + idx) % p.coaching_interval_weeks == 0]
+        if p.coaching and len(due):
+            weekly_capacity = m.professionals.coaching_capacity() / p.coaching_interval_weeks
+            share = min(1.0, weekly_capacity / len(due))
+            coached = due[m.crn.bernoulli(due, w, Purpose.COACHING, share)]
             self.strain[coached] = np.maximum(self.strain[coached] - p.coaching_relief, 0)
         # three-way talk when a match struggles (000 l.2329-2335), if a professional has room
         struggling = idx[(self.strain[idx] > p.three_way_strain_trigger) & (self.clients[idx] > 0)]
