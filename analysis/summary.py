@@ -77,8 +77,9 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     for stage in ("month3", "month6", "month12", "month24"):
         out[stage] = {k: _share(ev[f"{stage}_{k}"]) for k in LATER}
         out[stage]["n"] = int(ev[f"{stage}_housing"].notna().sum())
-    out["median_weeks_to_first_offence"] = median_survival(ev)
-    out["survival_no_offence"] = survival_at(ev, SURVIVAL_WEEKS)
+    curve = survival_curve(ev)
+    out["median_weeks_to_first_offence"] = median_survival(curve)
+    out["survival_no_offence"] = survival_at(curve, SURVIVAL_WEEKS)
     out["process"] = process_summary(process, persons)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
     out.update(programme_summary(m, persons, process))
@@ -89,9 +90,8 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     return _clean(out)
 
 
-def median_survival(ev: pd.DataFrame) -> float | None:
+def median_survival(curve: pd.DataFrame) -> float | None:
     """Kaplan-Meier median weeks to first new offence (None if not reached)."""
-    curve = survival_curve(ev)
     below = curve[curve["survival"] <= 0.5]
     return float(below["week"].iloc[0]) if len(below) else None
 
@@ -101,17 +101,20 @@ def survival_curve(ev: pd.DataFrame) -> pd.DataFrame:
     t = ev["weeks_to_first_offence"].to_numpy(dtype=float)
     event = ~np.isnan(t)
     time = np.where(event, t, ev["weeks_observed"].to_numpy(dtype=float))
-    weeks = np.arange(0, int(np.nanmax(time, initial=0)) + 1)
-    at_risk = np.array([(time >= w).sum() for w in weeks], dtype=float)
-    events = np.array([((time == w) & event).sum() for w in weeks], dtype=float)
+    time = time.astype(np.int64)  # whole weeks
+    n_weeks = int(time.max(initial=0)) + 1
+    weeks = np.arange(n_weeks)
+    # at risk in week w: observed for at least w weeks (a reverse cumulative count)
+    at_risk = np.bincount(time, minlength=n_weeks)[::-1].cumsum()[::-1].astype(float)
+    events = np.bincount(time[event], minlength=n_weeks).astype(float)
     hazard = np.divide(events, at_risk, out=np.zeros_like(events), where=at_risk > 0)
     return pd.DataFrame({"week": weeks, "at_risk": at_risk, "survival": np.cumprod(1 - hazard)})
 
 
-def survival_at(ev: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float | None]:
+def survival_at(curve: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float | None]:
     """The survival curve at fixed weeks, keyed ``w004``; None beyond the observed span."""
-    curve = survival_curve(ev).set_index("week")["survival"]
-    return {f"w{w:03d}": (float(curve[w]) if w in curve.index else None) for w in weeks}
+    survival = curve["survival"].to_numpy()  # row w is week w
+    return {f"w{w:03d}": (float(survival[w]) if w < len(survival) else None) for w in weeks}
 
 
 def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +20,7 @@ from model.parameters import Parameters
 from scenarios.loader import ScenarioError
 
 from .design import read_design, sweep_points, tasks_for
-from .experiment import run_experiment
+from .experiment import run_from_args
 from .store import write_json, write_table
 
 
@@ -52,19 +51,8 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         "command": "calibrate",
         "design": str(args.design),
         "targets": targets,
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
-    runs, _ = run_experiment(
-        args.out,
-        tasks,
-        manifest,
-        args.resume,
-        args.executor,
-        args.workers,
-        args.scheduler,
-        args.progress,
-        args.chunk_size,
-    )
+    runs, _ = run_from_args(args, tasks, manifest)
     outcomes = sorted({t["outcome"] for t in targets})
     means = runs.groupby("point")[outcomes].mean()
     unobserved = [t["name"] for t in targets if means[t["outcome"]].isna().all()]

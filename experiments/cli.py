@@ -99,6 +99,16 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
 
 
+def _add_workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--workers",
+        type=_positive("--workers", 4096),
+        default=default_workers(),
+        metavar="K",
+        help=f"parallel workers (default: all {default_workers()} cores)",
+    )
+
+
 def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument(
         "--out",
@@ -118,13 +128,7 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
         default="process",
         help="serial, a local process pool, or Dask (default: process)",
     )
-    p.add_argument(
-        "--workers",
-        type=_positive("--workers", 4096),
-        default=default_workers(),
-        metavar="K",
-        help=f"parallel workers (default: all {default_workers()} cores)",
-    )
+    _add_workers(p)
     p.add_argument(
         "--scheduler",
         metavar="local|tcp://HOST:PORT",
@@ -281,13 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replications (default: 5)",
     )
     _add_size_options(validate, mode="cohort")
-    validate.add_argument(
-        "--workers",
-        type=_positive("--workers", 4096),
-        default=default_workers(),
-        metavar="K",
-        help=f"parallel workers (default: all {default_workers()} cores)",
-    )
+    _add_workers(validate)
     validate.add_argument(
         "--json",
         action="store_true",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from analysis.compare import format_table, paired_summary
 from analysis.plots import plot_outcomes, write_figures
 from analysis.validation import load_targets
 from scenarios.loader import ScenarioError, load
 
-from .experiment import run_experiment
+from .experiment import run_from_args
 from .runner import Task
 from .store import write_table
 
@@ -67,21 +66,10 @@ def cmd_compare(args: argparse.Namespace) -> None:
     )
     manifest = {
         "command": "compare",
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "scenarios": described,
         "seeds": sorted({t.seed for t in tasks}),
     }
-    runs, weeks = run_experiment(
-        args.out,
-        tasks,
-        manifest,
-        args.resume,
-        args.executor,
-        args.workers,
-        args.scheduler,
-        args.progress,
-        args.chunk_size,
-    )
+    runs, weeks = run_from_args(args, tasks, manifest)
     summary = paired_summary(runs, names)
     summary.to_csv(args.out / "summary.csv", index=False)
     write_table(summary, args.out / "summary.parquet")

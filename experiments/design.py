@@ -26,9 +26,7 @@ allowed range before any run starts.
 
 from __future__ import annotations
 
-import difflib
 import itertools
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from model.parameters import ParameterError, Parameters
-from scenarios.loader import ScenarioError, load
+from scenarios.loader import ScenarioError, load, read_toml
 
 from .runner import Task
 
@@ -82,19 +80,7 @@ def _int_params() -> set[str]:
 def read_design(path: str | Path) -> Design:
     """Read and validate a design file; every problem is a one-line ScenarioError."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except OSError as exc:
-        raise ScenarioError(f"cannot read design file {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"design file {path} is not valid TOML: {exc}") from None
-    for key in data:
-        if key not in KEYS:
-            hint = difflib.get_close_matches(key, KEYS, n=1)
-            did = f"; did you mean '{hint[0]}'?" if hint else ""
-            raise ScenarioError(
-                f"{path.name}: unknown key '{key}'{did} (allowed: {', '.join(KEYS)})"
-            )
+    data = read_toml(path, "design", KEYS, key="key")
     scenario = load(data.get("scenario", "baseline"))
     grid = {k: list(v) if isinstance(v, list) else [v] for k, v in data.get("grid", {}).items()}
     ranges = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import importlib.metadata as md
 import platform
@@ -89,3 +90,24 @@ def run_experiment(
             store.add(record, weeks)
             bar.update(1)
     return store.finish()
+
+
+def run_from_args(
+    args: argparse.Namespace, tasks: list[Task], manifest: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`run_experiment` with the command line's execution options.
+
+    The manifest also records every option as given, so the folder says how it was made.
+    """
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    return run_experiment(
+        args.out,
+        tasks,
+        {**manifest, "settings": settings},
+        args.resume,
+        args.executor,
+        args.workers,
+        args.scheduler,
+        args.progress,
+        args.chunk_size,
+    )

@@ -20,16 +20,16 @@ MAX_GROUPS = 8
 
 
 def _point_labels(runs: pd.DataFrame) -> pd.Series:
+    """``a=1, b=0.5`` per run, from its swept parameters."""
     params = [c for c in runs.columns if c.startswith("param_")]
-    return runs[params].apply(
-        lambda r: ", ".join(
-            f"{c.removeprefix('param_')}={v:g}"
-            if isinstance(v, float)
-            else f"{c.removeprefix('param_')}={v}"
-            for c, v in r.items()
-        ),
-        axis=1,
-    )
+
+    def label(row: pd.Series) -> str:
+        return ", ".join(
+            f"{c.removeprefix('param_')}={f'{v:g}' if isinstance(v, float) else v}"
+            for c, v in row.items()
+        )
+
+    return runs[params].apply(label, axis=1)
 
 
 def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 from SALib.sample import morris as morris_sample
@@ -14,38 +13,23 @@ from analysis.sensitivity import analyse, plot_indices, point_means
 from scenarios.loader import ScenarioError
 
 from .design import read_design, round_integers, sweep_points, tasks_for
-from .experiment import run_experiment
+from .experiment import run_from_args
 from .store import write_table
 
 
-def _manifest(command: str, args: argparse.Namespace, design, extra=None) -> dict:
+def _manifest(command: str, design, extra=None) -> dict:
     return {
         "command": command,
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "design": dataclasses.asdict(design),
         **(extra or {}),
     }
-
-
-def _run(args, tasks, manifest):
-    return run_experiment(
-        args.out,
-        tasks,
-        manifest,
-        args.resume,
-        args.executor,
-        args.workers,
-        args.scheduler,
-        args.progress,
-        args.chunk_size,
-    )
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
     design = read_design(args.design)
     points = sweep_points(design)
     tasks = tasks_for(design, points)
-    runs, _ = _run(args, tasks, _manifest("sweep", args, design, {"points": points}))
+    runs, _ = run_from_args(args, tasks, _manifest("sweep", design, {"points": points}))
     params = [c for c in runs.columns if c.startswith("param_")]
     table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
     table.columns = [f"{o}_{stat}" for o, stat in table.columns]
@@ -81,10 +65,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     X = np.array([[p[k] for k in names] for p in points], dtype=float)
     design = dataclasses.replace(design, grid={})
     tasks = tasks_for(design, points)
-    runs, _ = _run(
+    runs, _ = run_from_args(
         args,
         tasks,
-        _manifest("sensitivity", args, design, {"method": args.method, "problem": problem}),
+        _manifest("sensitivity", design, {"method": args.method, "problem": problem}),
     )
     Y = point_means(runs, design.outputs, len(points))
     table = analyse(args.method, problem, X, Y, design.seed)

@@ -232,8 +232,12 @@ class BuddyProgramme:
         self.strain[idx] = np.maximum(self.strain[idx] - p.buddy_strain_recovery_per_week, 0)
         # each buddy has a session every interval, in a week of its own: sessions are
         # spread over the interval, as a coordinator's diary would spread them
-        due = idx[(w - m.start_week + idx) % p.coaching_interval_weeks == 0]
-        if p.coaching and len(due):
+        due = (
+            idx[(w - m.start_week + idx) % p.coaching_interval_weeks == 0]
+            if p.coaching
+            else idx[:0]
+        )
+        if len(due):
             weekly_capacity = m.professionals.coaching_capacity() / p.coaching_interval_weeks
             share = min(1.0, weekly_capacity / len(due))
             coached = due[m.crn.bernoulli(due, w, Purpose.COACHING, share)]

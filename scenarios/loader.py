@@ -42,21 +42,33 @@ def available() -> dict[str, str]:
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
+def did_you_mean(word: str, options) -> str:
+    """ "; did you mean 'x'?" for the closest option, or nothing."""
+    hint = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
+def read_toml(
+    path: Path, what: str, allowed: tuple[str, ...], key: str = "top-level key"
+) -> dict[str, Any]:
+    """A scenario or design file whose top-level keys are ``allowed``; one-line errors."""
     try:
         data = tomllib.loads(path.read_text())
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {path}: {exc.strerror}") from None
+        raise ScenarioError(f"cannot read {what} file {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"scenario file {path} is not valid TOML: {exc}") from None
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            hint = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
-            did = f"; did you mean '{hint[0]}'?" if hint else ""
+        raise ScenarioError(f"{what} file {path} is not valid TOML: {exc}") from None
+    for name in data:
+        if name not in allowed:
             raise ScenarioError(
-                f"{path.name}: unknown top-level key '{key}'{did} "
-                f"(allowed: {', '.join(TOP_LEVEL_KEYS)})"
+                f"{path.name}: unknown {key} '{name}'{did_you_mean(name, allowed)} "
+                f"(allowed: {', '.join(allowed)})"
             )
+    return data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    data = read_toml(path, "scenario", TOP_LEVEL_KEYS)
     if not isinstance(data.get("parameters", {}), dict):
         raise ScenarioError(f"{path.name}: 'parameters' must be a table ([parameters])")
     return data
@@ -71,10 +83,9 @@ def _path_for(name_or_file: str) -> Path:
     shipped = HERE / f"{name_or_file}.toml"
     if not shipped.is_file():
         names = sorted(available())
-        hint = difflib.get_close_matches(name_or_file, names, n=1)
-        did = f"; did you mean '{hint[0]}'?" if hint else ""
         raise ScenarioError(
-            f"unknown scenario '{name_or_file}'{did} (available: {', '.join(names)})"
+            f"unknown scenario '{name_or_file}'{did_you_mean(name_or_file, names)} "
+            f"(available: {', '.join(names)})"
         )
     return shipped
 

@@ -31,23 +31,23 @@ def test_serial_process_pool_and_dask_give_identical_results():
     assert not serial.loc[0:1, "stable_6m"].equals(serial.loc[2:3, "stable_6m"])
 
 
+def _compare_args(out, *extra):
+    return [
+        *CLI,
+        "compare",
+        "baseline",
+        "benefit_advance",
+        "--replications",
+        "3",
+        *SMALL,
+        "--out",
+        str(out),
+        *extra,
+    ]
+
+
 def _compare(out, *extra):
-    return subprocess.run(
-        [
-            *CLI,
-            "compare",
-            "baseline",
-            "benefit_advance",
-            "--replications",
-            "3",
-            *SMALL,
-            "--out",
-            str(out),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-    )
+    return subprocess.run(_compare_args(out, *extra), capture_output=True, text=True)
 
 
 def _table(out):
@@ -81,21 +81,7 @@ def test_a_killed_experiment_resumes_to_the_same_results(tmp_path):
     assert _compare(reference, "--executor", "serial").returncode == 0
 
     out = tmp_path / "killed"
-    args = [
-        *CLI,
-        "compare",
-        "baseline",
-        "benefit_advance",
-        "--replications",
-        "3",
-        *SMALL,
-        "--out",
-        str(out),
-        "--executor",
-        "serial",
-        "--chunk-size",
-        "1",
-    ]
+    args = _compare_args(out, "--executor", "serial", "--chunk-size", "1")
     proc = subprocess.Popen(
         args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
