@@ -17,6 +17,7 @@ from analysis.report_text import format_summary
 from analysis.summary import summarise
 from model import ParameterError, ReentryModel
 from model.parameters import parameter_table
+from model.rng import MAX_SEED
 from scenarios.loader import ScenarioError, available, load
 
 from .calibrate import cmd_calibrate
@@ -58,8 +59,10 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"--seed must be a non-negative integer, got {text!r}"
         ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {value}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"--seed must be a non-negative integer up to 2**62, got {value}"
+        )
     return value
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from model.parameters import ParameterError, Parameters
+from model.rng import MAX_SEED
 from scenarios.loader import ScenarioError, load, read_toml
 
 from .runner import Task
@@ -125,6 +126,8 @@ def read_design(path: str | Path) -> Design:
     ):
         if value < low:
             raise ScenarioError(f"{path.name}: {name} must be >= {low} (got {value})")
+    if design.seed > MAX_SEED:
+        raise ScenarioError(f"{path.name}: seed must be at most 2**62 (got {design.seed})")
     return design
 
 

@@ -25,7 +25,7 @@ from .population import (
     sample_people,
 )
 from .professionals import Professionals
-from .rng import KeyedRNG, Purpose
+from .rng import MAX_SEED, KeyedRNG, Purpose
 from .supervision import Supervision
 from .support import Provider, Support
 from .week import one_week
@@ -66,8 +66,8 @@ class ReentryModel(mesa.Model):
         for name, value, lo, hi in (("persons", persons, 1, 10_000_000), ("weeks", weeks, 1, 2080)):
             if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
                 raise ParameterError(f"{name} must be an integer in [{lo}, {hi}] (got {value!r})")
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ParameterError(f"seed must be a non-negative integer (got {seed!r})")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+            raise ParameterError(f"seed must be a non-negative integer up to 2**62 (got {seed!r})")
         super().__init__(rng=seed)
         self.p = params if isinstance(params, Parameters) else Parameters.from_dict(params or {})
         self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed

@@ -2,7 +2,7 @@
 
 Every draw that concerns a person is a pure function of
 ``(seed, person id, week, purpose)``: a counter-based generator built on the
-SplitMix64 finaliser, vectorised with numpy. Two consequences matter for users:
+SplitMix64 finaliser, compiled with numba. Two consequences matter for users:
 
 * Two scenarios run with the same seed differ only where the policy makes them
   differ, so paired scenario differences have far less noise.
@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 from scipy.special import ndtri
 from scipy.stats import poisson
 
@@ -26,6 +27,8 @@ _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 _TO_UNIT = 2.0**-53
 # Weeks may be negative (the cohort's detention phase runs before release at week 0).
 _WEEK_OFFSET = 1 << 20
+# Seeds fit the 64-bit key with room for ``seed + replication``.
+MAX_SEED = 2**62
 
 
 class Purpose(IntEnum):
@@ -95,11 +98,9 @@ class Purpose(IntEnum):
     ARRIVALS = 60
 
 
-_MASK = (1 << 64) - 1
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser: a bijective, well-avalanched 64-bit mix (in place)."""
+@njit(cache=True)
+def mix64(x: np.uint64) -> np.uint64:
+    """SplitMix64 finaliser: a bijective, well-avalanched 64-bit mix."""
     x ^= x >> _S30
     x *= _M1
     x ^= x >> _S27
@@ -108,46 +109,48 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _mix_int(x: int) -> int:
-    """The same finaliser on a Python int (cheaper than numpy for one value)."""
-    x ^= x >> 30
-    x = (x * 0xBF58476D1CE4E5B9) & _MASK
-    x ^= x >> 27
-    x = (x * 0x94D049BB133111EB) & _MASK
-    return x ^ (x >> 31)
+@njit(cache=True)
+def unit(key: np.uint64, person: int) -> float:
+    """The uniform [0, 1) draw of one person in the stream ``key``.
+
+    A Weyl sequence over person ids, then one finalising mix. Compiled kernels
+    call this directly, so a person's draw is the same whichever code path asks.
+    """
+    return float(mix64(np.uint64(person) * _GOLDEN + key) >> _S11) * _TO_UNIT
 
 
-def _key(seed: int, week: int, purpose: int) -> np.uint64:
+@njit(cache=True)
+def stream_key(seed: int, week: int, purpose: int) -> np.uint64:
     """One 64-bit stream key per (seed, week, purpose), mixed twice so nearby
     inputs give unrelated keys."""
-    k = _mix_int((seed & _MASK) ^ (int(purpose) << 48))
-    return np.uint64(_mix_int(k ^ ((week + _WEEK_OFFSET) & _MASK)))
+    k = mix64(np.uint64(seed) ^ (np.uint64(purpose) << np.uint64(48)))
+    return mix64(k ^ np.uint64(week + _WEEK_OFFSET))
+
+
+@njit(cache=True)
+def _uniforms(ids: np.ndarray, seed: int, week: int, purpose: int) -> np.ndarray:
+    key = stream_key(seed, week, purpose)
+    out = np.empty(ids.shape[0])
+    for i in range(ids.shape[0]):
+        out[i] = unit(key, ids[i])
+    return out
 
 
 class KeyedRNG:
     """Counter-based uniform and derived draws keyed by person, week and purpose.
 
     Args:
-        seed: The run's seed. Any non-negative integer.
+        seed: The run's seed, an integer in [0, 2**62].
     """
 
     def __init__(self, seed: int) -> None:
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"seed must be a non-negative integer up to 2**62, got {seed}")
         self.seed = int(seed)
 
     def uniform(self, ids: np.ndarray, week: int, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
-        # SplitMix64: a Weyl sequence over person ids, then one finalising mix. Array
-        # arithmetic on uint64 wraps silently, as the generator needs; all in place.
-        x = ids.astype(np.uint64)
-        x *= _GOLDEN
-        x += _key(self.seed, week, purpose)
-        _mix(x)
-        x >>= _S11
-        u = x.astype(np.float64)
-        u *= _TO_UNIT
-        return u
+        return _uniforms(ids, self.seed, week, int(purpose))
 
     def bernoulli(self, ids: np.ndarray, week: int, purpose: Purpose, p) -> np.ndarray:
         """True with probability ``p`` (scalar or per-id array)."""
