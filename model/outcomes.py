@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from .community import daytime_activity
 from .parameters import PRISON_SERVICES, SERVICES
@@ -21,6 +22,8 @@ from .population import (
     DETAINED,
     INDEPENDENT,
     LENGTH_GROUPS,
+    NO_HOUSING,
+    NO_INCOME,
     NO_WEEK,
     PLUS,
     PRE_ENTRY,
@@ -71,37 +74,54 @@ _EVENT_COLUMNS: dict[str, tuple] = {
     "first_offence_week": (np.int32, NO_WEEK),
     "first_contact_week": (np.int32, NO_WEEK),
     "redetention_week": (np.int32, NO_WEEK),
-    **{f"{stage}_{f}": (np.float32, np.nan) for stage in MILESTONES for f in SNAPSHOT_FIELDS},
 }
+_CARE_NEED, _CARE_MET = SNAPSHOT_FIELDS.index("care_need"), SNAPSHOT_FIELDS.index("care_met")
 
 
-def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> dict[str, np.ndarray]:
-    """The snapshot fields for people ``ids``.
+@njit(cache=True)
+def _state_matrix(
+    ids, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+    phase, daytime, debt_threshold,
+):  # fmt: skip
+    """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
+    out = np.empty((15, ids.shape[0]))
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        debt_ok = debt[i] <= debt_threshold or debt_managed[i]
+        care_need = addiction[i] or mental_health[i]
+        care_ok = care_met[i] or not care_need
+        present = has_id[i] + (housing[i] != NO_HOUSING) + (income[i] != NO_INCOME)
+        missing = 5 - (present + debt_ok + care_ok)
+        out[0, j] = has_id[i]
+        out[1, j] = housing[i] != NO_HOUSING
+        out[2, j] = housing[i] == INDEPENDENT
+        out[3, j] = income[i] != NO_INCOME
+        out[4, j] = income[i] == WORK
+        out[5, j] = income[i] == BENEFIT
+        out[6, j] = debt[i] > debt_threshold
+        out[7, j] = not debt_ok
+        out[8, j] = care_need
+        out[9, j] = care_met[i] if care_need else np.nan
+        out[10, j] = daytime[j]
+        out[11, j] = missing >= 2
+        out[12, j] = 1 - missing / 5
+        out[13, j] = missing == 0
+        out[14, j] = phase[i] == DETAINED
+    return out
+
+
+def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> np.ndarray:
+    """The snapshot fields for people ``ids``: one row per field of SNAPSHOT_FIELDS.
 
     ``debt`` means debts above the problem threshold; ``debt_unmanaged`` those
     not under a payment plan or administration (a missing basisvoorwaarde).
+    ``care_met`` is NaN for people without a care need.
     """
-    pop, p = m.pop, m.p
-    domains = pop.domains(p, ids)
-    missing = len(domains) - sum(d.astype(np.int8) for d in domains.values())
-    care_need = pop.care_need(ids)
-    return {
-        "valid_id": domains["valid_id"],
-        "housing": domains["housing"],
-        "housing_independent": pop.housing[ids] == INDEPENDENT,
-        "income": domains["income"],
-        "work": pop.income[ids] == WORK,
-        "benefit": pop.income[ids] == BENEFIT,
-        "debt": pop.debt[ids] > p.debt_problem_threshold,
-        "debt_unmanaged": ~domains["debt_ok"],
-        "care_need": care_need,
-        "care_met": np.where(care_need, pop.care_met[ids], np.nan),
-        "daytime": daytime,
-        "two_plus_missing": missing >= 2,
-        "stability_index": 1 - missing / len(domains),
-        "stable": missing == 0,
-        "detained": pop.phase[ids] == DETAINED,
-    }
+    pop = m.pop
+    return _state_matrix(
+        ids, pop.has_id, pop.housing, pop.income, pop.debt, pop.debt_managed, pop.addiction,
+        pop.mental_health, pop.care_met, pop.phase, daytime, m.p.debt_problem_threshold,
+    )  # fmt: skip
 
 
 class ReleaseEvents:
@@ -109,6 +129,8 @@ class ReleaseEvents:
 
     def __init__(self) -> None:
         self.cols: dict[str, np.ndarray] = {}
+        # the state at each milestone: one row per snapshot field, one column per event
+        self.states: dict[str, np.ndarray] = {}
         self.n = 0
         self.current = np.zeros(0, dtype=np.int64)  # person -> latest event
 
@@ -123,6 +145,11 @@ class ReleaseEvents:
                 if capacity:
                     grown[:capacity] = self.cols[name]
                 self.cols[name] = grown
+            for stage in MILESTONES:
+                grown = np.full((len(SNAPSHOT_FIELDS), new_capacity), np.nan, dtype=np.float32)
+                if capacity:
+                    grown[:, :capacity] = self.states[stage]
+                self.states[stage] = grown
         rows = np.arange(self.n, need)
         self.n = need
         return rows
@@ -150,8 +177,7 @@ class ReleaseEvents:
         c["prison_admitted_on_basic"][rows] = pop.prison_admitted_on_basic[ids]
         c["prepared"][rows] = pop.prepared[ids]
         # the release snapshot is taken at the moment of release, before the week goes on
-        for f, v in person_state(m, ids, daytime_activity(m, ids)).items():
-            c[f"release_{f}"][rows] = v
+        self.states["release"][:, rows] = person_state(m, ids, daytime_activity(m, ids))
 
     def _first(self, column: str, ids: np.ndarray, week: int) -> None:
         if len(ids) == 0:
@@ -179,12 +205,16 @@ class ReleaseEvents:
             if len(rows) == 0:
                 continue
             ids = self.cols["person"][rows]
-            for f, v in person_state(m, ids, daytime_activity(m, ids)).items():
-                self.cols[f"{stage}_{f}"][rows] = v
+            self.states[stage][:, rows] = person_state(m, ids, daytime_activity(m, ids))
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
-        df = pd.DataFrame({k: v[: self.n] for k, v in self.cols.items()})
+        states = {
+            f"{stage}_{f}": self.states[stage][k, : self.n]
+            for stage in MILESTONES
+            for k, f in enumerate(SNAPSHOT_FIELDS)
+        }
+        df = pd.DataFrame({**{k: v[: self.n] for k, v in self.cols.items()}, **states})
         observed = last_week - df["release_week"]
         full = observed >= TWO_YEARS
         for name, col in (
@@ -227,12 +257,13 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
         "regime_plus_share": _share(pop.regime[detained] == PLUS, len(detained)),
     }
     state = person_state(m, released, daytime_released)
+    shares = state.sum(axis=1) / n if n else np.full(len(state), np.nan)
     # care is a share of those with a care need; phase is already in the counts above
-    for f in SNAPSHOT_FIELDS:
+    for k, f in enumerate(SNAPSHOT_FIELDS):
         if f not in ("care_need", "care_met", "detained"):
-            row[f if f == "stability_index" else f"share_{f}"] = _share(state[f], n)
-    needing = state["care_need"]
-    row["share_care_met"] = _share(pop.care_met[released][needing], int(needing.sum()))
+            row[f if f == "stability_index" else f"share_{f}"] = float(shares[k])
+    needing = int(state[_CARE_NEED].sum())
+    row["share_care_met"] = float(np.nansum(state[_CARE_MET])) / needing if needing else np.nan
     waiting = (pop.svc_status == WAITING).sum(axis=1)
     row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
     waiting = (pop.prison_status == WAITING).sum(axis=1)
