@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from .parameters import PRISON_SERVICES
 from .population import (
@@ -36,13 +37,17 @@ from .population import (
     WAITING,
     WORK,
 )
-from .rng import Purpose
+from .rng import Purpose, stream_key, unit
 from .services import cancel_all
 
 if TYPE_CHECKING:
     from .model import ReentryModel
 
 CAW, PRISON_MH, TRAINING = range(len(PRISON_SERVICES))
+# plain ints, so that compiled kernels can key their draws
+_MISCONDUCT, _LOSE_HOUSING = int(Purpose.MISCONDUCT), int(Purpose.LOSE_HOUSING)
+_FALLBACK, _LOSE_JOB = int(Purpose.HOUSING_FALLBACK), int(Purpose.LOSE_JOB)
+_LOSE_ID, _LOSE_CARE = int(Purpose.LOSE_ID), int(Purpose.LOSE_CARE)
 
 
 def logit(x: float) -> float:
@@ -83,58 +88,90 @@ def detention_week(m: ReentryModel, ids: np.ndarray) -> None:
 
 
 def _regime(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p, w = m.pop, m.p, m.week
-    x = (
-        logit(p.misconduct_base_per_week)
-        + p.misconduct_motivation_weight * (0.5 - pop.motivation[ids])
-        + 1.5 * (pop.stress[ids] - 0.3)
-        + 1.0 * pop.ties_criminogenic[ids]
-        + 0.5 * (pop.age[ids] < 25)
-    )  # weights are assumptions (ranges in docs/ODD.md)
-    misconduct = m.crn.bernoulli(ids, w, Purpose.MISCONDUCT, sigmoid(x))
-    pop.good_weeks[ids] = np.where(misconduct, 0, pop.good_weeks[ids] + 1)
-    pop.regime[ids[misconduct]] = BASIC
-    promote = (pop.regime[ids] == BASIC) & (pop.good_weeks[ids] >= p.promotion_good_weeks)
-    pop.regime[ids[promote]] = PLUS
-    if p.gating_inside:
-        basic = ids[pop.regime[ids] == BASIC]
-        pop.motivation[basic] = np.maximum(pop.motivation[basic] - p.frustration_per_week, 0.0)
+    pop, p = m.pop, m.p
+    _regime_kernel(
+        ids, m.crn.seed, m.week, pop.motivation, pop.stress, pop.ties_criminogenic, pop.age,
+        pop.good_weeks, pop.regime, logit(p.misconduct_base_per_week),
+        p.misconduct_motivation_weight, p.promotion_good_weeks, p.gating_inside,
+        p.frustration_per_week,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _regime_kernel(
+    ids, seed, week, motivation, stress, ties_criminogenic, age, good_weeks, regime,
+    base_logit, motivation_weight, promotion_weeks, gating, frustration,
+):  # fmt: skip
+    key = stream_key(seed, week, _MISCONDUCT)
+    for i in ids:
+        x = (
+            base_logit
+            + motivation_weight * (0.5 - motivation[i])
+            + 1.5 * (stress[i] - 0.3)
+            + 1.0 * ties_criminogenic[i]
+            + 0.5 * (age[i] < 25)
+        )  # weights are assumptions (ranges in docs/ODD.md)
+        if unit(key, i) < 1 / (1 + np.exp(-x)):  # misconduct: back to basic, count restarts
+            good_weeks[i] = 0
+            regime[i] = BASIC
+        else:
+            good_weeks[i] += 1
+        if regime[i] == BASIC and good_weeks[i] >= promotion_weeks:
+            regime[i] = PLUS
+        if gating and regime[i] == BASIC:
+            motivation[i] = max(motivation[i] - frustration, 0.0)
 
 
 def _damage(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p, w, rng = m.pop, m.p, m.week, m.crn
-    mult = p.living_climate * np.where(
-        pop.regime[ids] == BASIC, p.basic_regime_damage_multiplier, 1.0
-    )
-    pop.self_reliance[ids] = np.maximum(
-        pop.self_reliance[ids] - p.damage_self_reliance_per_week * mult, 0.02
-    )
-    # housing: rent goes unpaid (000 l.623); some can move in with family
-    u = rng.uniform(ids, w, Purpose.LOSE_HOUSING)
-    h = pop.housing[ids]
-    lose_home = (h == INDEPENDENT) & (u < np.clip(p.damage_lose_housing_per_week * mult, 0, 1))
-    lose_family = (h == FAMILY) & (u < np.clip(p.damage_lose_family_housing_per_week * mult, 0, 1))
-    to_family = rng.uniform(ids, w, Purpose.HOUSING_FALLBACK) < p.housing_loss_to_family
-    h = np.where(lose_home, np.where(to_family, FAMILY, NO_HOUSING), h)
-    h = np.where(lose_family, NO_HOUSING, h)
-    pop.housing[ids] = h
-    pop.address[ids] = h != NO_HOUSING
-    # income: jobs are lost; benefits stop after a few weeks inside
-    inc = pop.income[ids]
-    lose_job = (inc == WORK) & rng.bernoulli(ids, w, Purpose.LOSE_JOB, p.damage_lose_job_per_week)
-    benefit_stops = (inc == BENEFIT) & (w - pop.entry_week[ids] >= p.benefit_kept_weeks)
-    pop.income[ids] = np.where(lose_job | benefit_stops, NO_INCOME, inc)
-    pop.job_ready[ids[lose_job]] = 0.5
-    pop.has_id[ids] &= ~rng.bernoulli(ids, w, Purpose.LOSE_ID, p.damage_lose_id_per_week)
-    lose_care = rng.bernoulli(ids, w, Purpose.LOSE_CARE, p.damage_lose_care_per_week)
-    pop.care_met[ids] &= ~lose_care
-    # ties and debt (000 M7; 004 l.6496; 000 l.215)
-    pop.ties_prosocial[ids] *= np.clip(1 - p.damage_prosocial_fade_per_week * mult, 0, 1)
-    tc = pop.ties_criminogenic[ids]
-    pop.ties_criminogenic[ids] = tc + np.clip(
-        p.damage_criminogenic_growth_per_week * mult, 0, 1
-    ) * (1 - tc)
-    pop.debt[ids] += p.damage_debt_per_week
+    pop, p = m.pop, m.p
+    _damage_kernel(
+        ids, m.crn.seed, m.week, pop.regime, pop.self_reliance, pop.housing, pop.address,
+        pop.income, pop.entry_week, pop.job_ready, pop.has_id, pop.care_met,
+        pop.ties_prosocial, pop.ties_criminogenic, pop.debt, p.living_climate,
+        p.basic_regime_damage_multiplier, p.damage_self_reliance_per_week,
+        p.damage_lose_housing_per_week, p.damage_lose_family_housing_per_week,
+        p.housing_loss_to_family, p.damage_lose_job_per_week, p.benefit_kept_weeks,
+        p.damage_lose_id_per_week, p.damage_lose_care_per_week,
+        p.damage_prosocial_fade_per_week, p.damage_criminogenic_growth_per_week,
+        p.damage_debt_per_week,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _damage_kernel(
+    ids, seed, week, regime, self_reliance, housing, address, income, entry_week, job_ready,
+    has_id, care_met, ties_prosocial, ties_criminogenic, debt, living_climate, basic_multiplier,
+    self_reliance_loss, lose_housing, lose_family_housing, to_family_share, lose_job,
+    benefit_kept_weeks, lose_id, lose_care, prosocial_fade, criminogenic_growth, debt_growth,
+):  # fmt: skip
+    k_house, k_fallback = stream_key(seed, week, _LOSE_HOUSING), stream_key(seed, week, _FALLBACK)
+    k_job, k_id = stream_key(seed, week, _LOSE_JOB), stream_key(seed, week, _LOSE_ID)
+    k_care = stream_key(seed, week, _LOSE_CARE)
+    for i in ids:
+        mult = living_climate * (basic_multiplier if regime[i] == BASIC else 1.0)
+        self_reliance[i] = max(self_reliance[i] - self_reliance_loss * mult, 0.02)
+        # housing: rent goes unpaid (000 l.623); some can move in with family
+        u = unit(k_house, i)
+        if housing[i] == INDEPENDENT and u < min(max(lose_housing * mult, 0.0), 1.0):
+            housing[i] = FAMILY if unit(k_fallback, i) < to_family_share else NO_HOUSING
+        elif housing[i] == FAMILY and u < min(max(lose_family_housing * mult, 0.0), 1.0):
+            housing[i] = NO_HOUSING
+        address[i] = housing[i] != NO_HOUSING
+        # income: jobs are lost; benefits stop after a few weeks inside
+        if income[i] == WORK and unit(k_job, i) < lose_job:
+            income[i] = NO_INCOME
+            job_ready[i] = 0.5
+        elif income[i] == BENEFIT and week - entry_week[i] >= benefit_kept_weeks:
+            income[i] = NO_INCOME
+        if unit(k_id, i) < lose_id:
+            has_id[i] = False
+        if unit(k_care, i) < lose_care:
+            care_met[i] = False
+        # ties and debt (000 M7; 004 l.6496; 000 l.215)
+        ties_prosocial[i] *= min(max(1 - prosocial_fade * mult, 0.0), 1.0)
+        tc = ties_criminogenic[i]
+        ties_criminogenic[i] = tc + min(max(criminogenic_growth * mult, 0.0), 1.0) * (1 - tc)
+        debt[i] += debt_growth
 
 
 def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
