@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from .detention import logit, sigmoid
 from .population import (
@@ -24,13 +25,18 @@ from .population import (
     RELEASED,
     WAITING,
     WORK,
+    missing,
 )
-from .rng import Purpose
-from .services import S, apply, entry_conditions, job_chance_factor, take_job, unmet_needs
+from .rng import Purpose, stream_key, unit
+from .services import S, apply, entry_conditions, open_job_share, unmet_needs
 from .support import kept
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+# plain ints, so that compiled kernels can key their draws
+_FAMILY, _EVICTION = int(Purpose.FAMILY_BREAKDOWN), int(Purpose.EVICTION)
+_JOB_LOSS, _JOB_FIND, _RELAPSE = int(Purpose.JOB_LOSS), int(Purpose.JOB_FIND), int(Purpose.RELAPSE)
 
 
 def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
@@ -126,49 +132,74 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
 
 
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:
-    """Homes, jobs and sobriety can be lost; work can be found without help."""
-    pop, p, w, rng = m.pop, m.p, m.week, m.crn
-    stress = pop.stress[ids]
-    catch = 1 - p.early_catch_effect * m.support.has_helper[ids]
-    h = pop.housing[ids]
-    family_ends = (h == FAMILY) & rng.bernoulli(
-        ids, w, Purpose.FAMILY_BREAKDOWN, p.family_breakdown_per_week * (1 + stress)
-    )
-    at_risk = (h == INDEPENDENT) & ((pop.income[ids] == NO_INCOME) | ~pop.debt_ok(p, ids))
-    evicted = at_risk & rng.bernoulli(ids, w, Purpose.EVICTION, p.eviction_per_week * catch)
-    lost = ids[family_ends | evicted]
-    pop.housing[lost] = NO_HOUSING
-    pop.address[lost] = False
+    """Homes, jobs and sobriety can be lost; work can be found without help.
 
-    working = pop.income[ids] == WORK
-    hazard = p.job_loss_per_week * (1 + 2 * stress) * (1 + pop.relapse[ids]) * catch
-    quits = ids[working & rng.bernoulli(ids, w, Purpose.JOB_LOSS, hazard)]
-    pop.income[quits] = NO_INCOME
-    pop.job_ready[quits] = 0.6
-    # Work found alone: self-reliance and readiness help; the VOG shuts a share of jobs.
-    can_work = ~working & pop.has_id[ids] & pop.address[ids]
-    find = p.job_find_alone_per_week * 2 * pop.self_reliance[ids] * job_chance_factor(m, ids)
-    finds = ids[can_work & rng.bernoulli(ids, w, Purpose.JOB_FIND, find)]
-    take_job(m, finds)
+    A helper catches escalations early (bailiff, eviction: 000 M13), which
+    lowers the chance of losing a home or a job. Work found alone needs an ID
+    and an address; self-reliance and readiness help, and the VOG shuts a share
+    of jobs (see :func:`model.services.job_chance_factor`).
+    """
+    pop, p = m.pop, m.p
+    _life_events_kernel(
+        ids, m.crn.seed, m.week, m.support.has_helper, pop.stress, pop.housing, pop.address,
+        pop.income, pop.debt, pop.debt_managed, pop.relapse, pop.job_ready, pop.has_id,
+        pop.self_reliance, pop.last_conviction_week, pop.addiction, pop.care_met,
+        pop.ties_prosocial, p.early_catch_effect, p.family_breakdown_per_week,
+        p.eviction_per_week, p.debt_problem_threshold, p.job_loss_per_week,
+        p.job_find_alone_per_week, p.vog_required_share, p.vog_window_weeks,
+        p.relapse_per_week, p.care_relapse_reduction, p.recovery_per_week,
+        p.debt_paydown_per_week,
+    )  # fmt: skip
 
-    addict = pop.addiction[ids]
-    care = pop.care_met[ids]
-    relapse_hazard = (
-        p.relapse_per_week
-        * (0.5 + stress)
-        * (2 - pop.ties_prosocial[ids])
-        * np.where(care, 1 - p.care_relapse_reduction, 1)
-    )
-    u = rng.uniform(ids, w, Purpose.RELAPSE)
-    starts = addict & ~pop.relapse[ids] & (u < relapse_hazard)
-    ends = pop.relapse[ids] & care & (u < p.recovery_per_week)
-    pop.relapse[ids[starts]] = True
-    pop.relapse[ids[ends]] = False
 
-    managed = pop.debt_managed[ids]
-    pop.debt[ids] = np.where(
-        managed, np.maximum(pop.debt[ids] - p.debt_paydown_per_week, 0), pop.debt[ids]
-    )
+@njit(cache=True)
+def _life_events_kernel(
+    ids, seed, week, has_helper, stress, housing, address, income, debt, debt_managed,
+    relapse, job_ready, has_id, self_reliance, last_conviction_week, addiction, care_met,
+    ties_prosocial, early_catch, family_breakdown, eviction, debt_threshold, job_loss,
+    job_find_alone, vog_share, vog_window, relapse_rate, care_relapse_reduction, recovery,
+    debt_paydown,
+):  # fmt: skip
+    k_family, k_evict = stream_key(seed, week, _FAMILY), stream_key(seed, week, _EVICTION)
+    k_loss, k_find = stream_key(seed, week, _JOB_LOSS), stream_key(seed, week, _JOB_FIND)
+    k_relapse = stream_key(seed, week, _RELAPSE)
+    for i in ids:
+        catch = 1 - early_catch * has_helper[i]
+        # housing: a family place can end; an independent home is lost on arrears
+        if housing[i] == FAMILY:
+            homeless = unit(k_family, i) < family_breakdown * (1 + stress[i])
+        elif housing[i] == INDEPENDENT:
+            arrears = income[i] == NO_INCOME or not (debt[i] <= debt_threshold or debt_managed[i])
+            homeless = arrears and unit(k_evict, i) < eviction * catch
+        else:
+            homeless = False
+        if homeless:
+            housing[i] = NO_HOUSING
+            address[i] = False
+        # work: jobs are lost under stress and relapse; found alone with ID and address
+        if income[i] == WORK:
+            hazard = job_loss * (1 + 2 * stress[i]) * (1 + relapse[i]) * catch
+            if unit(k_loss, i) < hazard:
+                income[i] = NO_INCOME
+                job_ready[i] = 0.6
+        elif has_id[i] and address[i]:
+            open_jobs = open_job_share(
+                i, week, last_conviction_week, job_ready, vog_share, vog_window
+            )
+            if unit(k_find, i) < job_find_alone * 2 * self_reliance[i] * open_jobs:
+                income[i] = WORK
+                job_ready[i] = 1.0
+        # relapse: stress and few prosocial ties raise it, care lowers it and ends it
+        u = unit(k_relapse, i)
+        if relapse[i]:
+            if care_met[i] and u < recovery:
+                relapse[i] = False
+        elif addiction[i]:
+            care = 1 - care_relapse_reduction if care_met[i] else 1.0
+            if u < relapse_rate * (0.5 + stress[i]) * (2 - ties_prosocial[i]) * care:
+                relapse[i] = True
+        if debt_managed[i]:
+            debt[i] = max(debt[i] - debt_paydown, 0.0)
 
 
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:
@@ -181,33 +212,45 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     network (004 l.5442).
     """
     pop, p = m.pop, m.p
-    missing = pop.missing_count(p, ids)
-    waiting = (pop.svc_status[:, ids] == WAITING).any(axis=0)
-    target = np.minimum(
-        p.stress_per_missing_domain * missing + 0.15 * pop.relapse[ids] + 0.05 * waiting, 1
-    )
-    pop.stress[ids] += (target - pop.stress[ids]) / p.memory_weeks
-    unresolved = (missing > 0) | waiting
-    pop.motivation[ids] = np.clip(
-        pop.motivation[ids] - p.motivation_decay_per_week * unresolved + 0.01 * ~unresolved, 0, 1
-    )
-    pop.trust[ids] += (0.5 - pop.trust[ids]) / (4 * p.memory_weeks)
+    _update_states_kernel(
+        ids, pop.svc_status, m.support.has_helper, pop.relapse, pop.stress, pop.motivation,
+        pop.trust, pop.ties_prosocial, pop.ties_criminogenic, p.stress_per_missing_domain,
+        p.memory_weeks, p.motivation_decay_per_week, p.ties_drift_per_week,
+        p.criminogenic_no_income_growth, *pop.domain_columns(), p.debt_problem_threshold,
+    )  # fmt: skip
 
-    h, inc = pop.housing[ids], pop.income[ids]
-    support_target = (
-        0.25
-        + 0.3 * (inc == WORK)
-        + 0.2 * np.isin(h, (FAMILY, INDEPENDENT))
-        + 0.15 * m.support.has_helper[ids]
-    )
-    pop.ties_prosocial[ids] += p.ties_drift_per_week * (support_target - pop.ties_prosocial[ids])
-    tc = pop.ties_criminogenic[ids]
-    no_income = inc == NO_INCOME
-    pop.ties_criminogenic[ids] = np.where(
-        no_income,
-        tc + p.criminogenic_no_income_growth * (1 - tc),
-        tc * (1 - p.ties_drift_per_week * (1 + (h != NO_HOUSING))),
-    )
+
+@njit(cache=True)
+def _update_states_kernel(
+    ids, svc_status, has_helper, relapse, stress, motivation, trust, ties_prosocial,
+    ties_criminogenic, stress_per_missing, memory_weeks, motivation_decay, ties_drift,
+    criminogenic_growth, has_id, housing, income, debt, debt_managed, addiction,
+    mental_health, care_met, debt_threshold,
+):  # fmt: skip
+    for i in ids:
+        lacks = missing(
+            i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+            debt_threshold,
+        )  # fmt: skip
+        waiting = False
+        for s in range(svc_status.shape[0]):
+            waiting = waiting or svc_status[s, i] == WAITING
+        target = min(stress_per_missing * lacks + 0.15 * relapse[i] + 0.05 * waiting, 1)
+        stress[i] += (target - stress[i]) / memory_weeks
+        unresolved = lacks > 0 or waiting
+        motivation[i] = min(
+            max(motivation[i] - motivation_decay * unresolved + 0.01 * (not unresolved), 0.0),
+            1.0,
+        )
+        trust[i] += (0.5 - trust[i]) / (4 * memory_weeks)
+        housed = housing[i] == FAMILY or housing[i] == INDEPENDENT
+        support_target = 0.25 + 0.3 * (income[i] == WORK) + 0.2 * housed + 0.15 * has_helper[i]
+        ties_prosocial[i] += ties_drift * (support_target - ties_prosocial[i])
+        tc = ties_criminogenic[i]
+        if income[i] == NO_INCOME:
+            ties_criminogenic[i] = tc + criminogenic_growth * (1 - tc)
+        else:
+            ties_criminogenic[i] = tc * (1 - ties_drift * (1 + (housing[i] != NO_HOUSING)))
 
 
 def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ from .population import (
     TYPOLOGY,
     WAITING,
     WORK,
+    missing,
 )
 
 if TYPE_CHECKING:
@@ -80,8 +81,8 @@ _CARE_NEED, _CARE_MET = SNAPSHOT_FIELDS.index("care_need"), SNAPSHOT_FIELDS.inde
 
 @njit(cache=True)
 def _state_matrix(
-    ids, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
-    phase, daytime, debt_threshold,
+    ids, phase, daytime, has_id, housing, income, debt, debt_managed, addiction, mental_health,
+    care_met, debt_threshold,
 ):  # fmt: skip
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
     out = np.empty((15, ids.shape[0]))
@@ -89,9 +90,10 @@ def _state_matrix(
         i = ids[j]
         debt_ok = debt[i] <= debt_threshold or debt_managed[i]
         care_need = addiction[i] or mental_health[i]
-        care_ok = care_met[i] or not care_need
-        present = has_id[i] + (housing[i] != NO_HOUSING) + (income[i] != NO_INCOME)
-        missing = 5 - (present + debt_ok + care_ok)
+        lacks = missing(
+            i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+            debt_threshold,
+        )  # fmt: skip
         out[0, j] = has_id[i]
         out[1, j] = housing[i] != NO_HOUSING
         out[2, j] = housing[i] == INDEPENDENT
@@ -103,9 +105,9 @@ def _state_matrix(
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
         out[10, j] = daytime[j]
-        out[11, j] = missing >= 2
-        out[12, j] = 1 - missing / 5
-        out[13, j] = missing == 0
+        out[11, j] = lacks >= 2
+        out[12, j] = 1 - lacks / 5
+        out[13, j] = lacks == 0
         out[14, j] = phase[i] == DETAINED
     return out
 
@@ -118,10 +120,7 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> np.nd
     ``care_met`` is NaN for people without a care need.
     """
     pop = m.pop
-    return _state_matrix(
-        ids, pop.has_id, pop.housing, pop.income, pop.debt, pop.debt_managed, pop.addiction,
-        pop.mental_health, pop.care_met, pop.phase, daytime, m.p.debt_problem_threshold,
-    )  # fmt: skip
+    return _state_matrix(ids, pop.phase, daytime, *pop.domain_columns(), m.p.debt_problem_threshold)
 
 
 class ReleaseEvents:

@@ -9,6 +9,7 @@ vectorised. The model adds everyone who will ever enter at the start
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from scipy.special import ndtr, ndtri
 
 from .parameters import PRISON_SERVICES, SERVICES, Parameters
@@ -158,8 +159,41 @@ class Population:
         }
 
     def missing_count(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
-        d = self.domains(p, ids)
-        return len(d) - sum(v.astype(np.int8) for v in d.values())
+        """How many of the five basisvoorwaarden each person lacks."""
+        return _missing_counts(ids, *self.domain_columns(), p.debt_problem_threshold)
+
+    def domain_columns(self) -> tuple[np.ndarray, ...]:
+        """The columns behind the basisvoorwaarden, in the order :func:`missing` takes them."""
+        return (
+            self.has_id, self.housing, self.income, self.debt, self.debt_managed,
+            self.addiction, self.mental_health, self.care_met,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def missing(
+    i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+    debt_threshold,
+):  # fmt: skip
+    """How many of the five basisvoorwaarden person ``i`` lacks (compiled kernels)."""
+    debt_ok = debt[i] <= debt_threshold or debt_managed[i]
+    care_ok = care_met[i] or not (addiction[i] or mental_health[i])
+    present = has_id[i] + (housing[i] != NO_HOUSING) + (income[i] != NO_INCOME)
+    return 5 - (present + debt_ok + care_ok)
+
+
+@njit(cache=True)
+def _missing_counts(
+    ids, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+    debt_threshold,
+):  # fmt: skip
+    out = np.empty(ids.shape[0], np.int8)
+    for j in range(ids.shape[0]):
+        out[j] = missing(
+            ids[j], has_id, housing, income, debt, debt_managed, addiction, mental_health,
+            care_met, debt_threshold,
+        )  # fmt: skip
+    return out
 
 
 def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG) -> None:

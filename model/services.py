@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from .parameters import SERVICES
 from .population import (
@@ -226,9 +227,28 @@ def job_chance_factor(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
     from training helps.
     """
-    p = m.p
-    within_vog = m.week - m.pop.last_conviction_week[ids] < p.vog_window_weeks
-    return (1 - p.vog_required_share * within_vog) * (0.5 + 0.5 * m.pop.job_ready[ids])
+    pop, p = m.pop, m.p
+    return _open_job_shares(
+        ids, m.week, pop.last_conviction_week, pop.job_ready, p.vog_required_share,
+        p.vog_window_weeks,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def open_job_share(i, week, last_conviction_week, job_ready, vog_share, vog_window):
+    """:func:`job_chance_factor` of person ``i`` (compiled kernels)."""
+    within_vog = week - last_conviction_week[i] < vog_window
+    return (1 - vog_share * within_vog) * (0.5 + 0.5 * job_ready[i])
+
+
+@njit(cache=True)
+def _open_job_shares(ids, week, last_conviction_week, job_ready, vog_share, vog_window):
+    out = np.empty(ids.shape[0])
+    for j in range(ids.shape[0]):
+        out[j] = open_job_share(
+            ids[j], week, last_conviction_week, job_ready, vog_share, vog_window
+        )
+    return out
 
 
 def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
