@@ -255,11 +255,21 @@ def _update_states_kernel(
 
 def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """Work, employment support, or care in progress counts as daytime activity."""
-    pop = m.pop
-    status = pop.svc_status
-    return (
-        (pop.income[ids] == WORK)
-        | (status[S["employment_support"], ids] == IN_SERVICE)
-        | (status[S["addiction_care"], ids] == IN_SERVICE)
-        | (status[S["mental_health_care"], ids] == IN_SERVICE)
-    )
+    return _daytime(ids, m.pop.income, m.pop.svc_status)
+
+
+_DAYTIME_SERVICES = np.array(
+    [S[s] for s in ("employment_support", "addiction_care", "mental_health_care")]
+)
+
+
+@njit(cache=True)
+def _daytime(ids, income, svc_status):
+    out = np.empty(ids.shape[0], dtype=np.bool_)
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        busy = income[i] == WORK
+        for s in _DAYTIME_SERVICES:
+            busy = busy or svc_status[s, i] == IN_SERVICE
+        out[j] = busy
+    return out

@@ -40,20 +40,37 @@ if TYPE_CHECKING:
 S = {name: i for i, name in enumerate(SERVICES)}
 
 
+# row numbers as plain ints for the compiled kernels
+_ID, _SHELTER, _BENEFIT = S["id_office"], S["shelter"], S["benefit_office"]
+_ADDICTION, _MENTAL = S["addiction_care"], S["mental_health_care"]
+_DEBT, _HOUSING, _EMPLOYMENT = S["debt_counselling"], S["housing"], S["employment_support"]
+
+
 def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """(S, len(ids)) matrix: which service each person needs now."""
-    pop, p = m.pop, m.p
-    housing, income = pop.housing[ids], pop.income[ids]
-    need = np.empty((len(SERVICES), len(ids)), dtype=bool)
-    need[S["id_office"]] = ~pop.has_id[ids]
-    need[S["shelter"]] = housing == NO_HOUSING
-    need[S["benefit_office"]] = (income == NO_INCOME) & (pop.benefit_due_week[ids] == NO_WEEK)
-    untreated = ~pop.care_met[ids]
-    need[S["addiction_care"]] = pop.addiction[ids] & untreated
-    need[S["mental_health_care"]] = pop.mental_health[ids] & untreated
-    need[S["debt_counselling"]] = ~pop.debt_ok(p, ids)
-    need[S["housing"]] = housing <= SHELTER
-    need[S["employment_support"]] = income != WORK
+    pop = m.pop
+    return _unmet_needs(
+        ids, pop.has_id, pop.housing, pop.income, pop.benefit_due_week, pop.care_met,
+        pop.addiction, pop.mental_health, pop.debt, pop.debt_managed, m.p.debt_problem_threshold,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _unmet_needs(
+    ids, has_id, housing, income, benefit_due_week, care_met, addiction, mental_health, debt,
+    debt_managed, debt_threshold,
+):  # fmt: skip
+    need = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        need[_ID, j] = not has_id[i]
+        need[_SHELTER, j] = housing[i] == NO_HOUSING
+        need[_BENEFIT, j] = income[i] == NO_INCOME and benefit_due_week[i] == NO_WEEK
+        need[_ADDICTION, j] = addiction[i] and not care_met[i]
+        need[_MENTAL, j] = mental_health[i] and not care_met[i]
+        need[_DEBT, j] = not (debt[i] <= debt_threshold or debt_managed[i])
+        need[_HOUSING, j] = housing[i] <= SHELTER
+        need[_EMPLOYMENT, j] = income[i] != WORK
     return need
 
 
@@ -65,20 +82,27 @@ def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     004 M7). ``gating_outside`` adds a sobriety condition (an extension beyond
     the sources).
     """
-    pop, p = m.pop, m.p
-    has_id = pop.has_id[ids]
-    address = pop.address[ids]
-    income = pop.income[ids] != NO_INCOME
-    sober = ~pop.relapse[ids] if p.gating_outside else np.ones(len(ids), dtype=bool)
-    ok = np.empty((len(SERVICES), len(ids)), dtype=bool)
-    ok[S["id_office"]] = True
-    ok[S["shelter"]] = has_id & sober
-    ok[S["benefit_office"]] = has_id & address
-    ok[S["addiction_care"]] = has_id & sober
-    ok[S["mental_health_care"]] = has_id & sober
-    ok[S["debt_counselling"]] = has_id & address & income
-    ok[S["housing"]] = has_id & income
-    ok[S["employment_support"]] = has_id & address
+    pop = m.pop
+    return _entry_conditions(
+        ids, pop.has_id, pop.address, pop.income, pop.relapse, m.p.gating_outside
+    )
+
+
+@njit(cache=True)
+def _entry_conditions(ids, has_id, address, income, relapse, gating_outside):
+    ok = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        sober = not (gating_outside and relapse[i])
+        has_income = income[i] != NO_INCOME
+        ok[_ID, j] = True
+        ok[_SHELTER, j] = has_id[i] and sober
+        ok[_BENEFIT, j] = has_id[i] and address[i]
+        ok[_ADDICTION, j] = has_id[i] and sober
+        ok[_MENTAL, j] = has_id[i] and sober
+        ok[_DEBT, j] = has_id[i] and address[i] and has_income
+        ok[_HOUSING, j] = has_id[i] and has_income
+        ok[_EMPLOYMENT, j] = has_id[i] and address[i]
     return ok
 
 
