@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from .detention import logit, sigmoid
+from .detention import logit
 from .population import (
     ALONE,
     BENEFIT,
@@ -25,10 +25,11 @@ from .population import (
     RELEASED,
     WAITING,
     WORK,
+    debt_ok,
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import S, apply, entry_conditions, open_job_share, unmet_needs
+from .services import S, accepts, apply, entry_conditions, open_job_share, unmet_needs
 from .support import kept
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 # plain ints, so that compiled kernels can key their draws
 _FAMILY, _EVICTION = int(Purpose.FAMILY_BREAKDOWN), int(Purpose.EVICTION)
 _JOB_LOSS, _JOB_FIND, _RELAPSE = int(Purpose.JOB_LOSS), int(Purpose.JOB_FIND), int(Purpose.RELAPSE)
+_ASK_HELP, _PICK_NEED = int(Purpose.ASK_HELP), int(Purpose.PICK_NEED)
 
 
 def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
@@ -51,13 +53,6 @@ def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
 def _first_true(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per person (column): whether any service is true, and the first true one."""
     return mask.any(axis=0), mask.argmax(axis=0)
-
-
-def _random_true(mask: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Per person (column): a service chosen uniformly among the true ones (u in [0, 1))."""
-    count = mask.sum(axis=0)
-    target = np.floor(u * count) + 1
-    return (np.cumsum(mask, axis=0) >= target).argmax(axis=0)
 
 
 def proactive_contacts(m: ReentryModel) -> None:
@@ -95,40 +90,76 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     with stress, so reactive services select the capable. A person who asks
     picks the right next step with a chance equal to their self-reliance, and
     otherwise any unmet need, which may be refused for want of a prerequisite.
+    Weeks with a need nobody knows about are counted as hidden (the shy type's
+    "alles oke"), overall and while a buddy is matched.
     """
     pop, p = m.pop, m.p
-    need = unmet_needs(m, ids)
-    # hidden needs: weeks with a need nobody knows about (the shy type's "alles oke")
-    known = pop.need_known[:, ids] & need
-    pop.need_known[:, ids] = known
-    needs, hidden = need.sum(axis=0, dtype=np.int32), (need & ~known).sum(axis=0, dtype=np.int32)
-    pop.need_weeks[ids] += needs
-    pop.hidden_need_weeks[ids] += hidden
-    client = pop.buddy[ids] >= 0  # the same, counted only while a buddy is matched
-    pop.client_need_weeks[ids[client]] += needs[client]
-    pop.client_hidden_need_weeks[ids[client]] += hidden[client]
-    need &= pop.svc_status[:, ids] == IDLE
-    has_need = need.any(axis=0)
-    ids, need = ids[has_need], need[:, has_need]
-    if len(ids) == 0:
-        return
-    x = (
-        logit(p.ask_base_per_week)
-        + p.ask_trait_weight
-        * ((pop.help_seeking[ids] - 0.5) + (pop.trust[ids] - 0.5) + (pop.self_reliance[ids] - 0.5))
-        - p.ask_stress_weight * (pop.stress[ids] - 0.3)
-    )
-    asks = m.crn.bernoulli(ids, m.week, Purpose.ASK_HELP, sigmoid(x))
-    ids, need = ids[asks], need[:, asks]
-    feasible, right_step = _first_true(need & entry_conditions(m, ids))
-    u = m.crn.uniform(ids, m.week, Purpose.PICK_NEED)
-    navigates = feasible & (u < pop.self_reliance[ids])
-    any_step = _random_true(
-        need,
-        np.clip(u - pop.self_reliance[ids], 0, None) / np.maximum(1 - pop.self_reliance[ids], 1e-9),
-    )
-    choice = np.where(navigates, right_step, any_step)
-    apply(m, ids, choice, np.maximum(m.support.grade[ids], ALONE))
+    askers, choice = _seek_help_kernel(
+        ids, unmet_needs(m, ids), m.crn.seed, m.week, pop.need_known, pop.svc_status, pop.buddy,
+        pop.need_weeks, pop.hidden_need_weeks, pop.client_need_weeks,
+        pop.client_hidden_need_weeks, pop.help_seeking, pop.trust, pop.self_reliance,
+        pop.stress, pop.has_id, pop.address, pop.income, pop.relapse, p.gating_outside,
+        logit(p.ask_base_per_week), p.ask_trait_weight, p.ask_stress_weight,
+    )  # fmt: skip
+    apply(m, askers, choice, np.maximum(m.support.grade[askers], ALONE))
+
+
+@njit(cache=True)
+def _seek_help_kernel(
+    ids, need, seed, week, need_known, svc_status, buddy, need_weeks, hidden_need_weeks,
+    client_need_weeks, client_hidden_need_weeks, help_seeking, trust, self_reliance, stress,
+    has_id, address, income, relapse, gating_outside, base_logit, trait_weight, stress_weight,
+):  # fmt: skip
+    k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
+    askers = np.empty(ids.shape[0], dtype=ids.dtype)
+    choice = np.empty(ids.shape[0], dtype=np.int64)
+    n_askers = 0
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        # a need stays known only while it lasts; count known and hidden needs
+        needs = hidden = idle_needs = 0
+        for s in range(need.shape[0]):
+            need_known[s, i] = need_known[s, i] and need[s, j]
+            needs += need[s, j]
+            hidden += need[s, j] and not need_known[s, i]
+            need[s, j] = need[s, j] and svc_status[s, i] == IDLE
+            idle_needs += need[s, j]
+        need_weeks[i] += needs
+        hidden_need_weeks[i] += hidden
+        if buddy[i] >= 0:
+            client_need_weeks[i] += needs
+            client_hidden_need_weeks[i] += hidden
+        if idle_needs == 0:
+            continue
+        x = (
+            base_logit
+            + trait_weight * ((help_seeking[i] - 0.5) + (trust[i] - 0.5) + (self_reliance[i] - 0.5))
+            - stress_weight * (stress[i] - 0.3)
+        )
+        if not unit(k_ask, i) < 1 / (1 + np.exp(-x)):
+            continue
+        # the right step: the first need whose entry conditions are met
+        right_step = -1
+        for s in range(need.shape[0]):
+            if need[s, j] and accepts(s, i, has_id, address, income, relapse, gating_outside):
+                right_step = s
+                break
+        u = unit(k_pick, i)
+        if right_step >= 0 and u < self_reliance[i]:
+            pick = right_step
+        else:  # any unmet need, uniformly, from what is left of the same draw
+            rest = max(u - self_reliance[i], 0.0) / max(1 - self_reliance[i], 1e-9)
+            target = np.floor(rest * idle_needs) + 1
+            pick, seen = 0, 0
+            for s in range(need.shape[0]):
+                seen += need[s, j]
+                if seen >= target:
+                    pick = s
+                    break
+        askers[n_askers] = i
+        choice[n_askers] = pick
+        n_askers += 1
+    return askers[:n_askers], choice[:n_askers]
 
 
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:
@@ -169,7 +200,7 @@ def _life_events_kernel(
         if housing[i] == FAMILY:
             homeless = unit(k_family, i) < family_breakdown * (1 + stress[i])
         elif housing[i] == INDEPENDENT:
-            arrears = income[i] == NO_INCOME or not (debt[i] <= debt_threshold or debt_managed[i])
+            arrears = income[i] == NO_INCOME or not debt_ok(i, debt, debt_managed, debt_threshold)
             homeless = arrears and unit(k_evict, i) < eviction * catch
         else:
             homeless = False

@@ -54,10 +54,6 @@ def logit(x: float) -> float:
     return float(np.log(x / (1 - x)))
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
-
-
 def enter_detention(
     m: ReentryModel, ids: np.ndarray, lengths: np.ndarray, groups: np.ndarray
 ) -> None:

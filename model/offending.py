@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from .detention import enter_detention, logit, sigmoid
+from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, draw_detention_length
 from .rng import Purpose
 
@@ -29,23 +30,43 @@ def weekly_hazard(
 ) -> np.ndarray:
     """Chance that each released person in ``ids`` offends this week."""
     pop, p = m.pop, m.p
-    years_out = np.minimum((m.week - pop.release_week[ids]) / 52, 2)
-    x = (
-        logit(p.offence_base_per_week)
-        + p.w_no_income * (pop.income[ids] == NO_INCOME)
-        + p.w_no_housing * (pop.housing[ids] == NO_HOUSING)
-        + p.w_criminogenic * pop.ties_criminogenic[ids]
-        + p.w_stress * pop.stress[ids]
-        + p.w_relapse * pop.relapse[ids]
-        + p.w_idle * ~daytime
-        + p.w_low_motivation * (1 - pop.motivation[ids])
-        + p.w_priors * np.minimum(pop.priors[ids], 5)
-        + p.w_young * (pop.age[ids] < 25)
-        - p.w_prosocial * pop.ties_prosocial[ids]
-        - p.w_stable * stable
-        - p.w_time_since_release * years_out
-    )
-    return sigmoid(x)
+    return _hazards(
+        ids, stable, daytime, m.week, pop.release_week, pop.income, pop.housing,
+        pop.ties_criminogenic, pop.stress, pop.relapse, pop.motivation, pop.priors, pop.age,
+        pop.ties_prosocial, logit(p.offence_base_per_week), p.w_no_income, p.w_no_housing,
+        p.w_criminogenic, p.w_stress, p.w_relapse, p.w_idle, p.w_low_motivation, p.w_priors,
+        p.w_young, p.w_prosocial, p.w_stable, p.w_time_since_release,
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _hazards(
+    ids, stable, daytime, week, release_week, income, housing, ties_criminogenic, stress,
+    relapse, motivation, priors, age, ties_prosocial, base_logit, w_no_income, w_no_housing,
+    w_criminogenic, w_stress, w_relapse, w_idle, w_low_motivation, w_priors, w_young,
+    w_prosocial, w_stable, w_time_since_release,
+):  # fmt: skip
+    out = np.empty(ids.shape[0])
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        years_out = min((week - release_week[i]) / 52, 2)
+        x = (
+            base_logit
+            + w_no_income * (income[i] == NO_INCOME)
+            + w_no_housing * (housing[i] == NO_HOUSING)
+            + w_criminogenic * ties_criminogenic[i]
+            + w_stress * stress[i]
+            + w_relapse * relapse[i]
+            + w_idle * (not daytime[j])
+            + w_low_motivation * (1 - motivation[i])
+            + w_priors * min(priors[i], 5)
+            + w_young * (age[i] < 25)
+            - w_prosocial * ties_prosocial[i]
+            - w_stable * stable[j]
+            - w_time_since_release * years_out
+        )
+        out[j] = 1 / (1 + np.exp(-x))
+    return out
 
 
 def offending(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.ndarray) -> None:

@@ -31,6 +31,7 @@ from .population import (
     TYPOLOGY,
     WAITING,
     WORK,
+    debt_ok,
     missing,
 )
 
@@ -88,7 +89,6 @@ def _state_matrix(
     out = np.empty((15, ids.shape[0]))
     for j in range(ids.shape[0]):
         i = ids[j]
-        debt_ok = debt[i] <= debt_threshold or debt_managed[i]
         care_need = addiction[i] or mental_health[i]
         lacks = missing(
             i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
@@ -101,7 +101,7 @@ def _state_matrix(
         out[4, j] = income[i] == WORK
         out[5, j] = income[i] == BENEFIT
         out[6, j] = debt[i] > debt_threshold
-        out[7, j] = not debt_ok
+        out[7, j] = not debt_ok(i, debt, debt_managed, debt_threshold)
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
         out[10, j] = daytime[j]

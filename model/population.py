@@ -139,25 +139,7 @@ class Population:
     def ids(self) -> np.ndarray:
         return np.arange(self.n)
 
-    # ------------------------------------------------------------ derived domains
-    # Each takes the ids it is about: computing for everyone and then indexing
-    # would cost a full pass over the population every call.
-    def care_need(self, ids: np.ndarray) -> np.ndarray:
-        return self.addiction[ids] | self.mental_health[ids]
-
-    def debt_ok(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
-        return (self.debt[ids] <= p.debt_problem_threshold) | self.debt_managed[ids]
-
-    def domains(self, p: Parameters, ids: np.ndarray) -> dict[str, np.ndarray]:
-        """The five basisvoorwaarden that define "stable", as boolean columns."""
-        return {
-            "valid_id": self.has_id[ids],
-            "housing": self.housing[ids] != NO_HOUSING,
-            "income": self.income[ids] != NO_INCOME,
-            "debt_ok": self.debt_ok(p, ids),
-            "care_ok": self.care_met[ids] | ~self.care_need(ids),
-        }
-
+    # ------------------------------------------------------------ basisvoorwaarden
     def missing_count(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
         """How many of the five basisvoorwaarden each person lacks."""
         return _missing_counts(ids, *self.domain_columns(), p.debt_problem_threshold)
@@ -171,15 +153,20 @@ class Population:
 
 
 @njit(cache=True)
+def debt_ok(i, debt, debt_managed, debt_threshold):
+    """Debts below the problem threshold, or under a payment plan or administration."""
+    return debt[i] <= debt_threshold or debt_managed[i]
+
+
+@njit(cache=True)
 def missing(
     i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
     debt_threshold,
 ):  # fmt: skip
     """How many of the five basisvoorwaarden person ``i`` lacks (compiled kernels)."""
-    debt_ok = debt[i] <= debt_threshold or debt_managed[i]
     care_ok = care_met[i] or not (addiction[i] or mental_health[i])
     present = has_id[i] + (housing[i] != NO_HOUSING) + (income[i] != NO_INCOME)
-    return 5 - (present + debt_ok + care_ok)
+    return 5 - (present + debt_ok(i, debt, debt_managed, debt_threshold) + care_ok)
 
 
 @njit(cache=True)

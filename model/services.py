@@ -31,6 +31,7 @@ from .population import (
     SHELTER,
     WAITING,
     WORK,
+    debt_ok,
 )
 from .rng import Purpose
 
@@ -68,7 +69,7 @@ def _unmet_needs(
         need[_BENEFIT, j] = income[i] == NO_INCOME and benefit_due_week[i] == NO_WEEK
         need[_ADDICTION, j] = addiction[i] and not care_met[i]
         need[_MENTAL, j] = mental_health[i] and not care_met[i]
-        need[_DEBT, j] = not (debt[i] <= debt_threshold or debt_managed[i])
+        need[_DEBT, j] = not debt_ok(i, debt, debt_managed, debt_threshold)
         need[_HOUSING, j] = housing[i] <= SHELTER
         need[_EMPLOYMENT, j] = income[i] != WORK
     return need
@@ -89,20 +90,28 @@ def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def accepts(s, i, has_id, address, income, relapse, gating_outside):
+    """Whether service ``s`` would accept person ``i`` now (compiled kernels)."""
+    if s == _ID:
+        return True
+    if not has_id[i]:
+        return False
+    sober = not (gating_outside and relapse[i])
+    if s in (_SHELTER, _ADDICTION, _MENTAL):
+        return sober
+    if s in (_BENEFIT, _EMPLOYMENT):
+        return address[i]
+    if s == _DEBT:
+        return address[i] and income[i] != NO_INCOME
+    return income[i] != NO_INCOME  # a lease
+
+
+@njit(cache=True)
 def _entry_conditions(ids, has_id, address, income, relapse, gating_outside):
     ok = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
     for j in range(ids.shape[0]):
-        i = ids[j]
-        sober = not (gating_outside and relapse[i])
-        has_income = income[i] != NO_INCOME
-        ok[_ID, j] = True
-        ok[_SHELTER, j] = has_id[i] and sober
-        ok[_BENEFIT, j] = has_id[i] and address[i]
-        ok[_ADDICTION, j] = has_id[i] and sober
-        ok[_MENTAL, j] = has_id[i] and sober
-        ok[_DEBT, j] = has_id[i] and address[i] and has_income
-        ok[_HOUSING, j] = has_id[i] and has_income
-        ok[_EMPLOYMENT, j] = has_id[i] and address[i]
+        for s in range(len(SERVICES)):
+            ok[s, j] = accepts(s, ids[j], has_id, address, income, relapse, gating_outside)
     return ok
 
 
