@@ -58,6 +58,8 @@ def enter_detention(
     m: ReentryModel, ids: np.ndarray, lengths: np.ndarray, groups: np.ndarray
 ) -> None:
     """Start a detention episode now; release is ``lengths`` weeks later."""
+    if len(ids) == 0:
+        return
     pop = m.pop
     pop.phase[ids] = DETAINED
     pop.entry_week[ids] = m.week

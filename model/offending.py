@@ -74,6 +74,8 @@ def offending(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.
     pop, p, w, rng = m.pop, m.p, m.week, m.crn
     offends = rng.bernoulli(ids, w, Purpose.OFFENCE, weekly_hazard(m, ids, stable, daytime))
     offenders = ids[offends]
+    if len(offenders) == 0:
+        return
     m.releases.offence(offenders, w)
     m.counts["offences"] += len(offenders)
     supervised = pop.supervised_until[offenders] > w
@@ -86,6 +88,7 @@ def offending(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.
     back = caught[rng.bernoulli(caught, w, Purpose.REDETENTION, p.redetention_probability)]
     m.releases.redetention(back, w)
     m.counts["redetentions"] += len(back)
-    pop.priors[back] += 1
-    lengths, groups = draw_detention_length(back, w, p, rng)
-    enter_detention(m, back, lengths, groups)
+    if len(back):
+        pop.priors[back] += 1
+        lengths, groups = draw_detention_length(back, w, p, rng)
+        enter_detention(m, back, lengths, groups)
