@@ -36,6 +36,7 @@ from .population import (
     PLUS,
     WAITING,
     WORK,
+    missing,
 )
 from .rng import Purpose, stream_key, unit
 from .services import cancel_all
@@ -48,6 +49,8 @@ CAW, PRISON_MH, TRAINING = range(len(PRISON_SERVICES))
 _MISCONDUCT, _LOSE_HOUSING = int(Purpose.MISCONDUCT), int(Purpose.LOSE_HOUSING)
 _FALLBACK, _LOSE_JOB = int(Purpose.HOUSING_FALLBACK), int(Purpose.LOSE_JOB)
 _LOSE_ID, _LOSE_CARE = int(Purpose.LOSE_ID), int(Purpose.LOSE_CARE)
+_PRISON_APPLY, _DROPOUT = int(Purpose.PRISON_APPLY), int(Purpose.PRISON_DROPOUT)
+_QUEUE_TIE, _PLACES = int(Purpose.QUEUE_TIE), int(Purpose.PRISON_PLACES)
 
 
 def logit(x: float) -> float:
@@ -172,69 +175,115 @@ def _damage_kernel(
         debt[i] += debt_growth
 
 
+_PRISON_EVENTS = ("prison_admitted", "prison_stopped_early", "prison_completed")
+_ADMITTED, _STOPPED, _COMPLETED = range(len(_PRISON_EVENTS))
+
+
 def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p, w, rng = m.pop, m.p, m.week, m.crn
-    basic = pop.regime[ids] == BASIC
-    gated = p.gating_inside & basic
-    # with gating, basic-regime people only see staff every six weeks
-    staff_week = ((w - pop.entry_week[ids]) % p.staff_contact_interval_basic) == 0
-    can_ask = ~gated | staff_week
-    need = (
-        pop.missing_count(p, ids) > 0,
-        pop.mental_health[ids] & ~pop.care_met[ids],
-        pop.income[ids] != WORK,
-    )
-    open_ = (can_ask, can_ask, ~gated)
-    p_ask = np.clip(p.prison_apply_per_week * (0.5 + pop.help_seeking[ids]), 0, 1)
-    asks = rng.bernoulli(ids, w, Purpose.PRISON_APPLY, p_ask)
-    for k in range(len(PRISON_SERVICES)):
-        join = ids[asks & need[k] & open_[k] & (pop.prison_status[k, ids] == IDLE)]
-        pop.prison_status[k, join] = WAITING
-        pop.prison_since[k, join] = w
-    # waiting lists sized to the number detained now
-    n_detained = len(ids)
-    dropout = rng.bernoulli(ids, w, Purpose.PRISON_DROPOUT, p.prison_dropout_per_week)
-    for k, name in enumerate(PRISON_SERVICES):
-        cap = getattr(p, f"prison_capacity_{name}") / 100 * n_detained
-        places = int(cap) + int(rng.uniform(np.array([k]), w, Purpose.PRISON_PLACES)[0] < cap % 1)
-        st = pop.prison_status[k, ids]
-        # with gating, the plus regime goes first and the basic regime gets no training
-        eligible = (st == WAITING) & ~(gated & (k == TRAINING))
-        waiting = ids[eligible]
-        if places > 0 and len(waiting):
-            key = pop.prison_since[k, waiting] + rng.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
-            key += 1e6 * gated[eligible]
-            take = (
-                waiting
-                if len(waiting) <= places
-                else waiting[np.argpartition(key, places - 1)[:places]]
-            )
-            m.events.record("prison_admitted", take, k, w, w - pop.prison_since[k, take])
-            pop.prison_admitted_on_basic[take[pop.regime[take] == BASIC]] += 1
-            pop.prison_status[k, take] = IN_SERVICE
-            pop.prison_since[k, take] = w
-        running = pop.prison_status[k, ids] == IN_SERVICE
-        stop = ids[running & dropout & (pop.prison_since[k, ids] < w)]
-        m.events.record("prison_stopped_early", stop, k, w)
-        pop.prison_status[k, stop] = IDLE
-        done = ids[running & (pop.prison_since[k, ids] + p.prison_duration_weeks <= w)]
-        pop.prison_status[k, done] = IDLE
-        m.events.record("prison_completed", done, k, w)
-        _complete(m, done, k)
+    """People ask for, wait for, follow, drop out of and complete in-prison services."""
+    pop, p = m.pop, m.p
+    capacities = np.array([getattr(p, f"prison_capacity_{name}") for name in PRISON_SERVICES])
+    kinds, people, services, waits = _prison_kernel(
+        ids, m.crn.seed, m.week, pop.regime, pop.entry_week, pop.help_seeking, pop.prison_status,
+        pop.prison_since, pop.prison_admitted_on_basic, pop.prison_completed, pop.prepared,
+        pop.stress, pop.job_ready, pop.motivation, p.gating_inside,
+        p.staff_contact_interval_basic, p.prison_apply_per_week, p.prison_dropout_per_week,
+        capacities, p.prison_duration_weeks, p.motivation_success_gain, *pop.domain_columns(),
+        p.debt_problem_threshold,
+    )  # fmt: skip
+    for code, kind in enumerate(_PRISON_EVENTS):
+        rows = kinds == code
+        m.events.record(kind, people[rows], services[rows], m.week, waits[rows])
 
 
-def _complete(m: ReentryModel, ids: np.ndarray, k: int) -> None:
-    pop = m.pop
-    pop.prison_completed[ids] += 1
-    if k == CAW:
-        # release preparation: ID, benefit and a shelter place arranged for the day out
-        pop.prepared[ids] = True
-    elif k == PRISON_MH:
-        pop.care_met[ids] |= pop.mental_health[ids]
-        pop.stress[ids] = np.maximum(pop.stress[ids] - 0.1, 0)
-    else:
-        pop.job_ready[ids] = np.minimum(pop.job_ready[ids] + 0.5, 1.0)
-    pop.motivation[ids] = np.minimum(pop.motivation[ids] + m.p.motivation_success_gain, 1.0)
+@njit(cache=True)
+def _prison_kernel(
+    ids, seed, week, regime, entry_week, help_seeking, status, since,
+    admitted_on_basic, completed, prepared, stress, job_ready, motivation, gating,
+    staff_interval, apply_rate, dropout_rate, capacities, duration, motivation_gain, has_id,
+    housing, income, debt, debt_managed, addiction, mental_health, care_met, debt_threshold,
+):  # fmt: skip
+    n = ids.shape[0]
+    k_apply, k_drop = stream_key(seed, week, _PRISON_APPLY), stream_key(seed, week, _DROPOUT)
+    k_tie, k_places = stream_key(seed, 0, _QUEUE_TIE), stream_key(seed, week, _PLACES)
+    gated = np.empty(n, dtype=np.bool_)
+    dropout = np.empty(n, dtype=np.bool_)
+    # asking: with gating, basic-regime people only see staff every six weeks, and get
+    # no training at all
+    for j in range(n):
+        i = ids[j]
+        gated[j] = gating and regime[i] == BASIC
+        dropout[j] = unit(k_drop, i) < dropout_rate
+        can_ask = not gated[j] or (week - entry_week[i]) % staff_interval == 0
+        if not unit(k_apply, i) < min(max(apply_rate * (0.5 + help_seeking[i]), 0.0), 1.0):
+            continue
+        lacks = missing(
+            i, has_id, housing, income, debt, debt_managed, addiction, mental_health,
+            care_met, debt_threshold,
+        )  # fmt: skip
+        wants = (
+            can_ask and lacks > 0,
+            can_ask and mental_health[i] and not care_met[i],
+            not gated[j] and income[i] != WORK,
+        )
+        for k in range(3):
+            if wants[k] and status[k, i] == IDLE:
+                status[k, i] = WAITING
+                since[k, i] = week
+    kinds = np.empty(9 * n, dtype=np.int8)
+    people = np.empty(9 * n, dtype=ids.dtype)
+    services = np.empty(9 * n, dtype=np.int8)
+    waits = np.zeros(9 * n, dtype=np.int32)
+    n_events = 0
+    for k in range(3):
+        # places in proportion to the number detained now
+        cap = capacities[k] / 100 * n
+        places = int(cap) + (unit(k_places, k) < cap % 1)
+        # the plus regime goes first when gating; ties broken at random
+        queue = np.empty(n, dtype=ids.dtype)
+        key = np.empty(n)
+        n_queue = 0
+        for j in range(n):
+            i = ids[j]
+            if status[k, i] == WAITING and not (gated[j] and k == TRAINING):
+                queue[n_queue] = i
+                key[n_queue] = since[k, i] + unit(k_tie, i) * 0.5 + 1e6 * gated[j]
+                n_queue += 1
+        if places > 0 and n_queue > 0:
+            take = queue[:n_queue]
+            if n_queue > places:
+                take = take[np.argsort(key[:n_queue])[:places]]
+            for i in take:
+                kinds[n_events], people[n_events], services[n_events] = _ADMITTED, i, k
+                waits[n_events] = week - since[k, i]
+                n_events += 1
+                if regime[i] == BASIC:
+                    admitted_on_basic[i] += 1
+                status[k, i] = IN_SERVICE
+                since[k, i] = week
+        for j in range(n):
+            i = ids[j]
+            if status[k, i] != IN_SERVICE:
+                continue
+            if dropout[j] and since[k, i] < week:
+                kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
+                n_events += 1
+                status[k, i] = IDLE
+            if since[k, i] + duration <= week:
+                kinds[n_events], people[n_events], services[n_events] = _COMPLETED, i, k
+                n_events += 1
+                status[k, i] = IDLE
+                completed[i] += 1
+                if k == CAW:
+                    # release preparation: ID, benefit and a shelter place for the day out
+                    prepared[i] = True
+                elif k == PRISON_MH:
+                    care_met[i] = care_met[i] or mental_health[i]
+                    stress[i] = max(stress[i] - 0.1, 0.0)
+                else:
+                    job_ready[i] = min(job_ready[i] + 0.5, 1.0)
+                motivation[i] = min(motivation[i] + motivation_gain, 1.0)
+    return kinds[:n_events], people[:n_events], services[:n_events], waits[:n_events]
 
 
 def end_prison_services(m: ReentryModel, ids: np.ndarray) -> None:
