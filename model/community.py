@@ -168,7 +168,7 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     A helper catches escalations early (bailiff, eviction: 000 M13), which
     lowers the chance of losing a home or a job. Work found alone needs an ID
     and an address; self-reliance and readiness help, and the VOG shuts a share
-    of jobs (see :func:`model.services.job_chance_factor`).
+    of jobs (see :func:`model.services.open_job_share`).
     """
     pop, p = m.pop, m.p
     _life_events_kernel(

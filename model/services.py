@@ -33,7 +33,7 @@ from .population import (
     WORK,
     debt_ok,
 )
-from .rng import Purpose
+from .rng import Purpose, stream_key, unit
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -45,6 +45,8 @@ S = {name: i for i, name in enumerate(SERVICES)}
 _ID, _SHELTER, _BENEFIT = S["id_office"], S["shelter"], S["benefit_office"]
 _ADDICTION, _MENTAL = S["addiction_care"], S["mental_health_care"]
 _DEBT, _HOUSING, _EMPLOYMENT = S["debt_counselling"], S["housing"], S["employment_support"]
+_ABANDON, _QUEUE_TIE, _SUCCESS = int(Purpose.ABANDON), int(Purpose.QUEUE_TIE), int(Purpose.SUCCESS)
+_ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 
 
 def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
@@ -117,8 +119,12 @@ def _entry_conditions(ids, has_id, address, income, relapse, gating_outside):
 
 def weekly_places(m: ReentryModel, s: int) -> int:
     """Places offered this week; the fractional part spreads evenly over weeks."""
-    rate = m.service_rate[s]
-    w = m.week - m.start_week
+    return places_in_week(m.service_rate[s], m.week - m.start_week)
+
+
+@njit(cache=True)
+def places_in_week(rate: float, w: int) -> int:
+    """:func:`weekly_places` for week ``w`` of the run (compiled kernels)."""
     return int(np.floor(rate * (w + 1)) - np.floor(rate * w))
 
 
@@ -142,185 +148,210 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
     pop.svc_grade[ok_s, ok_ids] = grade[accepted]
 
 
+_SERVICE_EVENTS = ("abandoned", "admitted", "succeeded", "failed")
+_ABANDONED, _ADMITTED, _SUCCEEDED, _FAILED = range(len(_SERVICE_EVENTS))
+
+
 def run_services(m: ReentryModel) -> None:
     """One week of every service: give up, admit, decide.
 
-    Giving up and decisions are drawn for all (service, person) pairs at once,
-    keyed by person and service; only admission, which depends on each
-    service's capacity and list, goes service by service.
+    People on a list give up with a hazard that rises with the wait and falls
+    with motivation and a helper's safety net; each service admits its weekly
+    places from the head of its list; applications whose processing is done
+    succeed or fail, and take effect. Draws are keyed by (person, service).
     """
     pop, p = m.pop, m.p
-    # only people on a list or in a service matter here; most people are neither
-    active = np.flatnonzero(pop.svc_status.any(axis=0))
-    if len(active) == 0:
-        return
-    status = pop.svc_status[:, active]
-    svc, col = np.nonzero(
-        (status == IN_SERVICE) & (pop.svc_since[:, active] + p.service_weeks <= m.week)
-    )
-    done_svc, done_ids = svc, active[col]
-    svc, col = np.nonzero(status == WAITING)
-    still = _abandon(m, svc, active[col])
-    waiting_svc, waiting = svc[still], active[col][still]
-    for s in np.unique(waiting_svc):
-        places = weekly_places(m, s)
-        if places > 0:
-            admitted = _queue_head(m, s, waiting[waiting_svc == s], places)
-            m.events.record("admitted", admitted, s, m.week, m.week - pop.svc_since[s, admitted])
-            pop.svc_status[s, admitted] = IN_SERVICE
-            pop.svc_since[s, admitted] = m.week
-    if len(done_ids):
-        _decide(m, done_svc, done_ids)
-
-
-def _pair_key(ids: np.ndarray, svc: np.ndarray) -> np.ndarray:
-    """A draw key per (person, service) pair, so each pair has its own stream."""
-    return ids * len(SERVICES) + svc
-
-
-def _abandon(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """People give up waiting; returns a mask of those who stay on their list."""
-    pop, p = m.pop, m.p
-    wait = m.week - pop.svc_since[svc, ids]
-    hazard = (
-        p.abandon_base_per_week
-        * (1 + wait / p.readiness_window_weeks)
-        * (1.5 - pop.motivation[ids])
-        * (1 - p.safety_net_effect * m.support.has_helper[ids])
-    )
-    gives_up = m.crn.bernoulli(_pair_key(ids, svc), m.week, Purpose.ABANDON, np.clip(hazard, 0, 1))
-    quit_ids, quit_svc = ids[gives_up], svc[gives_up]
-    pop.svc_status[quit_svc, quit_ids] = IDLE
-    m.events.record("abandoned", quit_ids, quit_svc, m.week, wait[gives_up])
-    setback(m, quit_ids, help_seeking=False)
-    np.subtract.at(pop.motivation, quit_ids, p.motivation_decay_per_week * 3)
-    np.maximum(pop.motivation, 0, out=pop.motivation)
-    return ~gives_up
-
-
-def _queue_head(m: ReentryModel, s: int, waiting: np.ndarray, places: int) -> np.ndarray:
-    """The first ``places`` people of the waiting list under the queue policy."""
-    if len(waiting) <= places:
-        return waiting
-    pop = m.pop
-    since = pop.svc_since[s, waiting].astype(np.float64)
-    tie = m.crn.uniform(waiting, 0, Purpose.QUEUE_TIE) * 0.5
-    key = since + tie
-    if m.p.queue_policy == "priority":
-        key = pop.self_reliance[waiting] * 1e6 + key
-    return waiting[np.argpartition(key, places - 1)[:places]]
-
-
-def success_chance(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Graded success: alone < with buddy < with professional (000 M14)."""
-    p = m.p
-    grade = np.maximum(m.pop.svc_grade[svc, ids], m.support.grade[ids])
-    return np.array([p.success_alone, p.success_buddy, p.success_professional])[grade]
-
-
-def _decide(m: ReentryModel, svc: np.ndarray, ids: np.ndarray) -> None:
-    """Applications whose processing is done succeed or fail, and take effect."""
-    pop = m.pop
-    pop.svc_status[svc, ids] = IDLE
-    chance = success_chance(m, svc, ids)
-    employment = svc == S["employment_support"]
-    chance[employment] *= job_chance_factor(m, ids[employment])
-    ok = m.crn.bernoulli(_pair_key(ids, svc), m.week, Purpose.SUCCESS, chance)
-    m.events.record("succeeded", ids[ok], svc[ok], m.week)
-    m.events.record("failed", ids[~ok], svc[~ok], m.week)
-    setback(m, ids[~ok], help_seeking=True)
-    success(m, ids[ok])
-
-    def won(name: str) -> np.ndarray:
-        return ids[ok & (svc == S[name])]
-
-    pop.has_id[won("id_office")] = True
-    for name, housing in (("shelter", SHELTER), ("housing", INDEPENDENT)):
-        housed = won(name)
-        pop.housing[housed] = housing
-        pop.address[housed] = True
-    claims = won("benefit_office")
-    advanced = m.crn.bernoulli(
-        claims, m.week, Purpose.BENEFIT_ADVANCE, m.p.advance_on_application_share
-    )
-    start_benefit(m, claims[advanced], advance=True)
-    start_benefit(m, claims[~advanced], advance=False)
-    treated = np.concatenate([won("addiction_care"), won("mental_health_care")])
-    pop.care_met[treated] = True
-    pop.relapse[treated] = False
-    pop.debt_managed[won("debt_counselling")] = True
-    take_job(m, won("employment_support"))
-    not_hired = ids[~ok & employment]
-    pop.job_ready[not_hired] = np.minimum(pop.job_ready[not_hired] + 0.25, 1.0)
-
-
-def job_chance_factor(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """Share of jobs open to the person: the VOG shuts a share for a fixed time.
-
-    Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
-    from training helps.
-    """
-    pop, p = m.pop, m.p
-    return _open_job_shares(
-        ids, m.week, pop.last_conviction_week, pop.job_ready, p.vog_required_share,
-        p.vog_window_weeks,
+    kinds, people, services, waits = _services_kernel(
+        m.crn.seed, m.week, m.week - m.start_week, m.service_rate, pop.svc_status,
+        pop.svc_since, pop.svc_grade, m.support.grade, m.support.has_helper, pop.motivation,
+        pop.trust, pop.help_seeking, pop.self_reliance, pop.has_id, pop.housing, pop.address,
+        pop.income, pop.benefit_due_week, pop.care_met, pop.relapse, pop.debt_managed,
+        pop.job_ready, pop.last_conviction_week, p.service_weeks, p.abandon_base_per_week,
+        p.readiness_window_weeks, p.safety_net_effect, p.motivation_decay_per_week,
+        p.queue_policy == "priority",
+        np.array([p.success_alone, p.success_buddy, p.success_professional]),
+        p.advance_on_application_share, p.benefit_delay_min_weeks, p.benefit_delay_max_weeks,
+        p.trust_setback_loss, p.help_seeking_refusal_loss, p.trust_success_gain,
+        p.motivation_success_gain, p.vog_required_share, p.vog_window_weeks,
     )  # fmt: skip
+    for code, kind in enumerate(_SERVICE_EVENTS):
+        rows = kinds == code
+        m.events.record(kind, people[rows], services[rows], m.week, waits[rows])
+
+
+@njit(cache=True)
+def _ints():
+    """An empty list of integers (numba cannot type a bare ``[]``)."""
+    return [0 for _ in range(0)]
+
+
+@njit(cache=True)
+def _bump_all(column, ids, delta):
+    """Add ``delta`` once per occurrence of each id, then keep the column in [0, 1]."""
+    for i in ids:
+        column[i] += delta
+    for i in ids:
+        column[i] = min(max(column[i], 0.0), 1.0)
+
+
+@njit(cache=True)
+def _services_kernel(
+    seed, week, run_week, service_rate, status, since, grade, helper_grade, has_helper,
+    motivation, trust, help_seeking, self_reliance, has_id, housing, address, income,
+    benefit_due_week, care_met, relapse, debt_managed, job_ready, last_conviction_week,
+    service_weeks, abandon_base, readiness_window, safety_net, motivation_decay, priority,
+    success_by_grade, advance_share, delay_min, delay_max, setback_loss, refusal_loss,
+    success_gain, motivation_gain, vog_share, vog_window,
+):  # fmt: skip
+    n_svc, n = status.shape
+    k_abandon, k_tie = stream_key(seed, week, _ABANDON), stream_key(seed, 0, _QUEUE_TIE)
+    k_success, k_advance = stream_key(seed, week, _SUCCESS), stream_key(seed, week, _ADVANCE)
+    k_delay = stream_key(seed, week, _DELAY)
+    # the (service, person) pairs on a list and those whose processing is done
+    wait_s, wait_i, done_s, done_i = _ints(), _ints(), _ints(), _ints()
+    for s in range(n_svc):
+        for i in range(n):
+            if status[s, i] == WAITING:
+                wait_s.append(s)
+                wait_i.append(i)
+            elif status[s, i] == IN_SERVICE and since[s, i] + service_weeks <= week:
+                done_s.append(s)
+                done_i.append(i)
+    kinds, people, services, waits = _ints(), _ints(), _ints(), _ints()
+
+    # giving up: the hazard rises with the wait (000 l.939-944; 004 l.7438)
+    quitters = _ints()
+    stays = np.ones(len(wait_i), dtype=np.bool_)
+    for q in range(len(wait_i)):
+        s, i = wait_s[q], wait_i[q]
+        waited = week - since[s, i]
+        hazard = (
+            abandon_base
+            * (1 + waited / readiness_window)
+            * (1.5 - motivation[i])
+            * (1 - safety_net * has_helper[i])
+        )
+        if unit(k_abandon, i * n_svc + s) < min(max(hazard, 0.0), 1.0):
+            stays[q] = False
+            status[s, i] = IDLE
+            kinds.append(_ABANDONED), people.append(i), services.append(s), waits.append(waited)
+            quitters.append(i)
+    _bump_all(trust, quitters, -setback_loss)
+    for i in quitters:
+        motivation[i] = max(motivation[i] - motivation_decay * 3, 0.0)
+
+    # admission: each service fills its weekly places from the head of its list
+    q = 0
+    while q < len(wait_i):
+        s, first = wait_s[q], q
+        while q < len(wait_i) and wait_s[q] == s:
+            q += 1
+        queue = [wait_i[r] for r in range(first, q) if stays[r]]
+        places = places_in_week(service_rate[s], run_week)
+        if places <= 0 or len(queue) == 0:
+            continue
+        if len(queue) > places:
+            key = np.empty(len(queue))
+            for r in range(len(queue)):
+                i = queue[r]
+                key[r] = since[s, i] + unit(k_tie, i) * 0.5
+                if priority:  # the least self-reliant first
+                    key[r] = self_reliance[i] * 1e6 + key[r]
+            queue = [queue[r] for r in np.argsort(key)[:places]]
+        for i in queue:
+            kinds.append(_ADMITTED), people.append(i), services.append(s)
+            waits.append(week - since[s, i])
+            status[s, i] = IN_SERVICE
+            since[s, i] = week
+
+    # decisions: graded success, alone < buddy < professional (000 M14)
+    ok = np.empty(len(done_i), dtype=np.bool_)
+    failed, succeeded = _ints(), _ints()
+    for d in range(len(done_i)):
+        s, i = done_s[d], done_i[d]
+        status[s, i] = IDLE
+        chance = success_by_grade[max(grade[s, i], helper_grade[i])]
+        if s == _EMPLOYMENT:
+            chance *= open_job_share(
+                i, week, last_conviction_week, job_ready, vog_share, vog_window
+            )
+        ok[d] = unit(k_success, i * n_svc + s) < chance
+        kinds.append(_SUCCEEDED if ok[d] else _FAILED), people.append(i), services.append(s)
+        waits.append(0)
+        if ok[d]:
+            succeeded.append(i)
+        else:
+            failed.append(i)
+    # refusals lower trust and help-seeking; successes raise trust and motivation
+    _bump_all(trust, failed, -setback_loss)
+    _bump_all(help_seeking, failed, -refusal_loss)
+    _bump_all(trust, succeeded, success_gain)
+    _bump_all(motivation, succeeded, motivation_gain)
+    for d in range(len(done_i)):
+        s, i = done_s[d], done_i[d]
+        if not ok[d]:
+            if s == _EMPLOYMENT:
+                job_ready[i] = min(job_ready[i] + 0.25, 1.0)
+        elif s == _ID:
+            has_id[i] = True
+        elif s in (_SHELTER, _HOUSING):
+            housing[i] = SHELTER if s == _SHELTER else INDEPENDENT
+            address[i] = True
+        elif s == _BENEFIT:
+            # a decision after 8-12 weeks (004 l.7639), with an advance for some
+            delay = benefit_delay(unit(k_delay, i), delay_min, delay_max)
+            benefit_due_week[i] = week + delay
+            if unit(k_advance, i) < advance_share and income[i] == NO_INCOME:
+                income[i] = BENEFIT
+        elif s in (_ADDICTION, _MENTAL):
+            care_met[i] = True
+            relapse[i] = False
+        elif s == _DEBT:
+            debt_managed[i] = True
+        else:
+            income[i] = WORK
+            job_ready[i] = 1.0
+    return (
+        np.array(kinds, dtype=np.int8),
+        np.array(people, dtype=np.int64),
+        np.array(services, dtype=np.int8),
+        np.array(waits, dtype=np.int32),
+    )
 
 
 @njit(cache=True)
 def open_job_share(i, week, last_conviction_week, job_ready, vog_share, vog_window):
-    """:func:`job_chance_factor` of person ``i`` (compiled kernels)."""
+    """Share of jobs open to person ``i``: the VOG shuts a share for a fixed time.
+
+    Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
+    from training helps.
+    """
     within_vog = week - last_conviction_week[i] < vog_window
     return (1 - vog_share * within_vog) * (0.5 + 0.5 * job_ready[i])
-
-
-@njit(cache=True)
-def _open_job_shares(ids, week, last_conviction_week, job_ready, vog_share, vog_window):
-    out = np.empty(ids.shape[0])
-    for j in range(ids.shape[0]):
-        out[j] = open_job_share(
-            ids[j], week, last_conviction_week, job_ready, vog_share, vog_window
-        )
-    return out
 
 
 def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
     """A benefit decision arrives after 8-12 weeks (004 l.7639) unless advanced."""
     pop, p = m.pop, m.p
-    u = m.crn.uniform(ids, m.week, Purpose.BENEFIT_DELAY)
-    delay = p.benefit_delay_min_weeks + np.floor(
-        u * (p.benefit_delay_max_weeks - p.benefit_delay_min_weeks + 1)
-    )
-    pop.benefit_due_week[ids] = m.week + delay.astype(np.int32)
+    for i, u in zip(ids, m.crn.uniform(ids, m.week, Purpose.BENEFIT_DELAY), strict=True):
+        delay = benefit_delay(u, p.benefit_delay_min_weeks, p.benefit_delay_max_weeks)
+        pop.benefit_due_week[i] = m.week + delay
     if advance:
         pop.income[ids] = np.where(pop.income[ids] == NO_INCOME, BENEFIT, pop.income[ids])
 
 
-def take_job(m: ReentryModel, ids: np.ndarray) -> None:
-    m.pop.income[ids] = WORK
-    m.pop.job_ready[ids] = 1.0
-
-
-def success(m: ReentryModel, ids: np.ndarray) -> None:
-    """Successes raise trust and motivation (004 M6, M12); each success counts."""
-    pop, p = m.pop, m.p
-    _bump(pop.trust, ids, p.trust_success_gain)
-    _bump(pop.motivation, ids, p.motivation_success_gain)
+@njit(cache=True)
+def benefit_delay(u: float, low: int, high: int) -> int:
+    """Weeks until a benefit decision, uniform on ``low..high`` for a uniform draw ``u``."""
+    return low + int(np.floor(u * (high - low + 1)))
 
 
 def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
     """Refusals and abandoned waits lower trust; refusals also lower help-seeking."""
     pop, p = m.pop, m.p
-    _bump(pop.trust, ids, -p.trust_setback_loss)
+    _bump_all(pop.trust, ids, -p.trust_setback_loss)
     if help_seeking:
-        _bump(pop.help_seeking, ids, -p.help_seeking_refusal_loss)
-
-
-def _bump(column: np.ndarray, ids: np.ndarray, delta: float) -> None:
-    """Add ``delta`` once per occurrence of each id, keeping the column in [0, 1]."""
-    if len(ids):
-        np.add.at(column, ids, delta)
-        column[ids] = np.clip(column[ids], 0.0, 1.0)
+        _bump_all(pop.help_seeking, ids, -p.help_seeking_refusal_loss)
 
 
 def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:
