@@ -50,37 +50,53 @@ def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
     pop.benefit_due_week[arrived] = NO_WEEK
 
 
-def _first_true(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per person (column): whether any service is true, and the first true one."""
-    return mask.any(axis=0), mask.argmax(axis=0)
-
-
 def proactive_contacts(m: ReentryModel) -> None:
     """Helpers reach out: needs are discovered and the next feasible step is referred.
 
     Contacts with people still inside (a buddy who starts before release) build
-    trust and calm stress; discovery and referral wait until release.
+    trust and calm stress; discovery and referral wait until release. A promised
+    contact that does not take place costs trust (004 l.5745).
     """
-    pop = m.pop
+    pop, p = m.pop, m.p
     for salt, provider in enumerate(m.support.providers):
         c = provider.contacts(m).per_person()
         if len(c.ids) == 0:
             continue
         ok = kept(m, c, salt)
         broken = c.ids[~ok]
-        pop.trust[broken] = np.maximum(pop.trust[broken] - m.p.trust_setback_loss / 2, 0)
+        pop.trust[broken] = np.maximum(pop.trust[broken] - p.trust_setback_loss / 2, 0)
         met = c.ids[ok]
         provider.contacted(m, met)
-        pop.stress[met] = np.clip(pop.stress[met] - c.relief[ok], 0, 1)
-        pop.trust[met] = np.clip(pop.trust[met] + c.trust_change[ok], 0, 1)
-        out = met[pop.phase[met] == RELEASED]
-        if len(out) == 0:
+        referred, step = _contact_kernel(
+            met, c.relief[ok], c.trust_change[ok], pop.phase, pop.stress, pop.trust,
+            pop.need_known, pop.svc_status, unmet_needs(m, met), entry_conditions(m, met),
+        )  # fmt: skip
+        apply(m, referred, step, np.full(len(referred), c.grade, dtype=np.int8))
+
+
+@njit(cache=True)
+def _contact_kernel(
+    met, relief, trust_change, phase, stress, trust, need_known, svc_status, need, accepted
+):
+    """A kept contact calms and builds trust; outside, it finds needs and the next step."""
+    referred = np.empty(met.shape[0], dtype=met.dtype)
+    step = np.empty(met.shape[0], dtype=np.int64)
+    n_referred = 0
+    for j in range(met.shape[0]):
+        i = met[j]
+        stress[i] = min(max(stress[i] - relief[j], 0.0), 1.0)
+        trust[i] = min(max(trust[i] + trust_change[j], 0.0), 1.0)
+        if phase[i] != RELEASED:
             continue
-        need = unmet_needs(m, out)
-        pop.need_known[:, out] |= need
-        idle = pop.svc_status[:, out] == IDLE
-        any_step, step = _first_true(need & idle & entry_conditions(m, out))
-        apply(m, out[any_step], step[any_step], np.full(any_step.sum(), c.grade, dtype=np.int8))
+        for s in range(need.shape[0]):
+            need_known[s, i] = need_known[s, i] or need[s, j]
+        for s in range(need.shape[0]):  # the first step of the chain the person can take
+            if need[s, j] and svc_status[s, i] == IDLE and accepted[s, j]:
+                referred[n_referred] = i
+                step[n_referred] = s
+                n_referred += 1
+                break
+    return referred[:n_referred], step[:n_referred]
 
 
 def seek_help(m: ReentryModel, ids: np.ndarray) -> None:

@@ -132,20 +132,37 @@ def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) ->
     """Put each person ``ids[i]`` on the waiting list of service ``s[i]``.
 
     An application that fails the entry conditions is refused on the spot,
-    which feeds the responsibilisation loop (000 l.968-975).
+    which feeds the responsibilisation loop (000 l.968-975): trust and
+    help-seeking fall.
     """
     if len(ids) == 0:
         return
-    pop = m.pop
-    pop.need_known[s, ids] = True
-    accepted = entry_conditions(m, ids)[s, np.arange(len(ids))]
-    refused = ids[~accepted]
-    m.events.record("refused", refused, s[~accepted], m.week)
-    setback(m, refused, help_seeking=True)
-    ok_ids, ok_s = ids[accepted], s[accepted]
-    pop.svc_status[ok_s, ok_ids] = WAITING
-    pop.svc_since[ok_s, ok_ids] = m.week
-    pop.svc_grade[ok_s, ok_ids] = grade[accepted]
+    pop, p = m.pop, m.p
+    refused = _apply_kernel(
+        ids, s, grade, m.week, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
+        pop.trust, pop.help_seeking, pop.has_id, pop.address, pop.income, pop.relapse,
+        p.gating_outside, p.trust_setback_loss, p.help_seeking_refusal_loss,
+    )  # fmt: skip
+    m.events.record("refused", ids[refused], s[refused], m.week)
+
+
+@njit(cache=True)
+def _apply_kernel(
+    ids, svc, grade, week, need_known, status, since, svc_grade, trust, help_seeking, has_id,
+    address, income, relapse, gating_outside, setback_loss, refusal_loss,
+):  # fmt: skip
+    refused = np.empty(ids.shape[0], dtype=np.bool_)
+    for j in range(ids.shape[0]):
+        i, s = ids[j], svc[j]
+        need_known[s, i] = True
+        refused[j] = not accepts(s, i, has_id, address, income, relapse, gating_outside)
+        if not refused[j]:
+            status[s, i] = WAITING
+            since[s, i] = week
+            svc_grade[s, i] = grade[j]
+    _bump_all(trust, ids[refused], -setback_loss)
+    _bump_all(help_seeking, ids[refused], -refusal_loss)
+    return refused
 
 
 _SERVICE_EVENTS = ("abandoned", "admitted", "succeeded", "failed")
@@ -344,14 +361,6 @@ def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
 def benefit_delay(u: float, low: int, high: int) -> int:
     """Weeks until a benefit decision, uniform on ``low..high`` for a uniform draw ``u``."""
     return low + int(np.floor(u * (high - low + 1)))
-
-
-def setback(m: ReentryModel, ids: np.ndarray, help_seeking: bool) -> None:
-    """Refusals and abandoned waits lower trust; refusals also lower help-seeking."""
-    pop, p = m.pop, m.p
-    _bump_all(pop.trust, ids, -p.trust_setback_loss)
-    if help_seeking:
-        _bump_all(pop.help_seeking, ids, -p.help_seeking_refusal_loss)
 
 
 def cancel_all(m: ReentryModel, ids: np.ndarray) -> None:
