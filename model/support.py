@@ -53,13 +53,16 @@ class Contacts:
     def per_person(self) -> Contacts:
         """The same contacts with every field as an array aligned with ``ids``."""
         n = len(self.ids)
+
+        def column(v: np.ndarray | float) -> np.ndarray:
+            return np.full(n, v, dtype=float) if np.ndim(v) == 0 else np.asarray(v, dtype=float)
+
         return Contacts(
             self.ids,
             self.grade,
-            *(
-                np.broadcast_to(np.asarray(v, dtype=float), (n,))
-                for v in (self.relief, self.trust_change, self.keep_probability)
-            ),
+            column(self.relief),
+            column(self.trust_change),
+            column(self.keep_probability),
         )
 
 
