@@ -157,7 +157,9 @@ def _seek_help_kernel(
         # the right step: the first need whose entry conditions are met
         right_step = -1
         for s in range(need.shape[0]):
-            if need[s, j] and accepts(s, i, has_id, address, income, relapse, gating_outside):
+            if need[s, j] and accepts(
+                s, has_id[i], address[i], income[i], relapse[i], gating_outside
+            ):
                 right_step = s
                 break
         u = unit(k_pick, i)
@@ -216,7 +218,9 @@ def _life_events_kernel(
         if housing[i] == FAMILY:
             homeless = unit(k_family, i) < family_breakdown * (1 + stress[i])
         elif housing[i] == INDEPENDENT:
-            arrears = income[i] == NO_INCOME or not debt_ok(i, debt, debt_managed, debt_threshold)
+            arrears = income[i] == NO_INCOME or not debt_ok(
+                debt[i], debt_managed[i], debt_threshold
+            )
             homeless = arrears and unit(k_evict, i) < eviction * catch
         else:
             homeless = False
@@ -231,7 +235,7 @@ def _life_events_kernel(
                 job_ready[i] = 0.6
         elif has_id[i] and address[i]:
             open_jobs = open_job_share(
-                i, week, last_conviction_week, job_ready, vog_share, vog_window
+                week, last_conviction_week[i], job_ready[i], vog_share, vog_window
             )
             if unit(k_find, i) < job_find_alone * 2 * self_reliance[i] * open_jobs:
                 income[i] = WORK
@@ -276,8 +280,8 @@ def _update_states_kernel(
 ):  # fmt: skip
     for i in ids:
         lacks = missing(
-            i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
-            debt_threshold,
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
         )  # fmt: skip
         waiting = False
         for s in range(svc_status.shape[0]):

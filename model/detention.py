@@ -218,8 +218,8 @@ def _prison_kernel(
         if not unit(k_apply, i) < min(max(apply_rate * (0.5 + help_seeking[i]), 0.0), 1.0):
             continue
         lacks = missing(
-            i, has_id, housing, income, debt, debt_managed, addiction, mental_health,
-            care_met, debt_threshold,
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
         )  # fmt: skip
         wants = (
             can_ask and lacks > 0,

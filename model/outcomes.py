@@ -91,8 +91,8 @@ def _state_matrix(
         i = ids[j]
         care_need = addiction[i] or mental_health[i]
         lacks = missing(
-            i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
-            debt_threshold,
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
         )  # fmt: skip
         out[0, j] = has_id[i]
         out[1, j] = housing[i] != NO_HOUSING
@@ -101,7 +101,7 @@ def _state_matrix(
         out[4, j] = income[i] == WORK
         out[5, j] = income[i] == BENEFIT
         out[6, j] = debt[i] > debt_threshold
-        out[7, j] = not debt_ok(i, debt, debt_managed, debt_threshold)
+        out[7, j] = not debt_ok(debt[i], debt_managed[i], debt_threshold)
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
         out[10, j] = daytime[j]

@@ -152,21 +152,25 @@ class Population:
         )  # fmt: skip
 
 
-@njit(cache=True)
-def debt_ok(i, debt, debt_managed, debt_threshold):
+@njit(cache=True, inline="always")
+def debt_ok(debt, debt_managed, debt_threshold):
     """Debts below the problem threshold, or under a payment plan or administration."""
-    return debt[i] <= debt_threshold or debt_managed[i]
+    return debt <= debt_threshold or debt_managed
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def missing(
-    i, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
     debt_threshold,
 ):  # fmt: skip
-    """How many of the five basisvoorwaarden person ``i`` lacks (compiled kernels)."""
-    care_ok = care_met[i] or not (addiction[i] or mental_health[i])
-    present = has_id[i] + (housing[i] != NO_HOUSING) + (income[i] != NO_INCOME)
-    return 5 - (present + debt_ok(i, debt, debt_managed, debt_threshold) + care_ok)
+    """How many of the five basisvoorwaarden a person lacks (compiled kernels).
+
+    Kernels pass one person's values, not the columns: an array argument costs
+    reference counting on every call, even inlined.
+    """
+    care_ok = care_met or not (addiction or mental_health)
+    present = has_id + (housing != NO_HOUSING) + (income != NO_INCOME)
+    return 5 - (present + debt_ok(debt, debt_managed, debt_threshold) + care_ok)
 
 
 @njit(cache=True)
@@ -176,10 +180,11 @@ def _missing_counts(
 ):  # fmt: skip
     out = np.empty(ids.shape[0], np.int8)
     for j in range(ids.shape[0]):
+        i = ids[j]
         out[j] = missing(
-            ids[j], has_id, housing, income, debt, debt_managed, addiction, mental_health,
-            care_met, debt_threshold,
-        )  # fmt: skip
+        has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+        mental_health[i], care_met[i], debt_threshold,
+    )  # fmt: skip
     return out
 
 

@@ -98,7 +98,7 @@ class Purpose(IntEnum):
     ARRIVALS = 60
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def mix64(x: np.uint64) -> np.uint64:
     """SplitMix64 finaliser: a bijective, well-avalanched 64-bit mix."""
     x ^= x >> _S30
@@ -109,7 +109,7 @@ def mix64(x: np.uint64) -> np.uint64:
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def unit(key: np.uint64, person: int) -> float:
     """The uniform [0, 1) draw of one person in the stream ``key``.
 
@@ -119,7 +119,7 @@ def unit(key: np.uint64, person: int) -> float:
     return float(mix64(np.uint64(person) * _GOLDEN + key) >> _S11) * _TO_UNIT
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def stream_key(seed: int, week: int, purpose: int) -> np.uint64:
     """One 64-bit stream key per (seed, week, purpose), mixed twice so nearby
     inputs give unrelated keys."""

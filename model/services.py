@@ -71,7 +71,7 @@ def _unmet_needs(
         need[_BENEFIT, j] = income[i] == NO_INCOME and benefit_due_week[i] == NO_WEEK
         need[_ADDICTION, j] = addiction[i] and not care_met[i]
         need[_MENTAL, j] = mental_health[i] and not care_met[i]
-        need[_DEBT, j] = not debt_ok(i, debt, debt_managed, debt_threshold)
+        need[_DEBT, j] = not debt_ok(debt[i], debt_managed[i], debt_threshold)
         need[_HOUSING, j] = housing[i] <= SHELTER
         need[_EMPLOYMENT, j] = income[i] != WORK
     return need
@@ -91,21 +91,21 @@ def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     )
 
 
-@njit(cache=True)
-def accepts(s, i, has_id, address, income, relapse, gating_outside):
-    """Whether service ``s`` would accept person ``i`` now (compiled kernels)."""
+@njit(cache=True, inline="always")
+def accepts(s, has_id, address, income, relapse, gating_outside):
+    """Whether service ``s`` would accept a person with these values now (compiled kernels)."""
     if s == _ID:
         return True
-    if not has_id[i]:
+    if not has_id:
         return False
-    sober = not (gating_outside and relapse[i])
+    sober = not (gating_outside and relapse)
     if s in (_SHELTER, _ADDICTION, _MENTAL):
         return sober
     if s in (_BENEFIT, _EMPLOYMENT):
-        return address[i]
+        return address
     if s == _DEBT:
-        return address[i] and income[i] != NO_INCOME
-    return income[i] != NO_INCOME  # a lease
+        return address and income != NO_INCOME
+    return income != NO_INCOME  # a lease
 
 
 @njit(cache=True)
@@ -113,7 +113,8 @@ def _entry_conditions(ids, has_id, address, income, relapse, gating_outside):
     ok = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
     for j in range(ids.shape[0]):
         for s in range(len(SERVICES)):
-            ok[s, j] = accepts(s, ids[j], has_id, address, income, relapse, gating_outside)
+            i = ids[j]
+            ok[s, j] = accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
     return ok
 
 
@@ -122,7 +123,7 @@ def weekly_places(m: ReentryModel, s: int) -> int:
     return places_in_week(m.service_rate[s], m.week - m.start_week)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def places_in_week(rate: float, w: int) -> int:
     """:func:`weekly_places` for week ``w`` of the run (compiled kernels)."""
     return int(np.floor(rate * (w + 1)) - np.floor(rate * w))
@@ -155,7 +156,7 @@ def _apply_kernel(
     for j in range(ids.shape[0]):
         i, s = ids[j], svc[j]
         need_known[s, i] = True
-        refused[j] = not accepts(s, i, has_id, address, income, relapse, gating_outside)
+        refused[j] = not accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
         if not refused[j]:
             status[s, i] = WAITING
             since[s, i] = week
@@ -290,7 +291,7 @@ def _services_kernel(
         chance = success_by_grade[max(grade[s, i], helper_grade[i])]
         if s == _EMPLOYMENT:
             chance *= open_job_share(
-                i, week, last_conviction_week, job_ready, vog_share, vog_window
+                week, last_conviction_week[i], job_ready[i], vog_share, vog_window
             )
         ok[d] = unit(k_success, i * n_svc + s) < chance
         kinds.append(_SUCCEEDED if ok[d] else _FAILED), people.append(i), services.append(s)
@@ -336,15 +337,15 @@ def _services_kernel(
     )
 
 
-@njit(cache=True)
-def open_job_share(i, week, last_conviction_week, job_ready, vog_share, vog_window):
-    """Share of jobs open to person ``i``: the VOG shuts a share for a fixed time.
+@njit(cache=True, inline="always")
+def open_job_share(week, last_conviction_week, job_ready, vog_share, vog_window):
+    """Share of jobs open to a person: the VOG shuts a share for a fixed time.
 
     Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
     from training helps.
     """
-    within_vog = week - last_conviction_week[i] < vog_window
-    return (1 - vog_share * within_vog) * (0.5 + 0.5 * job_ready[i])
+    within_vog = week - last_conviction_week < vog_window
+    return (1 - vog_share * within_vog) * (0.5 + 0.5 * job_ready)
 
 
 def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
@@ -357,7 +358,7 @@ def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
         pop.income[ids] = np.where(pop.income[ids] == NO_INCOME, BENEFIT, pop.income[ids])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def benefit_delay(u: float, low: int, high: int) -> int:
     """Weeks until a benefit decision, uniform on ``low..high`` for a uniform draw ``u``."""
     return low + int(np.floor(u * (high - low + 1)))
