@@ -12,13 +12,10 @@ import pandas as pd
 from agents import Person
 
 from .buddy_programme import BuddyProgramme
-from .community import daytime_activity
 from .events import ProcessLog
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, ParameterError, Parameters
 from .population import (
-    PRE_ENTRY,
-    RELEASED,
     TYPOLOGY,
     Population,
     draw_detention_length,
@@ -94,9 +91,9 @@ class ReentryModel(mesa.Model):
             rate = persons / weeks
             counts = self.crn.poisson(rate, weeks, Purpose.ARRIVALS)
             everyone = self._add_people(int(counts.sum()))
-            for w, ids in enumerate(np.split(everyone, np.cumsum(counts)[:-1])):
-                lengths, groups = draw_detention_length(ids, w, self.p, self.crn)
-                self._schedule_entry(ids, np.full(len(ids), w), lengths, groups)
+            entry = np.repeat(np.arange(weeks), counts)
+            lengths, groups = draw_detention_length(everyone, entry, self.p, self.crn)
+            self._schedule_entry(everyone, entry, lengths, groups)
             self.start_week = 0
         self.end_week = weeks
         self.releases_per_week = releases_per_week
@@ -145,11 +142,10 @@ class ReentryModel(mesa.Model):
         return self
 
     def record_week(self) -> None:
-        out = np.flatnonzero(self.pop.phase == RELEASED)
-        daytime = daytime_activity(self, out)
         self.releases.snapshot(self)
-        self.weekly.append(weekly_row(self, daytime))
-        self.person_weeks += int((self.pop.phase != PRE_ENTRY).sum())
+        row = weekly_row(self)
+        self.weekly.append(row)
+        self.person_weeks += row["detained"] + row["released"]
 
     # ------------------------------------------------------------------ results
     @property

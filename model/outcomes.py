@@ -241,21 +241,42 @@ def _share(values: np.ndarray, n: int) -> float:
     return float(values.sum()) / n if n else np.nan
 
 
-def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float]:
+@njit(cache=True)
+def _census(phase, regime, svc_status, prison_status):
+    """One pass over everyone: phase counts, the plus regime, waiting lists, who is out."""
+    counts = np.zeros(3, dtype=np.int64)  # pre-entry, detained, released
+    plus = 0
+    waiting = np.zeros(svc_status.shape[0], dtype=np.int64)
+    waiting_inside = np.zeros(prison_status.shape[0], dtype=np.int64)
+    released = np.empty(phase.shape[0], dtype=np.int64)
+    for i in range(phase.shape[0]):
+        counts[phase[i]] += 1
+        if phase[i] == RELEASED:
+            released[counts[RELEASED] - 1] = i
+        elif phase[i] == DETAINED:
+            plus += regime[i] == PLUS
+        for s in range(svc_status.shape[0]):
+            waiting[s] += svc_status[s, i] == WAITING
+        for k in range(prison_status.shape[0]):
+            waiting_inside[k] += prison_status[k, i] == WAITING
+    return counts, plus, waiting, waiting_inside, released[: counts[RELEASED]]
+
+
+def weekly_row(m: ReentryModel) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
-    phase = pop.phase
-    released = np.flatnonzero(phase == RELEASED)
-    n = len(released)
-    detained = np.flatnonzero(phase == DETAINED)
+    counts, plus, waiting, waiting_inside, released = _census(
+        pop.phase, pop.regime, pop.svc_status, pop.prison_status
+    )
+    n, n_detained = len(released), int(counts[DETAINED])
     row: dict[str, float] = {
         "week": m.week,
-        "pre_entry": int(np.count_nonzero(phase == PRE_ENTRY)),
-        "detained": len(detained),
+        "pre_entry": int(counts[PRE_ENTRY]),
+        "detained": n_detained,
         "released": n,
-        "regime_plus_share": _share(pop.regime[detained] == PLUS, len(detained)),
+        "regime_plus_share": plus / n_detained if n_detained else np.nan,
     }
-    state = person_state(m, released, daytime_released)
+    state = person_state(m, released, daytime_activity(m, released))
     shares = state.sum(axis=1) / n if n else np.full(len(state), np.nan)
     # care is a share of those with a care need; phase is already in the counts above
     for k, f in enumerate(SNAPSHOT_FIELDS):
@@ -263,11 +284,9 @@ def weekly_row(m: ReentryModel, daytime_released: np.ndarray) -> dict[str, float
             row[f if f == "stability_index" else f"share_{f}"] = float(shares[k])
     needing = int(state[_CARE_NEED].sum())
     row["share_care_met"] = float(np.nansum(state[_CARE_MET])) / needing if needing else np.nan
-    waiting = (pop.svc_status == WAITING).sum(axis=1)
     row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
-    waiting = (pop.prison_status == WAITING).sum(axis=1)
     row.update(
-        {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting, strict=True)}
+        {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting_inside, strict=True)}
     )
     for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
         row[f"mean_{f}"] = _share(getattr(pop, f)[released], n)

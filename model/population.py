@@ -271,22 +271,23 @@ def typology_of(self_reliance: np.ndarray, help_seeking: np.ndarray) -> np.ndarr
 
 
 def draw_detention_length(
-    ids: np.ndarray, week: int, p: Parameters, rng: KeyedRNG
+    ids: np.ndarray, week: int | np.ndarray, p: Parameters, rng: KeyedRNG
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Length (weeks) and group of a detention episode (004 Fig 1.1, Appendix 4)."""
+    """Length (weeks) and group of a detention episode (004 Fig 1.1, Appendix 4).
+
+    ``week`` is the week each episode starts: one for all, or one per id.
+    """
     g = rng.uniform(ids, week, Purpose.DETENTION_GROUP)
     ul = rng.uniform(ids, week, Purpose.DETENTION_LENGTH)
-    group = np.where(
-        g < p.detention_share_short,
-        0,
-        np.where(g < p.detention_share_short + p.detention_share_medium, 1, 2),
-    )
-    short = 1 + np.floor(ul * 4)  # 1-4 weeks
-    medium = 5 + np.floor(ul * 9)  # 5-13 weeks
-    # the groups are exclusive, so the long group may reuse the same uniform
-    zl = ndtri(np.clip(ul, 1e-12, 1 - 1e-12))
-    long_ = np.clip(
-        np.round(p.detention_long_median_weeks * np.exp(zl)), 14, p.detention_long_max_weeks
-    )
-    length = np.select([group == 0, group == 1], [short, medium], default=long_)
-    return length.astype(np.int32), group.astype(np.int8)
+    short_share = p.detention_share_short
+    group = (g >= short_share).astype(np.int8) + (g >= short_share + p.detention_share_medium)
+    # 1-4 weeks, 5-13 weeks, or lognormal above 13 weeks
+    length = np.where(group == 0, 1 + np.floor(ul * 4), 5 + np.floor(ul * 9))
+    long_ = group == 2
+    if long_.any():
+        # the groups are exclusive, so the long group may reuse the same uniform
+        zl = ndtri(np.clip(ul[long_], 1e-12, 1 - 1e-12))
+        length[long_] = np.clip(
+            np.round(p.detention_long_median_weeks * np.exp(zl)), 14, p.detention_long_max_weeks
+        )
+    return length.astype(np.int32), group

@@ -128,6 +128,14 @@ def stream_key(seed: int, week: int, purpose: int) -> np.uint64:
 
 
 @njit(cache=True)
+def _uniforms_by_week(ids: np.ndarray, seed: int, weeks: np.ndarray, purpose: int) -> np.ndarray:
+    out = np.empty(ids.shape[0])
+    for i in range(ids.shape[0]):
+        out[i] = unit(stream_key(seed, weeks[i], purpose), ids[i])
+    return out
+
+
+@njit(cache=True)
 def _uniforms(ids: np.ndarray, seed: int, week: int, purpose: int) -> np.ndarray:
     key = stream_key(seed, week, purpose)
     out = np.empty(ids.shape[0])
@@ -148,8 +156,10 @@ class KeyedRNG:
             raise ValueError(f"seed must be a non-negative integer up to 2**62, got {seed}")
         self.seed = int(seed)
 
-    def uniform(self, ids: np.ndarray, week: int, purpose: Purpose) -> np.ndarray:
+    def uniform(self, ids: np.ndarray, week: int | np.ndarray, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
+        if np.ndim(week):  # a week per id
+            return _uniforms_by_week(ids, self.seed, np.asarray(week), int(purpose))
         return _uniforms(ids, self.seed, week, int(purpose))
 
     def bernoulli(self, ids: np.ndarray, week: int, purpose: Purpose, p) -> np.ndarray:

@@ -42,3 +42,15 @@ def test_normal_draws_have_unit_variance():
 def test_negative_seed_is_refused():
     with pytest.raises(ValueError, match="non-negative"):
         KeyedRNG(-1)
+
+
+def test_a_week_per_id_gives_the_same_draws_as_one_call_per_week():
+    rng = KeyedRNG(11)
+    ids = np.arange(300)
+    weeks = np.repeat(np.array([-5, 0, 7]), 100)
+    by_week = np.concatenate(
+        [rng.uniform(ids[weeks == w], int(w), Purpose.DETENTION_LENGTH) for w in (-5, 0, 7)]
+    )
+    assert np.array_equal(rng.uniform(ids, weeks, Purpose.DETENTION_LENGTH), by_week)
+    # and the week matters
+    assert not np.array_equal(rng.uniform(ids, 0, Purpose.DETENTION_LENGTH), by_week)
