@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.events import ALL_SERVICES, KINDS
 from model.parameters import PRISON_SERVICES, SERVICES
 
 if TYPE_CHECKING:
@@ -51,10 +52,14 @@ def events_in_scope(releases: pd.DataFrame, mode: str) -> pd.DataFrame:
     return releases[releases["release_week"] == 0] if mode == "cohort" else releases
 
 
-def _share(series: pd.Series) -> float | None:
-    v = series.to_numpy(dtype="float64", na_value=np.nan)
+def _mean_of_known(v: np.ndarray) -> float | None:
+    """Mean of the non-missing values (None if there are none)."""
     v = v[~np.isnan(v)]
     return float(v.mean()) if len(v) else None
+
+
+def _share(series: pd.Series) -> float | None:
+    return _mean_of_known(series.to_numpy(dtype="float64", na_value=np.nan))
 
 
 def summarise(m: ReentryModel) -> dict[str, Any]:
@@ -120,30 +125,37 @@ def survival_at(curve: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float 
 def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, Any]:
     """Waiting times, abandonment and early stops per service; hidden needs."""
     out: dict[str, Any] = {}
-    admitted = process[process["event"] == "admitted"]
-    abandoned = process[process["event"] == "abandoned"]
-    for name in SERVICES:
-        waits = admitted.loc[admitted["service"] == name, "wait_weeks"]
-        n_quit = int((abandoned["service"] == name).sum())
-        joined = len(waits) + n_quit
+    event = process["event"].cat.codes.to_numpy()
+    service = process["service"].cat.codes.to_numpy()
+    wait = process["wait_weeks"].to_numpy()
+    # counts[kind, service]: one pass instead of a filter per service and kind
+    counts = np.bincount(
+        event.astype(np.int64) * len(ALL_SERVICES) + service,
+        minlength=len(KINDS) * len(ALL_SERVICES),
+    ).reshape(len(KINDS), len(ALL_SERVICES))
+    count = {kind: counts[k] for k, kind in enumerate(KINDS)}
+    admitted = event == KINDS.index("admitted")
+    by_service = np.argsort(service[admitted], kind="stable")
+    waits = np.split(wait[admitted][by_service], np.cumsum(count["admitted"])[:-1])
+    for s, name in enumerate(SERVICES):
+        n_quit = int(count["abandoned"][s])
+        joined = len(waits[s]) + n_quit
         out[name] = {
-            "admitted": len(waits),
-            "wait_mean_weeks": float(waits.mean()) if len(waits) else None,
-            "wait_p90_weeks": float(waits.quantile(0.9)) if len(waits) else None,
+            "admitted": len(waits[s]),
+            "wait_mean_weeks": float(waits[s].mean()) if len(waits[s]) else None,
+            "wait_p90_weeks": float(np.percentile(waits[s], 90.0)) if len(waits[s]) else None,
             "abandonment": n_quit / joined if joined else None,
-            "refused": int(((process["event"] == "refused") & (process["service"] == name)).sum()),
+            "refused": int(count["refused"][s]),
         }
     for name in PRISON_SERVICES:
-        rows = process[process["service"] == name]
-        counts = rows["event"].value_counts()
-        started = int(counts.get("prison_admitted", 0))
+        s = ALL_SERVICES.index(name)
         out[name] = {
-            "admitted": started,
-            "completed": int(counts.get("prison_completed", 0)),
+            "admitted": int(count["prison_admitted"][s]),
+            "completed": int(count["prison_completed"][s]),
             "stopped_early": int(
-                counts.get("prison_stopped_early", 0) + counts.get("prison_released_during", 0)
+                count["prison_stopped_early"][s] + count["prison_released_during"][s]
             ),
-            "released_before_turn": int(counts.get("prison_released_before_turn", 0)),
+            "released_before_turn": int(count["prison_released_before_turn"][s]),
         }
     # share of need-weeks in which nobody (the person included) had raised the need
     total = persons["need_weeks"].sum()
@@ -217,9 +229,15 @@ def programme_summary(
 
 def by_group(ev: pd.DataFrame, column: str) -> dict[str, dict[str, Any]]:
     """Key outcomes per typology or detention-length group (the equity view)."""
+    codes = ev[column].cat.codes.to_numpy()
+    values = {k: ev[k].to_numpy(dtype="float64", na_value=np.nan) for k in GROUP_OUTCOMES}
     out: dict[str, dict[str, Any]] = {}
-    for group, rows in ev.groupby(column, observed=False):
-        out[str(group)] = {"n": len(rows), **{k: _share(rows[k]) for k in GROUP_OUTCOMES}}
+    for g, group in enumerate(ev[column].cat.categories):
+        rows = codes == g
+        out[str(group)] = {
+            "n": int(rows.sum()),
+            **{k: _mean_of_known(v[rows]) for k, v in values.items()},
+        }
     return out
 
 

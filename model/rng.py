@@ -158,7 +158,7 @@ class KeyedRNG:
 
     def uniform(self, ids: np.ndarray, week: int | np.ndarray, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
-        if np.ndim(week):  # a week per id
+        if isinstance(week, np.ndarray):  # a week per id
             return _uniforms_by_week(ids, self.seed, np.asarray(week), int(purpose))
         return _uniforms(ids, self.seed, week, int(purpose))
 
