@@ -48,6 +48,9 @@ EARLY_EXIT_WEEKS = 4
 DEMANDING = 3  # typology code
 
 
+_NOBODY = np.zeros(0, dtype=np.int64)
+
+
 class BuddyProgramme:
     """The buddy provider of :class:`model.support.Support`; owns the buddy arrays."""
 
@@ -257,12 +260,16 @@ class BuddyProgramme:
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         """Released clients, with a buddy who has time to go along this week."""
         pop = m.pop
+        if not self.on:
+            return _NOBODY, WITH_BUDDY
         ids = np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED))
         goes_along = m.crn.bernoulli(ids, m.week, Purpose.BUDDY_ESCORT, self.time_share(m, ids))
         return ids[goes_along], WITH_BUDDY
 
     def contacts(self, m: ReentryModel) -> Contacts:
         pop, p, w = m.pop, m.p, m.week
+        if not self.on:
+            return Contacts(_NOBODY, WITH_BUDDY, 0.0, 0.0, 0.0)
         ids = np.flatnonzero(pop.buddy_status == MATCHED)
         if p.buddy_contact_interval == "reactive":
             # only when the client asks: initiative decides, so the shy are rarely seen
