@@ -265,11 +265,11 @@ def _prison_kernel(
             i = ids[j]
             if status[k, i] != IN_SERVICE:
                 continue
-            if dropout[j] and since[k, i] < week:
+            if dropout[j] and since[k, i] < week and since[k, i] + duration > week:
                 kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
                 n_events += 1
                 status[k, i] = IDLE
-            if since[k, i] + duration <= week:
+            elif since[k, i] + duration <= week:  # the last week completes the trajectory
                 kinds[n_events], people[n_events], services[n_events] = _COMPLETED, i, k
                 n_events += 1
                 status[k, i] = IDLE
