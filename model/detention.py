@@ -252,7 +252,7 @@ def _prison_kernel(
         if places > 0 and n_queue > 0:
             take = queue[:n_queue]
             if n_queue > places:
-                take = take[np.argsort(key[:n_queue])[:places]]
+                take = take[np.argpartition(key[:n_queue], places - 1)[:places]]
             for i in take:
                 kinds[n_events], people[n_events], services[n_events] = _ADMITTED, i, k
                 waits[n_events] = week - since[k, i]

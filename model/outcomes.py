@@ -283,7 +283,8 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
         if f not in ("care_need", "care_met", "detained"):
             row[f if f == "stability_index" else f"share_{f}"] = float(shares[k])
     needing = int(state[_CARE_NEED].sum())
-    row["share_care_met"] = float(np.nansum(state[_CARE_MET])) / needing if needing else np.nan
+    met = np.count_nonzero(state[_CARE_MET] == 1)  # NaN (no need) is not 1
+    row["share_care_met"] = met / needing if needing else np.nan
     row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
     row.update(
         {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting_inside, strict=True)}

@@ -275,7 +275,7 @@ def _services_kernel(
                 key[r] = since[s, i] + unit(k_tie, i) * 0.5
                 if priority:  # the least self-reliant first
                     key[r] = self_reliance[i] * 1e6 + key[r]
-            queue = [queue[r] for r in np.argsort(key)[:places]]
+            queue = [queue[r] for r in np.argpartition(key, places - 1)[:places]]
         for i in queue:
             kinds.append(_ADMITTED), people.append(i), services.append(s)
             waits.append(week - since[s, i])
