@@ -176,7 +176,10 @@ class BuddyProgramme:
         if len(leaving) == 0:
             return
         # their clients go back on the list to be matched again
-        orphans = np.flatnonzero(np.isin(m.pop.buddy, leaving))
+        # a lookup by buddy index (the extra last slot is "no buddy", index -1)
+        gone = np.zeros(len(self.active) + 1, dtype=bool)
+        gone[leaving] = True
+        orphans = np.flatnonzero(gone[m.pop.buddy])
         m.pop.buddy[orphans] = -1
         m.pop.buddy_status[orphans] = ON_LIST
         m.pop.buddy_since[orphans] = w

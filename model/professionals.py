@@ -117,7 +117,9 @@ class Professionals:
         urgent = urgent[:urgent_room]
         room = max(self.case_capacity - held - len(urgent), 0)
         # buddy clients and signalled people were considered as urgent already
-        routine = reached[(pop.buddy[reached] < 0) & ~np.isin(reached, signalled)][:room]
+        was_signalled = np.zeros(pop.n, dtype=bool)
+        was_signalled[signalled] = True
+        routine = reached[(pop.buddy[reached] < 0) & ~was_signalled[reached]][:room]
         self.takeovers = int((pop.buddy[urgent] >= 0).sum())
         return np.concatenate([urgent, routine])
 
