@@ -116,7 +116,8 @@ def unit(key: np.uint64, person: int) -> float:
     A Weyl sequence over person ids, then one finalising mix. Compiled kernels
     call this directly, so a person's draw is the same whichever code path asks.
     """
-    return float(mix64(np.uint64(person) * _GOLDEN + key) >> _S11) * _TO_UNIT
+    # uint64 throughout: a signed key would promote the sum to float
+    return float(mix64(np.uint64(person) * _GOLDEN + np.uint64(key)) >> _S11) * _TO_UNIT
 
 
 @njit(cache=True, inline="always")

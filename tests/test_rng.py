@@ -54,3 +54,23 @@ def test_a_week_per_id_gives_the_same_draws_as_one_call_per_week():
     assert np.array_equal(rng.uniform(ids, weeks, Purpose.DETENTION_LENGTH), by_week)
     # and the week matters
     assert not np.array_equal(rng.uniform(ids, 0, Purpose.DETENTION_LENGTH), by_week)
+
+
+def test_a_kernel_draw_equals_the_vectorised_draw():
+    # compiled kernels draw with unit(stream_key(...), person); the rest with KeyedRNG
+    from numba import njit
+
+    from model.rng import stream_key, unit
+
+    @njit
+    def kernel_draws(seed, week, purpose, people):
+        key = stream_key(seed, week, purpose)
+        return [unit(key, i) for i in people]
+
+    for seed in (5, 2**40 + 3):
+        rng = KeyedRNG(seed)
+        people = np.array([0, 1, 17, 123_456, 2**31 + 5])
+        for week in (-104, 0, 55):
+            vectorised = rng.uniform(people, week, Purpose.OFFENCE)
+            drawn = kernel_draws(seed, week, int(Purpose.OFFENCE), people)
+            assert list(drawn) == vectorised.tolist()
