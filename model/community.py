@@ -29,7 +29,7 @@ from .population import (
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import S, accepts, apply, entry_conditions, open_job_share, unmet_needs
+from .services import S, accepts, apply, open_job_share, unmet_needs
 from .support import kept
 
 if TYPE_CHECKING:
@@ -69,15 +69,17 @@ def proactive_contacts(m: ReentryModel) -> None:
         provider.contacted(m, met)
         referred, step = _contact_kernel(
             met, c.relief[ok], c.trust_change[ok], pop.phase, pop.stress, pop.trust,
-            pop.need_known, pop.svc_status, unmet_needs(m, met), entry_conditions(m, met),
+            pop.need_known, pop.svc_status, unmet_needs(m, met), pop.has_id, pop.address,
+            pop.income, pop.relapse, p.gating_outside,
         )  # fmt: skip
         apply(m, referred, step, np.full(len(referred), c.grade, dtype=np.int8))
 
 
 @njit(cache=True)
 def _contact_kernel(
-    met, relief, trust_change, phase, stress, trust, need_known, svc_status, need, accepted
-):
+    met, relief, trust_change, phase, stress, trust, need_known, svc_status, need, has_id,
+    address, income, relapse, gating_outside,
+):  # fmt: skip
     """A kept contact calms and builds trust; outside, it finds needs and the next step."""
     referred = np.empty(met.shape[0], dtype=met.dtype)
     step = np.empty(met.shape[0], dtype=np.int64)
@@ -91,7 +93,11 @@ def _contact_kernel(
         for s in range(need.shape[0]):
             need_known[s, i] = need_known[s, i] or need[s, j]
         for s in range(need.shape[0]):  # the first step of the chain the person can take
-            if need[s, j] and svc_status[s, i] == IDLE and accepted[s, j]:
+            if (
+                need[s, j]
+                and svc_status[s, i] == IDLE
+                and accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
+            ):
                 referred[n_referred] = i
                 step[n_referred] = s
                 n_referred += 1

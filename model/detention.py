@@ -203,7 +203,7 @@ def _prison_kernel(
     staff_interval, apply_rate, dropout_rate, capacities, duration, motivation_gain, has_id,
     housing, income, debt, debt_managed, addiction, mental_health, care_met, debt_threshold,
 ):  # fmt: skip
-    n = ids.shape[0]
+    n, n_services = ids.shape[0], status.shape[0]
     k_apply, k_drop = stream_key(seed, week, _PRISON_APPLY), stream_key(seed, week, _DROPOUT)
     k_tie, k_places = stream_key(seed, 0, _QUEUE_TIE), stream_key(seed, week, _PLACES)
     gated = np.empty(n, dtype=np.bool_)
@@ -226,16 +226,18 @@ def _prison_kernel(
             can_ask and mental_health[i] and not care_met[i],
             not gated[j] and income[i] != WORK,
         )
-        for k in range(3):
+        for k in range(n_services):
             if wants[k] and status[k, i] == IDLE:
                 status[k, i] = WAITING
                 since[k, i] = week
-    kinds = np.empty(9 * n, dtype=np.int8)
-    people = np.empty(9 * n, dtype=ids.dtype)
-    services = np.empty(9 * n, dtype=np.int8)
-    waits = np.zeros(9 * n, dtype=np.int32)
+    # at most two events a person and service: admitted, then stopped or completed
+    most = 2 * n_services * n
+    kinds = np.empty(most, dtype=np.int8)
+    people = np.empty(most, dtype=ids.dtype)
+    services = np.empty(most, dtype=np.int8)
+    waits = np.zeros(most, dtype=np.int32)
     n_events = 0
-    for k in range(3):
+    for k in range(n_services):
         # places in proportion to the number detained now
         cap = capacities[k] / 100 * n
         places = int(cap) + (unit(k_places, k) < cap % 1)
@@ -265,11 +267,7 @@ def _prison_kernel(
             i = ids[j]
             if status[k, i] != IN_SERVICE:
                 continue
-            if dropout[j] and since[k, i] < week and since[k, i] + duration > week:
-                kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
-                n_events += 1
-                status[k, i] = IDLE
-            elif since[k, i] + duration <= week:  # the last week completes the trajectory
+            if since[k, i] + duration <= week:  # the last week completes the trajectory
                 kinds[n_events], people[n_events], services[n_events] = _COMPLETED, i, k
                 n_events += 1
                 status[k, i] = IDLE
@@ -283,6 +281,10 @@ def _prison_kernel(
                 else:
                     job_ready[i] = min(job_ready[i] + 0.5, 1.0)
                 motivation[i] = min(motivation[i] + motivation_gain, 1.0)
+            elif dropout[j] and since[k, i] < week:
+                kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
+                n_events += 1
+                status[k, i] = IDLE
     return kinds[:n_events], people[:n_events], services[:n_events], waits[:n_events]
 
 

@@ -86,7 +86,7 @@ def _state_matrix(
     care_met, debt_threshold,
 ):  # fmt: skip
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
-    out = np.empty((15, ids.shape[0]))
+    out = np.empty((len(SNAPSHOT_FIELDS), ids.shape[0]))
     for j in range(ids.shape[0]):
         i = ids[j]
         care_need = addiction[i] or mental_health[i]
@@ -112,7 +112,7 @@ def _state_matrix(
     return out
 
 
-def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> np.ndarray:
+def person_state(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """The snapshot fields for people ``ids``: one row per field of SNAPSHOT_FIELDS.
 
     ``debt`` means debts above the problem threshold; ``debt_unmanaged`` those
@@ -120,6 +120,7 @@ def person_state(m: ReentryModel, ids: np.ndarray, daytime: np.ndarray) -> np.nd
     ``care_met`` is NaN for people without a care need.
     """
     pop = m.pop
+    daytime = daytime_activity(m, ids)
     return _state_matrix(ids, pop.phase, daytime, *pop.domain_columns(), m.p.debt_problem_threshold)
 
 
@@ -176,7 +177,7 @@ class ReleaseEvents:
         c["prison_admitted_on_basic"][rows] = pop.prison_admitted_on_basic[ids]
         c["prepared"][rows] = pop.prepared[ids]
         # the release snapshot is taken at the moment of release, before the week goes on
-        self.states["release"][:, rows] = person_state(m, ids, daytime_activity(m, ids))
+        self.states["release"][:, rows] = person_state(m, ids)
 
     def _first(self, column: str, ids: np.ndarray, week: int) -> None:
         if len(ids) == 0:
@@ -204,7 +205,7 @@ class ReleaseEvents:
             if len(rows) == 0:
                 continue
             ids = self.cols["person"][rows]
-            self.states[stage][:, rows] = person_state(m, ids, daytime_activity(m, ids))
+            self.states[stage][:, rows] = person_state(m, ids)
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
@@ -276,7 +277,7 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
         "released": n,
         "regime_plus_share": plus / n_detained if n_detained else np.nan,
     }
-    state = person_state(m, released, daytime_activity(m, released))
+    state = person_state(m, released)
     shares = state.sum(axis=1) / n if n else np.full(len(state), np.nan)
     # care is a share of those with a care need; phase is already in the counts above
     for k, f in enumerate(SNAPSHOT_FIELDS):

@@ -160,7 +160,7 @@ class KeyedRNG:
     def uniform(self, ids: np.ndarray, week: int | np.ndarray, purpose: Purpose) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
         if isinstance(week, np.ndarray):  # a week per id
-            return _uniforms_by_week(ids, self.seed, np.asarray(week), int(purpose))
+            return _uniforms_by_week(ids, self.seed, week, int(purpose))
         return _uniforms(ids, self.seed, week, int(purpose))
 
     def bernoulli(self, ids: np.ndarray, week: int, purpose: Purpose, p) -> np.ndarray:
@@ -174,8 +174,7 @@ class KeyedRNG:
 
     def poisson(self, mean: float, weeks: int, purpose: Purpose) -> np.ndarray:
         """One Poisson count per week 0..weeks-1 (arrivals), each keyed by its week only."""
-        one = np.zeros(1, dtype=np.int64)
-        u = np.array([self.uniform(one, w, purpose)[0] for w in range(weeks)])
+        u = self.uniform(np.zeros(weeks, dtype=np.int64), np.arange(weeks), purpose)
         if mean <= 0:
             return np.zeros(weeks, dtype=np.int64)
         return poisson.ppf(u, mean).astype(np.int64)

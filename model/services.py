@@ -77,23 +77,15 @@ def _unmet_needs(
     return need
 
 
-def entry_conditions(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """(S, len(ids)) matrix: whether each service would accept the person now.
+@njit(cache=True, inline="always")
+def accepts(s, has_id, address, income, relapse, gating_outside):
+    """Whether service ``s`` would accept a person with these values now (compiled kernels).
 
     ID is needed for almost everything, an address for registration-based
     services, income for a lease and for debt counselling (000 M11, l.950-975;
     004 M7). ``gating_outside`` adds a sobriety condition (an extension beyond
     the sources).
     """
-    pop = m.pop
-    return _entry_conditions(
-        ids, pop.has_id, pop.address, pop.income, pop.relapse, m.p.gating_outside
-    )
-
-
-@njit(cache=True, inline="always")
-def accepts(s, has_id, address, income, relapse, gating_outside):
-    """Whether service ``s`` would accept a person with these values now (compiled kernels)."""
     if s == _ID:
         return True
     if not has_id:
@@ -106,16 +98,6 @@ def accepts(s, has_id, address, income, relapse, gating_outside):
     if s == _DEBT:
         return address and income != NO_INCOME
     return income != NO_INCOME  # a lease
-
-
-@njit(cache=True)
-def _entry_conditions(ids, has_id, address, income, relapse, gating_outside):
-    ok = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
-    for j in range(ids.shape[0]):
-        for s in range(len(SERVICES)):
-            i = ids[j]
-            ok[s, j] = accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
-    return ok
 
 
 def weekly_places(m: ReentryModel, s: int) -> int:
