@@ -27,12 +27,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from agents import Buddy
 
 from .population import DETAINED, NO_WEEK, RELEASED, WITH_BUDDY
-from .rng import Purpose
-from .services import unmet_needs
+from .rng import Purpose, stream_key, unit
+from .services import _ints, need_columns, needs
 from .support import Contacts
 
 if TYPE_CHECKING:
@@ -45,7 +46,11 @@ HOURS_PER_CLIENT = 4.0
 EARLY_EXIT_WEEKS = 4
 """The rational type's trajectory can close once no need is left, after this many weeks
 (assumption, range 2-8)."""
-DEMANDING = 3  # typology code
+RATIONAL, DEMANDING = 2, 3  # typology codes
+# plain ints, so that compiled kernels can key their draws
+_DROPOUT, _EXIT = int(Purpose.BUDDY_DROPOUT), int(Purpose.BUDDY_EXIT)
+_UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(Purpose.QUEUE_TIE)
+_QUALITY, _COACHING = int(Purpose.MATCH_QUALITY), int(Purpose.COACHING)
 
 
 _NOBODY = np.zeros(0, dtype=np.int64)
@@ -96,163 +101,67 @@ class BuddyProgramme:
     def active_count(self) -> int:
         return int(self.active.sum())
 
-    def _count_clients(self, m: ReentryModel) -> None:
-        b = m.pop.buddy
-        self.clients = np.bincount(b[b >= 0], minlength=len(self.active))
-
     # ------------------------------------------------------------------ weekly
     def step(self, m: ReentryModel) -> None:
         """Endings, buddies leaving and joining, intake, matching, strain and coaching."""
         if not self.on:
             return
-        week_totals = dict.fromkeys(self.totals, 0)
-        self._endings(m, week_totals)
-        self._buddies_leave(m, week_totals)
+        pop, p, w = m.pop, m.p, m.week
+        completed, early, dropped, by_detention, exits = _endings_and_exits(
+            m.crn.seed, w, pop.buddy_status, pop.buddy, pop.buddy_since, pop.buddy_end,
+            pop.buddy_episode, pop.release_week, pop.phase, pop.typology, pop.match_quality,
+            pop.trust, *need_columns(m), p.debt_problem_threshold, p.buddy_dropout_per_week,
+            self.active, self.strain, self.left, self.clients, p.buddy_turnover_per_week,
+            p.burnout_hazard, p.burnout_threshold,
+        )  # fmt: skip
         k = int(
-            np.floor(self.recruit_rate * (m.week - m.start_week + 1))
-            - np.floor(self.recruit_rate * (m.week - m.start_week))
+            np.floor(self.recruit_rate * (w - m.start_week + 1))
+            - np.floor(self.recruit_rate * (w - m.start_week))
         )
         self._recruit(m, k)
-        week_totals["recruits"] = k
-        self._intake(m)
-        self._match(m, week_totals)
-        self._strain_and_coaching(m, week_totals)
+        inside = p.buddy_start == "inside"
+        matched, waits, three_way_talks, waitlist = _intake_match_and_strain(
+            m.crn.seed, w, w - m.start_week, inside, p.buddy_intake_weeks_before_release,
+            p.buddy_uptake if inside else p.buddy_uptake_after_release, pop.buddy_status,
+            pop.buddy, pop.buddy_since, pop.buddy_end, pop.buddy_episode, pop.buddy_offered,
+            pop.buddy_ever, pop.release_week, pop.phase, pop.match_quality,
+            p.buddy_pool_diversity, p.buddy_caseload, p.buddy_trajectory_weeks, self.active,
+            self.strain, self.clients, p.buddy_strain_recovery_per_week,
+            p.coaching_interval_weeks if p.coaching else 0,
+            m.professionals.coaching_capacity(), p.coaching_relief,
+            p.three_way_strain_trigger, p.three_way_relief, m.professionals.load < 1,
+        )  # fmt: skip
+        for kind, ids in (
+            ("buddy_ended_by_detention", by_detention),
+            ("buddy_completed", completed),
+            ("buddy_completed_early", early),
+            ("buddy_dropped", dropped),
+        ):
+            m.events.record(kind, ids, week=w)
+        m.events.record("buddy_matched", matched, week=w, wait=waits)
+        week_totals = {
+            "matches": len(matched),
+            "completed": len(completed),
+            "completed_early": len(early),
+            "dropped": len(dropped),
+            "ended_by_detention": len(by_detention),
+            "exits": exits,
+            "recruits": k,
+            "three_way_talks": three_way_talks,
+        }
         for key, value in week_totals.items():
             self.totals[key] += value
-        capacity = self.active_count() * m.p.buddy_caseload
-        pop = m.pop
+        active = self.active_count()
+        capacity = active * p.buddy_caseload
+        clients = int(self.clients.sum())
         self.stats = {
-            "buddies_active": self.active_count(),
-            "buddy_clients": int(self.clients.sum()),
-            "buddy_utilisation": self.clients.sum() / capacity if capacity else np.nan,
-            "buddy_waitlist": int((pop.buddy_status == ON_LIST).sum()),
+            "buddies_active": active,
+            "buddy_clients": clients,
+            "buddy_utilisation": clients / capacity if capacity else np.nan,
+            "buddy_waitlist": waitlist,
             "mean_buddy_strain": float(self.strain[self.active].mean()) if capacity else np.nan,
             **{f"buddy_{k}": v for k, v in week_totals.items()},
         }
-
-    def _end(self, m: ReentryModel, ids: np.ndarray) -> None:
-        m.pop.buddy[ids] = -1
-        m.pop.buddy_status[ids] = NO_BUDDY
-
-    def _endings(self, m: ReentryModel, totals: dict[str, int]) -> None:
-        pop, p, w = m.pop, m.p, m.week
-        engaged = np.flatnonzero(pop.buddy_status != NO_BUDDY)
-        # a new detention episode ends the trajectory (and the place on the list)
-        detained_again = engaged[pop.release_week[engaged] != pop.buddy_episode[engaged]]
-        ended = detained_again[pop.buddy_status[detained_again] == MATCHED]
-        totals["ended_by_detention"] = len(ended)
-        m.events.record("buddy_ended_by_detention", ended, week=w)
-        self._end(m, detained_again)
-        out = np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED))
-        done = out[pop.buddy_end[out] <= w]
-        self._end(m, done)
-        totals["completed"] = len(done)
-        m.events.record("buddy_completed", done, week=w)
-        out = out[pop.buddy_end[out] > w]
-        # the rational type leaves once their questions are answered: a completion
-        rational = out[(pop.typology[out] == 2) & (w - pop.buddy_since[out] >= EARLY_EXIT_WEEKS)]
-        answered = rational[~unmet_needs(m, rational).any(axis=0)]
-        self._end(m, answered)
-        totals["completed_early"] = len(answered)
-        m.events.record("buddy_completed_early", answered, week=w)
-        out = out[m.pop.buddy_status[out] == MATCHED]
-        hazard = p.buddy_dropout_per_week * (1.5 - pop.match_quality[out]) * (1.5 - pop.trust[out])
-        drop = out[m.crn.bernoulli(out, w, Purpose.BUDDY_DROPOUT, hazard)]
-        self._end(m, drop)
-        totals["dropped"] = len(drop)
-        m.events.record("buddy_dropped", drop, week=w)
-        self._count_clients(m)
-
-    def _buddies_leave(self, m: ReentryModel, totals: dict[str, int]) -> None:
-        p, w = m.p, m.week
-        idx = np.flatnonzero(self.active)
-        hazard = p.buddy_turnover_per_week + p.burnout_hazard * np.maximum(
-            self.strain[idx] - p.burnout_threshold, 0
-        )
-        leaving = idx[m.crn.bernoulli(idx, w, Purpose.BUDDY_EXIT, np.clip(hazard, 0, 1))]
-        self.active[leaving] = False
-        self.left[leaving] = w
-        totals["exits"] = len(leaving)
-        if len(leaving) == 0:
-            return
-        # their clients go back on the list to be matched again
-        # a lookup by buddy index (the extra last slot is "no buddy", index -1)
-        gone = np.zeros(len(self.active) + 1, dtype=bool)
-        gone[leaving] = True
-        orphans = np.flatnonzero(gone[m.pop.buddy])
-        m.pop.buddy[orphans] = -1
-        m.pop.buddy_status[orphans] = ON_LIST
-        m.pop.buddy_since[orphans] = w
-        self._count_clients(m)
-
-    def _intake(self, m: ReentryModel) -> None:
-        pop, p, w = m.pop, m.p, m.week
-        fresh = pop.buddy_offered != pop.release_week  # not yet offered this episode
-        if p.buddy_start == "inside":
-            due = (pop.phase == DETAINED) & (
-                pop.release_week - w <= p.buddy_intake_weeks_before_release
-            )
-        else:
-            due = (pop.phase == RELEASED) & (pop.release_week == w)
-        offered = np.flatnonzero(due & fresh & (pop.buddy_status == NO_BUDDY))
-        pop.buddy_offered[offered] = pop.release_week[offered]
-        uptake = p.buddy_uptake if p.buddy_start == "inside" else p.buddy_uptake_after_release
-        accept = offered[m.crn.bernoulli(offered, w, Purpose.BUDDY_UPTAKE, uptake)]
-        pop.buddy_status[accept] = ON_LIST
-        pop.buddy_since[accept] = w
-        pop.buddy_episode[accept] = pop.release_week[accept]
-
-    def _match(self, m: ReentryModel, totals: dict[str, int]) -> None:
-        pop, p, w = m.pop, m.p, m.week
-        waiting = np.flatnonzero(pop.buddy_status == ON_LIST)
-        free = np.where(self.active, p.buddy_caseload - self.clients, 0)
-        if len(waiting) == 0 or free.sum() <= 0:
-            return
-        # first come first served; ties broken by a keyed draw
-        key = pop.buddy_since[waiting] + 0.5 * m.crn.uniform(waiting, 0, Purpose.QUEUE_TIE)
-        waiting = waiting[np.argsort(key, kind="stable")]
-        n = min(len(waiting), int(free.sum()))
-        chosen, buddies = waiting[:n], self._slot_order(free)[:n]
-        # quality in [0, 1]: mean 0.5 for a uniform pool, 0.8 for a fully diverse one
-        # (assumption: the coordinator finds a better fit in a more diverse pool)
-        u = m.crn.uniform(chosen, w, Purpose.MATCH_QUALITY)
-        pop.match_quality[chosen] = u ** (1 / (1 + 3 * p.buddy_pool_diversity))
-        pop.buddy[chosen] = buddies
-        pop.buddy_status[chosen] = MATCHED
-        m.events.record("buddy_matched", chosen, week=w, wait=w - pop.buddy_since[chosen])
-        pop.buddy_since[chosen] = w
-        pop.buddy_end[chosen] = np.maximum(w, pop.release_week[chosen]) + p.buddy_trajectory_weeks
-        pop.buddy_ever[chosen] = True
-        totals["matches"] = n
-        self._count_clients(m)
-
-    @staticmethod
-    def _slot_order(free: np.ndarray) -> np.ndarray:
-        """Buddy index per free place, so that the emptiest buddies fill first."""
-        rounds = [np.flatnonzero(free > j) for j in range(int(free.max()))]
-        return np.concatenate(rounds) if rounds else np.zeros(0, dtype=np.int64)
-
-    def _strain_and_coaching(self, m: ReentryModel, totals: dict[str, int]) -> None:
-        p, w = m.p, m.week
-        idx = np.flatnonzero(self.active)
-        self.strain[idx] = np.maximum(self.strain[idx] - p.buddy_strain_recovery_per_week, 0)
-        # each buddy has a session every interval, in a week of its own: sessions are
-        # spread over the interval, as a coordinator's diary would spread them
-        due = (
-            idx[(w - m.start_week + idx) % p.coaching_interval_weeks == 0]
-            if p.coaching
-            else idx[:0]
-        )
-        if len(due):
-            weekly_capacity = m.professionals.coaching_capacity() / p.coaching_interval_weeks
-            share = min(1.0, weekly_capacity / len(due))
-            coached = due[m.crn.bernoulli(due, w, Purpose.COACHING, share)]
-            self.strain[coached] = np.maximum(self.strain[coached] - p.coaching_relief, 0)
-        # three-way talk when a match struggles (000 l.2329-2335), if a professional has room
-        struggling = idx[(self.strain[idx] > p.three_way_strain_trigger) & (self.clients[idx] > 0)]
-        if len(struggling) and m.professionals.load < 1:
-            self.strain[struggling] = np.maximum(self.strain[struggling] - p.three_way_relief, 0)
-            totals["three_way_talks"] = len(struggling)
 
     # ------------------------------------------------------------------ provider
     def time_share(self, m: ReentryModel, ids: np.ndarray) -> np.ndarray:
@@ -320,3 +229,173 @@ class BuddyProgramme:
 
     def weekly_stats(self) -> dict[str, float]:
         return self.stats
+
+
+@njit(cache=True)
+def _endings_and_exits(
+    seed, week, status, buddy, since, end, episode, release_week, phase, typology,
+    match_quality, trust, has_id, housing, income, benefit_due_week, care_met, addiction,
+    mental_health, debt, debt_managed, debt_threshold, dropout, active, strain, left, clients,
+    turnover, burnout_hazard, burnout_threshold,
+):  # fmt: skip
+    """Trajectories end (detention, completion, early completion, drop-out); buddies leave.
+
+    The clients of a buddy who leaves go back on the list to be matched again.
+    Returns the people whose trajectory ended, by how, and the number of exits.
+    """
+    k_drop = stream_key(seed, week, _DROPOUT)
+    k_exit = stream_key(seed, week, _EXIT)
+    # buddies leave through turnover and burnout (a lookup by buddy index)
+    gone = np.zeros(active.shape[0], dtype=np.bool_)
+    exits = 0
+    for b in range(active.shape[0]):
+        if not active[b]:
+            continue
+        hazard = turnover + burnout_hazard * max(strain[b] - burnout_threshold, 0.0)
+        if unit(k_exit, b) < min(max(hazard, 0.0), 1.0):
+            active[b] = False
+            left[b] = week
+            gone[b] = True
+            exits += 1
+    completed, early, dropped, by_detention = _ints(), _ints(), _ints(), _ints()
+    clients[:] = 0
+    for i in range(status.shape[0]):
+        if status[i] == NO_BUDDY:
+            continue
+        ends = False
+        if release_week[i] != episode[i]:
+            # a new detention episode ends the trajectory (and the place on the list)
+            if status[i] == MATCHED:
+                by_detention.append(i)
+            ends = True
+        elif status[i] == MATCHED and phase[i] == RELEASED:
+            if end[i] <= week:
+                completed.append(i)
+                ends = True
+            elif (
+                typology[i] == RATIONAL
+                and week - since[i] >= EARLY_EXIT_WEEKS
+                and needs(
+                    has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i],
+                    addiction[i], mental_health[i], debt[i], debt_managed[i], debt_threshold,
+                ) == 0
+            ):  # fmt: skip
+                # the rational type leaves once their questions are answered: a completion
+                early.append(i)
+                ends = True
+            elif unit(k_drop, i) < dropout * (1.5 - match_quality[i]) * (1.5 - trust[i]):
+                dropped.append(i)
+                ends = True
+        if ends:
+            buddy[i] = -1
+            status[i] = NO_BUDDY
+        elif buddy[i] >= 0 and gone[buddy[i]]:
+            buddy[i] = -1
+            status[i] = ON_LIST
+            since[i] = week
+        if buddy[i] >= 0:
+            clients[buddy[i]] += 1
+    return (
+        np.array(completed, dtype=np.int64),
+        np.array(early, dtype=np.int64),
+        np.array(dropped, dtype=np.int64),
+        np.array(by_detention, dtype=np.int64),
+        exits,
+    )
+
+
+@njit(cache=True)
+def _intake_match_and_strain(
+    seed, week, run_week, inside, intake_weeks, uptake, status, buddy, since, end, episode,
+    offered, ever, release_week, phase, match_quality, diversity, caseload, trajectory_weeks,
+    active, strain, clients, recovery, coaching_interval, coaching_capacity, coaching_relief,
+    three_way_trigger, three_way_relief, professional_has_room,
+):  # fmt: skip
+    """Referrals join the list, the coordinator matches, and buddies' strain moves.
+
+    Returns the people matched, their waits, the number of three-way talks and the
+    length of the list after matching.
+    """
+    k_uptake = stream_key(seed, week, _UPTAKE)
+    k_tie = stream_key(seed, 0, _QUEUE_TIE)
+    k_quality = stream_key(seed, week, _QUALITY)
+    k_coaching = stream_key(seed, week, _COACHING)
+    # intake: referral inside when release is near, or at release (000 l.2917-2940)
+    waiting = _ints()
+    for i in range(status.shape[0]):
+        if status[i] == NO_BUDDY and offered[i] != release_week[i]:  # not yet offered
+            if inside:
+                due = phase[i] == DETAINED and release_week[i] - week <= intake_weeks
+            else:
+                due = phase[i] == RELEASED and release_week[i] == week
+            if due:
+                offered[i] = release_week[i]
+                if unit(k_uptake, i) < uptake:
+                    status[i] = ON_LIST
+                    since[i] = week
+                    episode[i] = release_week[i]
+        if status[i] == ON_LIST:
+            waiting.append(i)
+
+    # matching: first come first served (ties broken by a keyed draw), to the
+    # emptiest buddies first
+    free = np.zeros(active.shape[0], dtype=np.int64)
+    for b in range(active.shape[0]):
+        if active[b]:
+            free[b] = caseload - clients[b]
+    n = min(len(waiting), max(free.sum(), 0))
+    chosen = np.empty(n, dtype=np.int64)
+    waits = np.empty(n, dtype=np.int64)
+    if n > 0:
+        key = np.empty(len(waiting))
+        for r in range(len(waiting)):
+            key[r] = since[waiting[r]] + 0.5 * unit(k_tie, waiting[r])
+        # only the head of the list is matched: select it, then sort it (keys are distinct)
+        head = np.argpartition(key, n - 1)[:n] if n < len(waiting) else np.arange(n)
+        order = head[np.argsort(key[head], kind="mergesort")]
+        slot, b, round_ = 0, 0, 0
+        while slot < n:
+            if free[b] > round_:  # a place in this round: buddies fill one place at a time
+                i = waiting[order[slot]]
+                chosen[slot] = i
+                waits[slot] = week - since[i]
+                # quality in [0, 1]: mean 0.5 for a uniform pool, 0.8 for a fully diverse
+                # one (assumption: the coordinator finds a better fit in a diverse pool)
+                match_quality[i] = unit(k_quality, i) ** (1 / (1 + 3 * diversity))
+                buddy[i] = b
+                status[i] = MATCHED
+                since[i] = week
+                end[i] = max(week, release_week[i]) + trajectory_weeks
+                ever[i] = True
+                clients[b] += 1
+                slot += 1
+            b += 1
+            if b == active.shape[0]:
+                b, round_ = 0, round_ + 1
+
+    # strain recovers; coaching takes strain off; a struggling match gets a three-way
+    # talk (000 l.2329-2335) when a professional has room
+    due = _ints()
+    for b in range(active.shape[0]):
+        if active[b]:
+            strain[b] = max(strain[b] - recovery, 0.0)
+            # each buddy has a session every interval, in a week of its own: sessions
+            # are spread as a coordinator's diary would spread them
+            if coaching_interval and (run_week + b) % coaching_interval == 0:
+                due.append(b)
+    if len(due):
+        share = min(1.0, coaching_capacity / coaching_interval / len(due))
+        for b in due:
+            if unit(k_coaching, b) < share:
+                strain[b] = max(strain[b] - coaching_relief, 0.0)
+    three_way = 0
+    for b in range(active.shape[0]):
+        if active[b] and strain[b] > three_way_trigger and clients[b] > 0:
+            three_way += 1
+    if three_way and professional_has_room:
+        for b in range(active.shape[0]):
+            if active[b] and strain[b] > three_way_trigger and clients[b] > 0:
+                strain[b] = max(strain[b] - three_way_relief, 0.0)
+    else:
+        three_way = 0
+    return chosen, waits, three_way, len(waiting) - n

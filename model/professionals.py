@@ -15,12 +15,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from agents import Professional
 
-from .population import RELEASED, WITH_PROFESSIONAL
-from .rng import Purpose
+from .population import RELEASED, WITH_PROFESSIONAL, missing
+from .rng import Purpose, stream_key, unit
+from .services import _ints
 from .support import Contacts
+
+_ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -59,25 +63,23 @@ class Professionals:
 
     # ------------------------------------------------------------------ weekly
     def step(self, m: ReentryModel) -> None:
+        """Cases end; new clients are taken, most urgent first, by the least loaded.
+
+        Urgent cases (signalled by a buddy, or a buddy's client above the
+        complexity threshold) are taken up to ``professional_max_overload``
+        times the caseload; others only while there is room.
+        """
         p, pop, w = m.p, m.pop, m.week
-        has_pro = pop.professional >= 0
-        # cases end after their length, or when the person is detained again
-        ending = np.flatnonzero(has_pro & ((pop.pro_end <= w) | (pop.phase != RELEASED)))
-        pop.professional[ending] = -1
-        self.clients = np.bincount(pop.professional[pop.professional >= 0], minlength=self.n)
-        held = int(self.clients.sum())
-        taken = self._intake(m, held)
+        taken, self.takeovers = _cases(
+            m.crn.seed, w, self.referred, pop.professional, pop.pro_since, pop.pro_end,
+            pop.pro_ever, pop.phase, pop.buddy, pop.release_week, pop.help_seeking, pop.trust,
+            *pop.domain_columns(), p.debt_problem_threshold, p.complexity_threshold,
+            p.professional_outreach == "proactive", self.clients,
+            int(p.professional_max_overload * self.case_capacity), self.case_capacity,
+            p.professional_case_weeks,
+        )  # fmt: skip
         referred_n = len(self.referred)
         self.referred = np.zeros(0, dtype=np.int64)
-        if len(taken):
-            # each new client goes to the professional with the fewest clients
-            order = np.argsort(self.clients, kind="stable")
-            slots = np.resize(order, len(taken))
-            pop.professional[taken] = slots
-            pop.pro_since[taken] = w
-            pop.pro_end[taken] = w + p.professional_case_weeks
-            pop.pro_ever[taken] = True
-            self.clients += np.bincount(slots, minlength=self.n)
         buddies = m.buddies.active_count() if hasattr(m, "buddies") else 0
         # coaching a full group of buddies takes a quarter of a caseload (assumption, 0.1-0.5)
         coached_share = 0.25 * buddies / self.coaching_capacity() if self.n else 0.0
@@ -85,43 +87,10 @@ class Professionals:
         self.stats = {
             "professional_clients": int(self.clients.sum()),
             "professional_load": float(self.load) if self.n else np.nan,
-            "professional_intake": len(taken),
+            "professional_intake": taken,
             "buddy_signals": referred_n,
             "takeovers": self.takeovers,
         }
-
-    def _intake(self, m: ReentryModel, held: int) -> np.ndarray:
-        """Who becomes a client this week, most urgent first.
-
-        Urgent cases (signalled by a buddy, or a buddy's client above the
-        complexity threshold) are taken up to ``professional_max_overload``
-        times the caseload; others only while there is room.
-        """
-        pop, p, w = m.pop, m.p, m.week
-        out = np.flatnonzero((pop.phase == RELEASED) & (pop.professional < 0))
-        complex_ = out[pop.missing_count(p, out) >= p.complexity_threshold]
-        buddy_client = complex_[pop.buddy[complex_] >= 0]  # takeover above the threshold
-        signalled = self.referred[
-            (pop.phase[self.referred] == RELEASED) & (pop.professional[self.referred] < 0)
-        ]
-        if p.professional_outreach == "proactive":
-            reached = complex_[pop.release_week[complex_] == w]
-        else:
-            # reactive services select the capable: asking needs initiative and trust
-            # (assumption: 10% to 50% a week, range of the slope 0.2-0.6)
-            chance = 0.1 + 0.4 * pop.help_seeking[complex_] * pop.trust[complex_]
-            asks = m.crn.bernoulli(complex_, w, Purpose.ASK_PROFESSIONAL, chance)
-            reached = complex_[asks]
-        urgent = np.union1d(signalled, buddy_client)
-        urgent_room = max(int(p.professional_max_overload * self.case_capacity) - held, 0)
-        urgent = urgent[:urgent_room]
-        room = max(self.case_capacity - held - len(urgent), 0)
-        # buddy clients and signalled people were considered as urgent already
-        was_signalled = np.zeros(pop.n, dtype=bool)
-        was_signalled[signalled] = True
-        routine = reached[(pop.buddy[reached] < 0) & ~was_signalled[reached]][:room]
-        self.takeovers = int((pop.buddy[urgent] >= 0).sum())
-        return np.concatenate([urgent, routine])
 
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         pop = m.pop
@@ -145,3 +114,63 @@ class Professionals:
 
     def weekly_stats(self) -> dict[str, float]:
         return self.stats
+
+
+@njit(cache=True)
+def _cases(
+    seed, week, referred, professional, since, end, ever, phase, buddy, release_week,
+    help_seeking, trust, has_id, housing, income, debt, debt_managed, addiction,
+    mental_health, care_met, debt_threshold, complexity_threshold, proactive, clients,
+    urgent_limit, capacity, case_weeks,
+):  # fmt: skip
+    """Cases end after their length or on a new detention; new clients are taken.
+
+    Returns the number of new clients and how many of them were buddy clients
+    (takeovers).
+    """
+    k_ask = stream_key(seed, week, _ASK)
+    signalled = np.zeros(phase.shape[0], dtype=np.bool_)
+    signalled[referred] = True
+    clients[:] = 0
+    urgent, routine = _ints(), _ints()
+    for i in range(phase.shape[0]):
+        if professional[i] >= 0 and (end[i] <= week or phase[i] != RELEASED):
+            professional[i] = -1
+        if professional[i] >= 0:
+            clients[professional[i]] += 1
+        if phase[i] != RELEASED or professional[i] >= 0:
+            continue
+        lacks = missing(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
+        )  # fmt: skip
+        complex_ = lacks >= complexity_threshold
+        if signalled[i] or (complex_ and buddy[i] >= 0):  # a takeover above the threshold
+            urgent.append(i)
+        elif complex_:
+            if proactive:
+                reached = release_week[i] == week
+            else:
+                # reactive services select the capable: asking needs initiative and trust
+                # (assumption: 10% to 50% a week, range of the slope 0.2-0.6)
+                reached = unit(k_ask, i) < 0.1 + 0.4 * help_seeking[i] * trust[i]
+            if reached and buddy[i] < 0:
+                routine.append(i)
+    held = clients.sum()
+    n_urgent = min(len(urgent), max(urgent_limit - held, 0))
+    n_routine = min(len(routine), max(capacity - held - n_urgent, 0))
+    taken = urgent[:n_urgent] + routine[:n_routine]
+    takeovers = 0
+    for i in urgent[:n_urgent]:
+        takeovers += buddy[i] >= 0
+    # each new client goes to the professional with the fewest clients, in turn
+    order = np.argsort(clients, kind="mergesort")
+    for r in range(len(taken)):
+        i = taken[r]
+        professional[i] = order[r % order.shape[0]]
+        since[i] = week
+        end[i] = week + case_weeks
+        ever[i] = True
+    for r in range(len(taken)):
+        clients[professional[taken[r]]] += 1
+    return len(taken), takeovers

@@ -51,11 +51,37 @@ _ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 
 def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     """(S, len(ids)) matrix: which service each person needs now."""
+    return _unmet_needs(ids, *need_columns(m), m.p.debt_problem_threshold)
+
+
+def need_columns(m: ReentryModel) -> tuple[np.ndarray, ...]:
+    """The columns behind a person's needs, in the order :func:`needs` takes them."""
     pop = m.pop
-    return _unmet_needs(
-        ids, pop.has_id, pop.housing, pop.income, pop.benefit_due_week, pop.care_met,
-        pop.addiction, pop.mental_health, pop.debt, pop.debt_managed, m.p.debt_problem_threshold,
+    return (
+        pop.has_id, pop.housing, pop.income, pop.benefit_due_week, pop.care_met,
+        pop.addiction, pop.mental_health, pop.debt, pop.debt_managed,
     )  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def needs(
+    has_id, housing, income, benefit_due_week, care_met, addiction, mental_health, debt,
+    debt_managed, debt_threshold,
+):  # fmt: skip
+    """The services one person needs now, as bits: bit ``s`` is set for service ``s``.
+
+    Compiled kernels pass one person's values (see :func:`model.population.missing`).
+    """
+    return (
+        ((not has_id) << _ID)
+        | ((housing == NO_HOUSING) << _SHELTER)
+        | ((income == NO_INCOME and benefit_due_week == NO_WEEK) << _BENEFIT)
+        | ((addiction and not care_met) << _ADDICTION)
+        | ((mental_health and not care_met) << _MENTAL)
+        | ((not debt_ok(debt, debt_managed, debt_threshold)) << _DEBT)
+        | ((housing <= SHELTER) << _HOUSING)
+        | ((income != WORK) << _EMPLOYMENT)
+    )
 
 
 @njit(cache=True)
@@ -66,14 +92,12 @@ def _unmet_needs(
     need = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
     for j in range(ids.shape[0]):
         i = ids[j]
-        need[_ID, j] = not has_id[i]
-        need[_SHELTER, j] = housing[i] == NO_HOUSING
-        need[_BENEFIT, j] = income[i] == NO_INCOME and benefit_due_week[i] == NO_WEEK
-        need[_ADDICTION, j] = addiction[i] and not care_met[i]
-        need[_MENTAL, j] = mental_health[i] and not care_met[i]
-        need[_DEBT, j] = not debt_ok(debt[i], debt_managed[i], debt_threshold)
-        need[_HOUSING, j] = housing[i] <= SHELTER
-        need[_EMPLOYMENT, j] = income[i] != WORK
+        bits = needs(
+            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
+            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+        )  # fmt: skip
+        for s in range(len(SERVICES)):
+            need[s, j] = (bits >> s) & 1
     return need
 
 
