@@ -315,9 +315,24 @@ def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     return _daytime(ids, m.pop.income, m.pop.svc_status)
 
 
-_DAYTIME_SERVICES = np.array(
-    [S[s] for s in ("employment_support", "addiction_care", "mental_health_care")]
+_EMPLOYMENT, _ADDICTION_CARE, _MENTAL_CARE = (
+    S[s] for s in ("employment_support", "addiction_care", "mental_health_care")
 )
+
+
+@njit(cache=True, inline="always")
+def busy(income, employment_support, addiction_care, mental_health_care):
+    """Daytime activity: work, or employment support or care in progress (compiled kernels).
+
+    Takes a person's income and their status at the three services, as values: an
+    array argument costs reference counting on every call, even inlined.
+    """
+    return (
+        income == WORK
+        or employment_support == IN_SERVICE
+        or addiction_care == IN_SERVICE
+        or mental_health_care == IN_SERVICE
+    )
 
 
 @njit(cache=True)
@@ -325,8 +340,8 @@ def _daytime(ids, income, svc_status):
     out = np.empty(ids.shape[0], dtype=np.bool_)
     for j in range(ids.shape[0]):
         i = ids[j]
-        busy = income[i] == WORK
-        for s in _DAYTIME_SERVICES:
-            busy = busy or svc_status[s, i] == IN_SERVICE
-        out[j] = busy
+        out[j] = busy(
+            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
+            svc_status[_MENTAL_CARE, i],
+        )  # fmt: skip
     return out

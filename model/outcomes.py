@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .community import daytime_activity
+from .community import _ADDICTION_CARE, _EMPLOYMENT, _MENTAL_CARE, busy
 from .parameters import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
@@ -82,8 +82,8 @@ _CARE_NEED, _CARE_MET = SNAPSHOT_FIELDS.index("care_need"), SNAPSHOT_FIELDS.inde
 
 @njit(cache=True)
 def _state_matrix(
-    ids, phase, daytime, has_id, housing, income, debt, debt_managed, addiction, mental_health,
-    care_met, debt_threshold,
+    ids, phase, svc_status, has_id, housing, income, debt, debt_managed, addiction,
+    mental_health, care_met, debt_threshold,
 ):  # fmt: skip
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
     out = np.empty((len(SNAPSHOT_FIELDS), ids.shape[0]))
@@ -104,7 +104,10 @@ def _state_matrix(
         out[7, j] = not debt_ok(debt[i], debt_managed[i], debt_threshold)
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
-        out[10, j] = daytime[j]
+        out[10, j] = busy(
+            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
+            svc_status[_MENTAL_CARE, i],
+        )  # fmt: skip
         out[11, j] = lacks >= 2
         out[12, j] = 1 - lacks / 5
         out[13, j] = lacks == 0
@@ -120,8 +123,9 @@ def person_state(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     ``care_met`` is NaN for people without a care need.
     """
     pop = m.pop
-    daytime = daytime_activity(m, ids)
-    return _state_matrix(ids, pop.phase, daytime, *pop.domain_columns(), m.p.debt_problem_threshold)
+    return _state_matrix(
+        ids, pop.phase, pop.svc_status, *pop.domain_columns(), m.p.debt_problem_threshold
+    )
 
 
 class ReleaseEvents:
@@ -199,13 +203,15 @@ class ReleaseEvents:
         """Record the state of every event that reaches a later milestone this week."""
         if self.n == 0:
             return
-        age = m.week - self.cols["release_week"][: self.n]
+        # events are opened week by week, so their release weeks are sorted
+        released = self.cols["release_week"][: self.n]
         for stage, weeks in MILESTONES.items():
-            rows = np.flatnonzero(age == weeks) if weeks > 0 else ()
-            if len(rows) == 0:
-                continue
-            ids = self.cols["person"][rows]
-            self.states[stage][:, rows] = person_state(m, ids)
+            if weeks == 0:
+                continue  # the release snapshot is taken by new()
+            first, last = np.searchsorted(released, [m.week - weeks, m.week - weeks + 1])
+            if last > first:
+                ids = self.cols["person"][first:last]
+                self.states[stage][:, first:last] = person_state(m, ids)
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
@@ -242,34 +248,132 @@ def _share(values: np.ndarray, n: int) -> float:
     return float(values.sum()) / n if n else np.nan
 
 
+_MEAN_FIELDS = ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic")
+_STABILITY = SNAPSHOT_FIELDS.index("stability_index")
+
+
 @njit(cache=True)
-def _census(phase, regime, svc_status, prison_status):
-    """One pass over everyone: phase counts, the plus regime, waiting lists, who is out."""
+def _census(
+    phase, regime, svc_status, prison_status, has_id, housing, income, debt, debt_managed,
+    addiction, mental_health, care_met, debt_threshold, stress, trust, motivation,
+    self_reliance, ties_criminogenic,
+):  # fmt: skip
+    """One pass over everyone: phase counts, the plus regime, waiting lists, and the
+    snapshot fields and mean states of those out.
+
+    The fields are those of :func:`_state_matrix`, counted directly (a test checks
+    that the two agree). Returns the phase counts, the plus-regime count, the lists'
+    lengths outside and inside, the sum of each snapshot field over those out (the
+    number with a care need met in the ``care_met`` slot), and the sums of
+    ``_MEAN_FIELDS``.
+    """
     counts = np.zeros(3, dtype=np.int64)  # pre-entry, detained, released
     plus = 0
     waiting = np.zeros(svc_status.shape[0], dtype=np.int64)
     waiting_inside = np.zeros(prison_status.shape[0], dtype=np.int64)
-    released = np.empty(phase.shape[0], dtype=np.int64)
-    for i in range(phase.shape[0]):
-        counts[phase[i]] += 1
-        if phase[i] == RELEASED:
-            released[counts[RELEASED] - 1] = i
-        elif phase[i] == DETAINED:
-            plus += regime[i] == PLUS
-        for s in range(svc_status.shape[0]):
+    # fields that are not 0/1 are summed pairwise, so large populations keep precision
+    values = np.empty((len(_MEAN_FIELDS) + 1, phase.shape[0]))
+    # counters in locals, not an array, so that they stay in registers
+    n_id = n_housed = n_independent = n_income = n_work = n_benefit = n_debt = 0
+    n_unmanaged = n_care_need = n_care_met = n_daytime = n_two_plus = n_stable = 0
+    # row by row: each row is contiguous, so the compiler vectorises the count
+    for s in range(svc_status.shape[0]):
+        for i in range(phase.shape[0]):
             waiting[s] += svc_status[s, i] == WAITING
-        for k in range(prison_status.shape[0]):
+    for k in range(prison_status.shape[0]):
+        for i in range(phase.shape[0]):
             waiting_inside[k] += prison_status[k, i] == WAITING
-    return counts, plus, waiting, waiting_inside, released[: counts[RELEASED]]
+    for i in range(phase.shape[0]):
+        if phase[i] == DETAINED:
+            plus += regime[i] == PLUS
+        if phase[i] != RELEASED:
+            counts[phase[i]] += 1
+            continue
+        j = counts[RELEASED]
+        counts[RELEASED] += 1
+        lacks = missing(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
+        )  # fmt: skip
+        care_need = addiction[i] or mental_health[i]
+        n_id += has_id[i]
+        n_housed += housing[i] != NO_HOUSING
+        n_independent += housing[i] == INDEPENDENT
+        n_income += income[i] != NO_INCOME
+        n_work += income[i] == WORK
+        n_benefit += income[i] == BENEFIT
+        n_debt += debt[i] > debt_threshold
+        n_unmanaged += not debt_ok(debt[i], debt_managed[i], debt_threshold)
+        n_care_need += care_need
+        n_care_met += care_need and care_met[i]
+        n_daytime += busy(
+            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
+            svc_status[_MENTAL_CARE, i],
+        )  # fmt: skip
+        n_two_plus += lacks >= 2
+        n_stable += lacks == 0
+        values[0, j] = 1 - lacks / 5
+        values[1, j] = stress[i]
+        values[2, j] = trust[i]
+        values[3, j] = motivation[i]
+        values[4, j] = self_reliance[i]
+        values[5, j] = ties_criminogenic[i]
+    n = counts[RELEASED]
+    # in SNAPSHOT_FIELDS order; detained people are not out, so "detained" counts none
+    sums = np.array([
+        n_id, n_housed, n_independent, n_income, n_work, n_benefit, n_debt, n_unmanaged,
+        n_care_need, n_care_met, n_daytime, n_two_plus, 0, n_stable, 0,
+    ], dtype=np.float64)  # fmt: skip
+    sums[_STABILITY] = pairwise_sum(values[0, :n])
+    means = np.array([pairwise_sum(values[f + 1, :n]) for f in range(len(_MEAN_FIELDS))])
+    return counts, plus, waiting, waiting_inside, sums, means
+
+
+@njit(cache=True)
+def pairwise_sum(values):
+    """The sum of ``values`` by pairwise summation, exactly as numpy's ``sum`` does it.
+
+    Rounding error grows with log(n) instead of n, so means over 100k people keep
+    their precision, and they equal numpy's to the last bit.
+    """
+    n = values.shape[0]
+    if n < 8:
+        total = 0.0
+        for k in range(n):
+            total += values[k]
+        return total
+    if n <= 128:  # eight running sums, combined as a tree
+        r0, r1, r2, r3 = values[0], values[1], values[2], values[3]
+        r4, r5, r6, r7 = values[4], values[5], values[6], values[7]
+        k = 8
+        while k < n - n % 8:
+            r0 += values[k]
+            r1 += values[k + 1]
+            r2 += values[k + 2]
+            r3 += values[k + 3]
+            r4 += values[k + 4]
+            r5 += values[k + 5]
+            r6 += values[k + 6]
+            r7 += values[k + 7]
+            k += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while k < n:
+            total += values[k]
+            k += 1
+        return total
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(values[:half]) + pairwise_sum(values[half:])
 
 
 def weekly_row(m: ReentryModel) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
-    counts, plus, waiting, waiting_inside, released = _census(
-        pop.phase, pop.regime, pop.svc_status, pop.prison_status
-    )
-    n, n_detained = len(released), int(counts[DETAINED])
+    counts, plus, waiting, waiting_inside, sums, means = _census(
+        pop.phase, pop.regime, pop.svc_status, pop.prison_status, *pop.domain_columns(),
+        m.p.debt_problem_threshold, *(getattr(pop, f) for f in _MEAN_FIELDS),
+    )  # fmt: skip
+    n, n_detained = int(counts[RELEASED]), int(counts[DETAINED])
     row: dict[str, float] = {
         "week": m.week,
         "pre_entry": int(counts[PRE_ENTRY]),
@@ -277,21 +381,18 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
         "released": n,
         "regime_plus_share": plus / n_detained if n_detained else np.nan,
     }
-    state = person_state(m, released)
-    shares = state.sum(axis=1) / n if n else np.full(len(state), np.nan)
     # care is a share of those with a care need; phase is already in the counts above
     for k, f in enumerate(SNAPSHOT_FIELDS):
         if f not in ("care_need", "care_met", "detained"):
-            row[f if f == "stability_index" else f"share_{f}"] = float(shares[k])
-    needing = int(state[_CARE_NEED].sum())
-    met = np.count_nonzero(state[_CARE_MET] == 1)  # NaN (no need) is not 1
-    row["share_care_met"] = met / needing if needing else np.nan
+            row[f if f == "stability_index" else f"share_{f}"] = float(sums[k]) / n if n else np.nan
+    needing = int(sums[_CARE_NEED])
+    row["share_care_met"] = int(sums[_CARE_MET]) / needing if needing else np.nan
     row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
     row.update(
         {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting_inside, strict=True)}
     )
-    for f in ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic"):
-        row[f"mean_{f}"] = _share(getattr(pop, f)[released], n)
+    for f, total in zip(_MEAN_FIELDS, means, strict=True):
+        row[f"mean_{f}"] = float(total) / n if n else np.nan
     row.update(m.counts)
     row.update(m.support.weekly_stats())
     return row

@@ -72,3 +72,26 @@ def test_an_in_prison_trajectory_ends_once_either_completed_or_stopped():
     assert (ends["event"] == "prison_stopped_early").sum() > 50, "the test must see dropouts"
     twice = ends.duplicated(["person", "week", "service"], keep=False)
     assert not twice.any(), ends[twice].head()
+
+
+def test_the_weekly_census_agrees_with_the_person_snapshot():
+    """The weekly row counts the snapshot fields directly; both must say the same."""
+    from model.outcomes import SNAPSHOT_FIELDS, person_state, weekly_row
+    from model.population import RELEASED as OUT
+
+    m = ReentryModel(mode="flow", persons=600, weeks=60, seed=3, params={"buddy_start": "inside"})
+    for _ in range(40):
+        m.step()
+    out = np.flatnonzero(m.pop.phase == OUT)
+    state = person_state(m, out)
+    row = weekly_row(m)
+    assert len(out) > 100
+    for k, field in enumerate(SNAPSHOT_FIELDS):
+        if field in ("care_need", "care_met", "detained"):
+            continue
+        name = field if field == "stability_index" else f"share_{field}"
+        assert row[name] == pytest.approx(state[k].mean(), abs=1e-12), field
+    needing = state[SNAPSHOT_FIELDS.index("care_need")] == 1
+    met = state[SNAPSHOT_FIELDS.index("care_met")][needing]
+    assert row["share_care_met"] == pytest.approx(met.mean(), abs=1e-12)
+    assert row["mean_stress"] == pytest.approx(m.pop.stress[out].mean(), abs=1e-12)
