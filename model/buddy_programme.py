@@ -31,9 +31,9 @@ from numba import njit
 
 from agents import Buddy
 
-from .population import DETAINED, NO_WEEK, RELEASED, WITH_BUDDY
+from .population import DETAINED, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import Purpose, stream_key, unit
-from .services import _ints, need_columns, needs
+from .services import int_list, need_columns, needs
 from .support import Contacts
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ RATIONAL, DEMANDING = 2, 3  # typology codes
 _DROPOUT, _EXIT = int(Purpose.BUDDY_DROPOUT), int(Purpose.BUDDY_EXIT)
 _UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(Purpose.QUEUE_TIE)
 _QUALITY, _COACHING = int(Purpose.MATCH_QUALITY), int(Purpose.COACHING)
+_ESCORT, _ASK, _SIGNAL = int(Purpose.BUDDY_ESCORT), int(Purpose.BUDDY_ASK), int(Purpose.SIGNAL)
 
 
 _NOBODY = np.zeros(0, dtype=np.int64)
@@ -164,67 +165,44 @@ class BuddyProgramme:
         }
 
     # ------------------------------------------------------------------ provider
-    def time_share(self, m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-        """Share of the time a client needs that their buddy has (hours split by caseload)."""
-        clients = np.maximum(self.clients[m.pop.buddy[ids]], 1)
-        return np.minimum(1.0, m.p.buddy_hours_per_week / (HOURS_PER_CLIENT * clients))
-
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         """Released clients, with a buddy who has time to go along this week."""
         pop = m.pop
         if not self.on:
             return _NOBODY, WITH_BUDDY
-        ids = np.flatnonzero((pop.buddy_status == MATCHED) & (pop.phase == RELEASED))
-        goes_along = m.crn.bernoulli(ids, m.week, Purpose.BUDDY_ESCORT, self.time_share(m, ids))
-        return ids[goes_along], WITH_BUDDY
+        ids = _escorts(
+            m.crn.seed, m.week, pop.buddy_status, pop.phase, pop.buddy, self.clients,
+            m.p.buddy_hours_per_week,
+        )  # fmt: skip
+        return ids, WITH_BUDDY
 
     def contacts(self, m: ReentryModel) -> Contacts:
-        pop, p, w = m.pop, m.p, m.week
+        pop, p = m.pop, m.p
         if not self.on:
             return Contacts(_NOBODY, WITH_BUDDY, 0.0, 0.0, 0.0)
-        ids = np.flatnonzero(pop.buddy_status == MATCHED)
-        if p.buddy_contact_interval == "reactive":
-            # only when the client asks: initiative decides, so the shy are rarely seen
-            # (assumption: 5% to 55% a week from help-seeking 0 to 1)
-            out = ids[pop.phase[ids] == RELEASED]
-            asks = m.crn.bernoulli(out, w, Purpose.BUDDY_ASK, 0.05 + 0.5 * pop.help_seeking[out])
-            due = out[asks]
-        else:
-            # ...and on the day of release, when a buddy matched inside is at the gate
-            due = ids[
-                ((w - pop.buddy_since[ids]) % p.buddy_contact_interval == 0)
-                | (pop.release_week[ids] == w)
-            ]
-        b = pop.buddy[due]
-        effect = pop.match_quality[due] * self.time_share(m, due)
-        return Contacts(
-            ids=due,
-            grade=WITH_BUDDY,
-            relief=p.buddy_relief * effect,
-            trust_change=p.buddy_trust_gain * effect,
-            keep_probability=p.contact_kept_probability * (1 - 0.5 * np.minimum(self.strain[b], 1)),
-        )
+        reactive = p.buddy_contact_interval == "reactive"
+        due, relief, trust_change, keep = _buddy_contacts(
+            m.crn.seed, m.week, 0 if reactive else p.buddy_contact_interval, pop.buddy_status,
+            pop.phase, pop.buddy, pop.buddy_since, pop.release_week, pop.help_seeking,
+            pop.match_quality, self.clients, self.strain, p.buddy_hours_per_week,
+            p.buddy_relief, p.buddy_trust_gain, p.contact_kept_probability,
+        )  # fmt: skip
+        return Contacts(due, WITH_BUDDY, relief, trust_change, keep)
 
     def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
         """Kept contacts cost the buddy strain; a buddy signals risk to the professional."""
         pop, p = m.pop, m.p
         if len(ids) == 0:
             return
-        pop.buddy_support[ids] += pop.match_quality[ids] * self.time_share(m, ids)
-        demand = (
-            (1 + p.demanding_strain_extra * (pop.typology[ids] == DEMANDING))
-            * (1 + p.complexity_strain_weight * pop.missing_count(p, ids) / 5)
-            * (1 + p.substitution_strain_factor * m.professionals.overload())
-        )
-        np.add.at(self.strain, pop.buddy[ids], p.buddy_strain_per_contact * demand)
-        # a risky situation: relapse, a strong old network or high stress (assumption)
-        at_risk = ids[
-            (pop.phase[ids] == RELEASED)
-            & (pop.relapse[ids] | (pop.ties_criminogenic[ids] > 0.5) | (pop.stress[ids] > 0.6))
-        ]
-        signals = at_risk[
-            m.crn.bernoulli(at_risk, m.week, Purpose.SIGNAL, p.buddy_signal_probability)
-        ]
+        signals = _after_contact(
+            m.crn.seed, m.week, ids, pop.buddy, pop.buddy_support, pop.match_quality,
+            pop.typology, pop.phase, pop.relapse, pop.ties_criminogenic, pop.stress,
+            *pop.domain_columns(), p.debt_problem_threshold, self.clients, self.strain,
+            p.buddy_hours_per_week, p.buddy_strain_per_contact, p.demanding_strain_extra,
+            p.complexity_strain_weight,
+            1 + p.substitution_strain_factor * m.professionals.overload(),
+            p.buddy_signal_probability,
+        )  # fmt: skip
         m.professionals.refer(signals)
 
     def weekly_stats(self) -> dict[str, float]:
@@ -257,7 +235,7 @@ def _endings_and_exits(
             left[b] = week
             gone[b] = True
             exits += 1
-    completed, early, dropped, by_detention = _ints(), _ints(), _ints(), _ints()
+    completed, early, dropped, by_detention = int_list(), int_list(), int_list(), int_list()
     clients[:] = 0
     for i in range(status.shape[0]):
         if status[i] == NO_BUDDY:
@@ -321,7 +299,7 @@ def _intake_match_and_strain(
     k_quality = stream_key(seed, week, _QUALITY)
     k_coaching = stream_key(seed, week, _COACHING)
     # intake: referral inside when release is near, or at release (000 l.2917-2940)
-    waiting = _ints()
+    waiting = int_list()
     for i in range(status.shape[0]):
         if status[i] == NO_BUDDY and offered[i] != release_week[i]:  # not yet offered
             if inside:
@@ -375,7 +353,7 @@ def _intake_match_and_strain(
 
     # strain recovers; coaching takes strain off; a struggling match gets a three-way
     # talk (000 l.2329-2335) when a professional has room
-    due = _ints()
+    due = int_list()
     for b in range(active.shape[0]):
         if active[b]:
             strain[b] = max(strain[b] - recovery, 0.0)
@@ -399,3 +377,84 @@ def _intake_match_and_strain(
     else:
         three_way = 0
     return chosen, waits, three_way, len(waiting) - n
+
+
+@njit(cache=True, inline="always")
+def time_share(clients_of_buddy, hours_per_week):
+    """Share of the time a client needs that their buddy has (hours split by caseload)."""
+    return min(1.0, hours_per_week / (HOURS_PER_CLIENT * max(clients_of_buddy, 1)))
+
+
+@njit(cache=True)
+def _escorts(seed, week, status, phase, buddy, clients, hours):
+    """Released clients whose buddy has time to go along this week."""
+    key = stream_key(seed, week, _ESCORT)
+    out = int_list()
+    for i in range(status.shape[0]):
+        matched_out = status[i] == MATCHED and phase[i] == RELEASED
+        if matched_out and unit(key, i) < time_share(clients[buddy[i]], hours):
+            out.append(i)
+    return np.array(out, dtype=np.int64)
+
+
+@njit(cache=True)
+def _buddy_contacts(
+    seed, week, interval, status, phase, buddy, since, release_week, help_seeking,
+    match_quality, clients, strain, hours, relief_per_contact, trust_gain, kept_probability,
+):  # fmt: skip
+    """Contacts due this week, with their relief, trust change and chance of being kept.
+
+    ``interval`` 0 means reactive: only when the client asks, so initiative decides
+    and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking 0 to
+    1). Proactive buddies also meet a client matched inside at the gate on release day.
+    """
+    key = stream_key(seed, week, _ASK)
+    due = int_list()
+    for i in range(status.shape[0]):
+        if status[i] != MATCHED:
+            continue
+        if interval == 0:
+            if phase[i] == RELEASED and unit(key, i) < 0.05 + 0.5 * help_seeking[i]:
+                due.append(i)
+        elif (week - since[i]) % interval == 0 or release_week[i] == week:
+            due.append(i)
+    n = len(due)
+    relief, trust, keep = np.empty(n), np.empty(n), np.empty(n)
+    for j in range(n):
+        i = due[j]
+        effect = match_quality[i] * time_share(clients[buddy[i]], hours)
+        relief[j] = relief_per_contact * effect
+        trust[j] = trust_gain * effect
+        keep[j] = kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
+    return np.array(due, dtype=np.int64), relief, trust, keep
+
+
+@njit(cache=True)
+def _after_contact(
+    seed, week, ids, buddy, buddy_support, match_quality, typology, phase, relapse,
+    ties_criminogenic, stress, has_id, housing, income, debt, debt_managed, addiction,
+    mental_health, care_met, debt_threshold, clients, strain, hours, strain_per_contact,
+    demanding_extra, complexity_weight, substitution, signal_probability,
+):  # fmt: skip
+    """A kept contact supports the client and strains the buddy, more for demanding and
+    complex clients and when buddies fill in for overloaded professionals. A buddy
+    signals a risky situation (relapse, a strong old network or high stress: an
+    assumption) to the professional. Returns the people signalled."""
+    key = stream_key(seed, week, _SIGNAL)
+    signals = int_list()
+    for i in ids:
+        buddy_support[i] += match_quality[i] * time_share(clients[buddy[i]], hours)
+        lacks = missing(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
+        )  # fmt: skip
+        demand = (
+            (1 + demanding_extra * (typology[i] == DEMANDING))
+            * (1 + complexity_weight * lacks / 5)
+            * substitution
+        )
+        strain[buddy[i]] += strain_per_contact * demand
+        at_risk = relapse[i] or ties_criminogenic[i] > 0.5 or stress[i] > 0.6
+        if phase[i] == RELEASED and at_risk and unit(key, i) < signal_probability:
+            signals.append(i)
+    return np.array(signals, dtype=np.int64)

@@ -13,7 +13,6 @@ from numba import njit
 
 from .detention import logit
 from .population import (
-    ALONE,
     BENEFIT,
     FAMILY,
     IDLE,
@@ -29,8 +28,7 @@ from .population import (
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import S, accepts, apply, open_job_share, unmet_needs
-from .support import kept
+from .services import S, accepts, int_list, need_columns, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -39,6 +37,7 @@ if TYPE_CHECKING:
 _FAMILY, _EVICTION = int(Purpose.FAMILY_BREAKDOWN), int(Purpose.EVICTION)
 _JOB_LOSS, _JOB_FIND, _RELAPSE = int(Purpose.JOB_LOSS), int(Purpose.JOB_FIND), int(Purpose.RELAPSE)
 _ASK_HELP, _PICK_NEED = int(Purpose.ASK_HELP), int(Purpose.PICK_NEED)
+_CONTACT_KEPT = int(Purpose.CONTACT_KEPT)
 
 
 def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
@@ -57,52 +56,67 @@ def proactive_contacts(m: ReentryModel) -> None:
     trust and calm stress; discovery and referral wait until release. A promised
     contact that does not take place costs trust (004 l.5745).
     """
-    pop, p = m.pop, m.p
+    pop, p, w = m.pop, m.p, m.week
     for salt, provider in enumerate(m.support.providers):
         c = provider.contacts(m).per_person()
         if len(c.ids) == 0:
             continue
-        ok = kept(m, c, salt)
-        broken = c.ids[~ok]
-        pop.trust[broken] = np.maximum(pop.trust[broken] - p.trust_setback_loss / 2, 0)
-        met = c.ids[ok]
-        provider.contacted(m, met)
-        referred, step = _contact_kernel(
-            met, c.relief[ok], c.trust_change[ok], pop.phase, pop.stress, pop.trust,
-            pop.need_known, pop.svc_status, unmet_needs(m, met), pop.has_id, pop.address,
-            pop.income, pop.relapse, p.gating_outside,
+        ok = _keep(
+            c.ids, c.keep_probability, m.crn.seed, w * 8 + salt, pop.trust,
+            p.trust_setback_loss / 2,
         )  # fmt: skip
-        apply(m, referred, step, np.full(len(referred), c.grade, dtype=np.int8))
+        provider.contacted(m, c.ids[ok])
+        _contact_kernel(
+            c.ids[ok], c.relief[ok], c.trust_change[ok], c.grade, w, pop.phase, pop.stress,
+            pop.trust, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
+            *need_columns(m), p.debt_problem_threshold, pop.address, pop.relapse,
+            p.gating_outside,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _keep(ids, keep_probability, seed, key_week, trust, broken_loss):
+    """Which promised contacts take place; one that does not costs trust."""
+    key = stream_key(seed, key_week, _CONTACT_KEPT)
+    ok = np.empty(ids.shape[0], dtype=np.bool_)
+    for j in range(ids.shape[0]):
+        i = ids[j]
+        ok[j] = unit(key, i) < keep_probability[j]
+        if not ok[j]:
+            trust[i] = max(trust[i] - broken_loss, 0.0)
+    return ok
 
 
 @njit(cache=True)
 def _contact_kernel(
-    met, relief, trust_change, phase, stress, trust, need_known, svc_status, need, has_id,
-    address, income, relapse, gating_outside,
+    met, relief, trust_change, grade, week, phase, stress, trust, need_known, svc_status,
+    svc_since, svc_grade, has_id, housing, income, benefit_due_week, care_met, addiction,
+    mental_health, debt, debt_managed, debt_threshold, address, relapse, gating_outside,
 ):  # fmt: skip
-    """A kept contact calms and builds trust; outside, it finds needs and the next step."""
-    referred = np.empty(met.shape[0], dtype=met.dtype)
-    step = np.empty(met.shape[0], dtype=np.int64)
-    n_referred = 0
+    """A kept contact calms and builds trust; outside, it finds every current need and
+    puts the person on the list of the first step of the chain they can take."""
     for j in range(met.shape[0]):
         i = met[j]
         stress[i] = min(max(stress[i] - relief[j], 0.0), 1.0)
         trust[i] = min(max(trust[i] + trust_change[j], 0.0), 1.0)
         if phase[i] != RELEASED:
             continue
-        for s in range(need.shape[0]):
-            need_known[s, i] = need_known[s, i] or need[s, j]
-        for s in range(need.shape[0]):  # the first step of the chain the person can take
+        bits = needs(
+            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
+            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+        )  # fmt: skip
+        for s in range(svc_status.shape[0]):
+            need_known[s, i] = need_known[s, i] or (bits >> s) & 1
+        for s in range(svc_status.shape[0]):  # the first step of the chain they can take
             if (
-                need[s, j]
+                (bits >> s) & 1
                 and svc_status[s, i] == IDLE
                 and accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
             ):
-                referred[n_referred] = i
-                step[n_referred] = s
-                n_referred += 1
+                svc_status[s, i] = WAITING
+                svc_since[s, i] = week
+                svc_grade[s, i] = grade
                 break
-    return referred[:n_referred], step[:n_referred]
 
 
 def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
@@ -115,41 +129,52 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     Weeks with a need nobody knows about are counted as hidden (the shy type's
     "alles oke"), overall and while a buddy is matched.
     """
-    pop, p = m.pop, m.p
-    askers, choice = _seek_help_kernel(
-        ids, unmet_needs(m, ids), m.crn.seed, m.week, pop.need_known, pop.svc_status, pop.buddy,
-        pop.need_weeks, pop.hidden_need_weeks, pop.client_need_weeks,
-        pop.client_hidden_need_weeks, pop.help_seeking, pop.trust, pop.self_reliance,
-        pop.stress, pop.has_id, pop.address, pop.income, pop.relapse, p.gating_outside,
-        logit(p.ask_base_per_week), p.ask_trait_weight, p.ask_stress_weight,
+    pop, p, w = m.pop, m.p, m.week
+    refused, service = _seek_help_kernel(
+        ids, m.crn.seed, w, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
+        m.support.grade, pop.buddy, pop.need_weeks, pop.hidden_need_weeks,
+        pop.client_need_weeks, pop.client_hidden_need_weeks, pop.help_seeking, pop.trust,
+        pop.self_reliance, pop.stress, *need_columns(m), p.debt_problem_threshold, pop.address,
+        pop.relapse, p.gating_outside, logit(p.ask_base_per_week), p.ask_trait_weight,
+        p.ask_stress_weight, p.trust_setback_loss, p.help_seeking_refusal_loss,
     )  # fmt: skip
-    apply(m, askers, choice, np.maximum(m.support.grade[askers], ALONE))
+    m.events.record("refused", refused, service, w)
 
 
 @njit(cache=True)
 def _seek_help_kernel(
-    ids, need, seed, week, need_known, svc_status, buddy, need_weeks, hidden_need_weeks,
-    client_need_weeks, client_hidden_need_weeks, help_seeking, trust, self_reliance, stress,
-    has_id, address, income, relapse, gating_outside, base_logit, trait_weight, stress_weight,
+    ids, seed, week, need_known, svc_status, svc_since, svc_grade, helper_grade, buddy,
+    need_weeks, hidden_need_weeks, client_need_weeks, client_hidden_need_weeks, help_seeking,
+    trust, self_reliance, stress, has_id, housing, income, benefit_due_week, care_met,
+    addiction, mental_health, debt, debt_managed, debt_threshold, address, relapse,
+    gating_outside, base_logit, trait_weight, stress_weight, setback_loss, refusal_loss,
 ):  # fmt: skip
+    """Count known and hidden needs; those who ask apply, and may be refused.
+
+    Returns the refused applications: people and services.
+    """
     k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
-    askers = np.empty(ids.shape[0], dtype=ids.dtype)
-    choice = np.empty(ids.shape[0], dtype=np.int64)
-    n_askers = 0
-    for j in range(ids.shape[0]):
-        i = ids[j]
+    refused, refused_service = int_list(), int_list()
+    for i in ids:
+        bits = needs(
+            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
+            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+        )  # fmt: skip
         # a need stays known only while it lasts; count known and hidden needs
-        needs = hidden = idle_needs = 0
-        for s in range(need.shape[0]):
-            need_known[s, i] = need_known[s, i] and need[s, j]
-            needs += need[s, j]
-            hidden += need[s, j] and not need_known[s, i]
-            need[s, j] = need[s, j] and svc_status[s, i] == IDLE
-            idle_needs += need[s, j]
-        need_weeks[i] += needs
+        n_needs = hidden = idle_needs = 0
+        idle = 0  # the needs nobody is working on yet, as bits
+        for s in range(svc_status.shape[0]):
+            need = (bits >> s) & 1
+            need_known[s, i] = need_known[s, i] and need
+            n_needs += need
+            hidden += need and not need_known[s, i]
+            if need and svc_status[s, i] == IDLE:
+                idle |= 1 << s
+                idle_needs += 1
+        need_weeks[i] += n_needs
         hidden_need_weeks[i] += hidden
         if buddy[i] >= 0:
-            client_need_weeks[i] += needs
+            client_need_weeks[i] += n_needs
             client_hidden_need_weeks[i] += hidden
         if idle_needs == 0:
             continue
@@ -162,8 +187,8 @@ def _seek_help_kernel(
             continue
         # the right step: the first need whose entry conditions are met
         right_step = -1
-        for s in range(need.shape[0]):
-            if need[s, j] and accepts(
+        for s in range(svc_status.shape[0]):
+            if (idle >> s) & 1 and accepts(
                 s, has_id[i], address[i], income[i], relapse[i], gating_outside
             ):
                 right_step = s
@@ -175,15 +200,24 @@ def _seek_help_kernel(
             rest = max(u - self_reliance[i], 0.0) / max(1 - self_reliance[i], 1e-9)
             target = np.floor(rest * idle_needs) + 1
             pick, seen = 0, 0
-            for s in range(need.shape[0]):
-                seen += need[s, j]
+            for s in range(svc_status.shape[0]):
+                seen += (idle >> s) & 1
                 if seen >= target:
                     pick = s
                     break
-        askers[n_askers] = i
-        choice[n_askers] = pick
-        n_askers += 1
-    return askers[:n_askers], choice[:n_askers]
+        # the application: refused on the spot when an entry condition is not met,
+        # which feeds the responsibilisation loop (000 l.968-975)
+        need_known[pick, i] = True
+        if accepts(pick, has_id[i], address[i], income[i], relapse[i], gating_outside):
+            svc_status[pick, i] = WAITING
+            svc_since[pick, i] = week
+            svc_grade[pick, i] = helper_grade[i]
+        else:
+            trust[i] = min(max(trust[i] - setback_loss, 0.0), 1.0)
+            help_seeking[i] = min(max(help_seeking[i] - refusal_loss, 0.0), 1.0)
+            refused.append(i)
+            refused_service.append(pick)
+    return np.array(refused, dtype=np.int64), np.array(refused_service, dtype=np.int64)
 
 
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:

@@ -21,7 +21,7 @@ from agents import Professional
 
 from .population import RELEASED, WITH_PROFESSIONAL, missing
 from .rng import Purpose, stream_key, unit
-from .services import _ints
+from .services import int_list
 from .support import Contacts
 
 _ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
@@ -132,7 +132,7 @@ def _cases(
     signalled = np.zeros(phase.shape[0], dtype=np.bool_)
     signalled[referred] = True
     clients[:] = 0
-    urgent, routine = _ints(), _ints()
+    urgent, routine = int_list(), int_list()
     for i in range(phase.shape[0]):
         if professional[i] >= 0 and (end[i] <= week or phase[i] != RELEASED):
             professional[i] = -1

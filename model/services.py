@@ -49,11 +49,6 @@ _ABANDON, _QUEUE_TIE, _SUCCESS = int(Purpose.ABANDON), int(Purpose.QUEUE_TIE), i
 _ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 
 
-def unmet_needs(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """(S, len(ids)) matrix: which service each person needs now."""
-    return _unmet_needs(ids, *need_columns(m), m.p.debt_problem_threshold)
-
-
 def need_columns(m: ReentryModel) -> tuple[np.ndarray, ...]:
     """The columns behind a person's needs, in the order :func:`needs` takes them."""
     pop = m.pop
@@ -82,23 +77,6 @@ def needs(
         | ((housing <= SHELTER) << _HOUSING)
         | ((income != WORK) << _EMPLOYMENT)
     )
-
-
-@njit(cache=True)
-def _unmet_needs(
-    ids, has_id, housing, income, benefit_due_week, care_met, addiction, mental_health, debt,
-    debt_managed, debt_threshold,
-):  # fmt: skip
-    need = np.empty((len(SERVICES), ids.shape[0]), dtype=np.bool_)
-    for j in range(ids.shape[0]):
-        i = ids[j]
-        bits = needs(
-            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], debt_threshold,
-        )  # fmt: skip
-        for s in range(len(SERVICES)):
-            need[s, j] = (bits >> s) & 1
-    return need
 
 
 @njit(cache=True, inline="always")
@@ -135,43 +113,6 @@ def places_in_week(rate: float, w: int) -> int:
     return int(np.floor(rate * (w + 1)) - np.floor(rate * w))
 
 
-def apply(m: ReentryModel, ids: np.ndarray, s: np.ndarray, grade: np.ndarray) -> None:
-    """Put each person ``ids[i]`` on the waiting list of service ``s[i]``.
-
-    An application that fails the entry conditions is refused on the spot,
-    which feeds the responsibilisation loop (000 l.968-975): trust and
-    help-seeking fall.
-    """
-    if len(ids) == 0:
-        return
-    pop, p = m.pop, m.p
-    refused = _apply_kernel(
-        ids, s, grade, m.week, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
-        pop.trust, pop.help_seeking, pop.has_id, pop.address, pop.income, pop.relapse,
-        p.gating_outside, p.trust_setback_loss, p.help_seeking_refusal_loss,
-    )  # fmt: skip
-    m.events.record("refused", ids[refused], s[refused], m.week)
-
-
-@njit(cache=True)
-def _apply_kernel(
-    ids, svc, grade, week, need_known, status, since, svc_grade, trust, help_seeking, has_id,
-    address, income, relapse, gating_outside, setback_loss, refusal_loss,
-):  # fmt: skip
-    refused = np.empty(ids.shape[0], dtype=np.bool_)
-    for j in range(ids.shape[0]):
-        i, s = ids[j], svc[j]
-        need_known[s, i] = True
-        refused[j] = not accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
-        if not refused[j]:
-            status[s, i] = WAITING
-            since[s, i] = week
-            svc_grade[s, i] = grade[j]
-    _bump_all(trust, ids[refused], -setback_loss)
-    _bump_all(help_seeking, ids[refused], -refusal_loss)
-    return refused
-
-
 _SERVICE_EVENTS = ("abandoned", "admitted", "succeeded", "failed")
 _ABANDONED, _ADMITTED, _SUCCEEDED, _FAILED = range(len(_SERVICE_EVENTS))
 
@@ -204,7 +145,7 @@ def run_services(m: ReentryModel) -> None:
 
 
 @njit(cache=True)
-def _ints():
+def int_list():
     """An empty list of integers (numba cannot type a bare ``[]``)."""
     return [0 for _ in range(0)]
 
@@ -232,7 +173,7 @@ def _services_kernel(
     k_success, k_advance = stream_key(seed, week, _SUCCESS), stream_key(seed, week, _ADVANCE)
     k_delay = stream_key(seed, week, _DELAY)
     # the (service, person) pairs on a list and those whose processing is done
-    wait_s, wait_i, done_s, done_i = _ints(), _ints(), _ints(), _ints()
+    wait_s, wait_i, done_s, done_i = int_list(), int_list(), int_list(), int_list()
     for s in range(n_svc):
         for i in range(n):
             if status[s, i] == WAITING:
@@ -241,10 +182,10 @@ def _services_kernel(
             elif status[s, i] == IN_SERVICE and since[s, i] + service_weeks <= week:
                 done_s.append(s)
                 done_i.append(i)
-    kinds, people, services, waits = _ints(), _ints(), _ints(), _ints()
+    kinds, people, services, waits = int_list(), int_list(), int_list(), int_list()
 
     # giving up: the hazard rises with the wait (000 l.939-944; 004 l.7438)
-    quitters = _ints()
+    quitters = int_list()
     stays = np.ones(len(wait_i), dtype=np.bool_)
     for q in range(len(wait_i)):
         s, i = wait_s[q], wait_i[q]
@@ -290,7 +231,7 @@ def _services_kernel(
 
     # decisions: graded success, alone < buddy < professional (000 M14)
     ok = np.empty(len(done_i), dtype=np.bool_)
-    failed, succeeded = _ints(), _ints()
+    failed, succeeded = int_list(), int_list()
     for d in range(len(done_i)):
         s, i = done_s[d], done_i[d]
         status[s, i] = IDLE

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .population import ALONE
-from .rng import Purpose
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -116,8 +115,3 @@ class Support:
         for provider in self.providers:
             out.update(provider.weekly_stats())
         return out
-
-
-def kept(m: ReentryModel, c: Contacts, salt: int) -> np.ndarray:
-    """Which promised contacts take place (a mask over ``c.ids``)."""
-    return m.crn.bernoulli(c.ids, m.week * 8 + salt, Purpose.CONTACT_KEPT, c.keep_probability)
