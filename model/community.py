@@ -344,11 +344,6 @@ def _update_states_kernel(
             ties_criminogenic[i] = tc * (1 - ties_drift * (1 + (housing[i] != NO_HOUSING)))
 
 
-def daytime_activity(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
-    """Work, employment support, or care in progress counts as daytime activity."""
-    return _daytime(ids, m.pop.income, m.pop.svc_status)
-
-
 _EMPLOYMENT, _ADDICTION_CARE, _MENTAL_CARE = (
     S[s] for s in ("employment_support", "addiction_care", "mental_health_care")
 )
@@ -367,15 +362,3 @@ def busy(income, employment_support, addiction_care, mental_health_care):
         or addiction_care == IN_SERVICE
         or mental_health_care == IN_SERVICE
     )
-
-
-@njit(cache=True)
-def _daytime(ids, income, svc_status):
-    out = np.empty(ids.shape[0], dtype=np.bool_)
-    for j in range(ids.shape[0]):
-        i = ids[j]
-        out[j] = busy(
-            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
-            svc_status[_MENTAL_CARE, i],
-        )  # fmt: skip
-    return out

@@ -17,63 +17,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from .community import _ADDICTION_CARE, _EMPLOYMENT, _MENTAL_CARE, busy
 from .detention import enter_detention, logit
-from .population import NO_HOUSING, NO_INCOME, draw_detention_length
-from .rng import Purpose
+from .population import NO_HOUSING, NO_INCOME, draw_detention_length, missing
+from .rng import Purpose, stream_key, unit
+from .services import int_list
+
+_OFFENCE = int(Purpose.OFFENCE)  # a plain int, so that the kernel can key its draws
 
 if TYPE_CHECKING:
     from .model import ReentryModel
 
 
-def weekly_hazard(
-    m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.ndarray
-) -> np.ndarray:
-    """Chance that each released person in ``ids`` offends this week."""
-    pop, p = m.pop, m.p
-    return _hazards(
-        ids, stable, daytime, m.week, pop.release_week, pop.income, pop.housing,
-        pop.ties_criminogenic, pop.stress, pop.relapse, pop.motivation, pop.priors, pop.age,
-        pop.ties_prosocial, logit(p.offence_base_per_week), p.w_no_income, p.w_no_housing,
-        p.w_criminogenic, p.w_stress, p.w_relapse, p.w_idle, p.w_low_motivation, p.w_priors,
-        p.w_young, p.w_prosocial, p.w_stable, p.w_time_since_release,
-    )  # fmt: skip
-
-
-@njit(cache=True)
-def _hazards(
-    ids, stable, daytime, week, release_week, income, housing, ties_criminogenic, stress,
-    relapse, motivation, priors, age, ties_prosocial, base_logit, w_no_income, w_no_housing,
-    w_criminogenic, w_stress, w_relapse, w_idle, w_low_motivation, w_priors, w_young,
-    w_prosocial, w_stable, w_time_since_release,
-):  # fmt: skip
-    out = np.empty(ids.shape[0])
-    for j in range(ids.shape[0]):
-        i = ids[j]
-        years_out = min((week - release_week[i]) / 52, 2)
-        x = (
-            base_logit
-            + w_no_income * (income[i] == NO_INCOME)
-            + w_no_housing * (housing[i] == NO_HOUSING)
-            + w_criminogenic * ties_criminogenic[i]
-            + w_stress * stress[i]
-            + w_relapse * relapse[i]
-            + w_idle * (not daytime[j])
-            + w_low_motivation * (1 - motivation[i])
-            + w_priors * min(priors[i], 5)
-            + w_young * (age[i] < 25)
-            - w_prosocial * ties_prosocial[i]
-            - w_stable * stable[j]
-            - w_time_since_release * years_out
-        )
-        out[j] = 1 / (1 + np.exp(-x))
-    return out
-
-
-def offending(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.ndarray) -> None:
+def offending(m: ReentryModel, ids: np.ndarray) -> None:
     """Offences, justice contact, and re-detention for the released people ``ids``."""
     pop, p, w, rng = m.pop, m.p, m.week, m.crn
-    offends = rng.bernoulli(ids, w, Purpose.OFFENCE, weekly_hazard(m, ids, stable, daytime))
-    offenders = ids[offends]
+    offenders = _offenders(
+        ids, rng.seed, w, pop.svc_status, pop.release_week, *pop.domain_columns(),
+        p.debt_problem_threshold, pop.ties_criminogenic, pop.stress, pop.relapse,
+        pop.motivation, pop.priors, pop.age, pop.ties_prosocial,
+        logit(p.offence_base_per_week), p.w_no_income, p.w_no_housing, p.w_criminogenic,
+        p.w_stress, p.w_relapse, p.w_idle, p.w_low_motivation, p.w_priors, p.w_young,
+        p.w_prosocial, p.w_stable, p.w_time_since_release,
+    )  # fmt: skip
     if len(offenders) == 0:
         return
     m.releases.offence(offenders, w)
@@ -92,3 +58,44 @@ def offending(m: ReentryModel, ids: np.ndarray, stable: np.ndarray, daytime: np.
         pop.priors[back] += 1
         lengths, groups = draw_detention_length(back, w, p, rng)
         enter_detention(m, back, lengths, groups)
+
+
+@njit(cache=True)
+def _offenders(
+    ids, seed, week, svc_status, release_week, has_id, housing, income, debt, debt_managed,
+    addiction, mental_health, care_met, debt_threshold, ties_criminogenic, stress, relapse,
+    motivation, priors, age, ties_prosocial, base_logit, w_no_income, w_no_housing,
+    w_criminogenic, w_stress, w_relapse, w_idle, w_low_motivation, w_priors, w_young,
+    w_prosocial, w_stable, w_time_since_release,
+):  # fmt: skip
+    """Who offends this week: a draw against the logistic of the weighted risk factors."""
+    key = stream_key(seed, week, _OFFENCE)
+    offenders = int_list()
+    for i in ids:
+        daytime = busy(
+            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
+            svc_status[_MENTAL_CARE, i],
+        )  # fmt: skip
+        lacks = missing(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
+        )  # fmt: skip
+        years_out = min((week - release_week[i]) / 52, 2)
+        x = (
+            base_logit
+            + w_no_income * (income[i] == NO_INCOME)
+            + w_no_housing * (housing[i] == NO_HOUSING)
+            + w_criminogenic * ties_criminogenic[i]
+            + w_stress * stress[i]
+            + w_relapse * relapse[i]
+            + w_idle * (not daytime)
+            + w_low_motivation * (1 - motivation[i])
+            + w_priors * min(priors[i], 5)
+            + w_young * (age[i] < 25)
+            - w_prosocial * ties_prosocial[i]
+            - w_stable * (lacks == 0)
+            - w_time_since_release * years_out
+        )
+        if unit(key, i) < 1 / (1 + np.exp(-x)):
+            offenders.append(i)
+    return np.array(offenders, dtype=np.int64)

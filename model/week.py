@@ -34,7 +34,6 @@ import numpy as np
 
 from .community import (
     benefit_arrives,
-    daytime_activity,
     life_events,
     proactive_contacts,
     seek_help,
@@ -80,9 +79,7 @@ def one_week(m: ReentryModel) -> None:
     run_services(m)
     life_events(m, out)
     update_states(m, out)
-    daytime = daytime_activity(m, out)
-    stable = pop.missing_count(m.p, out) == 0
-    offending(m, out, stable, daytime)
+    offending(m, out)
 
     # 5. recording
     m.record_week()
