@@ -7,31 +7,24 @@ line starting with ``reentry: error:`` and exits with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 import tomllib
 from pathlib import Path
 
-from analysis.report_text import format_summary
-from analysis.summary import summarise
-from model import ParameterError, ReentryModel
+from model import ParameterError
 from model.parameters import parameter_table
-from model.rng import MAX_SEED
-from scenarios.loader import ScenarioError, available, load
+from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, available, load
 
-from .calibrate import cmd_calibrate
-from .compare import DEFAULT_SCENARIOS, cmd_compare
+from .errors import StoreError, UserError
 from .executors import EXECUTORS, default_workers
-from .report import cmd_report
-from .store import StoreError, check_target, write_run
-from .sweep import cmd_sensitivity, cmd_sweep
+
+# The model, pandas and the analysis take seconds to import, so each command imports
+# what it needs when it runs: --help and input errors answer at once.
 
 EXIT_USAGE = 2
-
-
-class UserError(Exception):
-    """A problem with the user's input; printed as one line."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +52,8 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"--seed must be a non-negative integer, got {text!r}"
         ) from None
+    from model.rng import MAX_SEED
+
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(
             f"--seed must be a non-negative integer up to 2**62, got {value}"
@@ -337,6 +332,12 @@ def cmd_run(args: argparse.Namespace) -> None:
     params = scenario.params
     if args.set:
         params = params.from_dict(dict(args.set), base=params)
+    from analysis.report_text import format_summary
+    from analysis.summary import summarise
+    from model import ReentryModel
+
+    from .store import check_target, write_run
+
     if args.out is not None:
         check_target(args.out, overwrite=args.overwrite)
     model = ReentryModel(
@@ -356,7 +357,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             print(f"\nTables written to {args.out}/ (weekly, releases, process, persons .parquet)")
 
 
-def _run_with_progress(model: ReentryModel, show: bool) -> None:
+def _run_with_progress(model, show: bool) -> None:
     from tqdm import tqdm
 
     total = model.end_week - model.start_week
@@ -434,15 +435,24 @@ def _with_scheduler(command):
     return run
 
 
+def _command(module: str, name: str):
+    """The command ``name`` of ``module``, imported when it runs."""
+
+    def run(args: argparse.Namespace) -> None:
+        getattr(importlib.import_module(module, __package__), name)(args)
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     commands = {
         "run": cmd_run,
-        "compare": _with_scheduler(cmd_compare),
-        "sweep": _with_scheduler(cmd_sweep),
-        "sensitivity": _with_scheduler(cmd_sensitivity),
-        "calibrate": _with_scheduler(cmd_calibrate),
+        "compare": _with_scheduler(_command(".compare", "cmd_compare")),
+        "sweep": _with_scheduler(_command(".sweep", "cmd_sweep")),
+        "sensitivity": _with_scheduler(_command(".sweep", "cmd_sensitivity")),
+        "calibrate": _with_scheduler(_command(".calibrate", "cmd_calibrate")),
         "validate": cmd_validate,
-        "report": cmd_report,
+        "report": _command(".report", "cmd_report"),
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

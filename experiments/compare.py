@@ -7,19 +7,11 @@ import argparse
 from analysis.compare import format_table, paired_summary
 from analysis.plots import plot_outcomes, write_figures
 from analysis.validation import load_targets
-from scenarios.loader import ScenarioError, load
+from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, load
 
 from .experiment import run_from_args
 from .runner import Task
 from .store import write_table
-
-DEFAULT_SCENARIOS = (
-    "baseline",
-    "buddy_antwerp",
-    "buddy_caseload_3",
-    "benefit_advance",
-    "more_professionals",
-)
 
 
 def compare_tasks(

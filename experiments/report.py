@@ -13,7 +13,8 @@ from analysis.plots import write_figures
 from analysis.report import Section, render
 from analysis.validation import compare_to_targets, load_targets
 
-from .store import StoreError, load_results
+from .errors import StoreError
+from .store import load_results
 
 MAX_GROUPS = 8
 """Sweeps with more points than this are drawn pooled: one line per point is unreadable."""

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .errors import StoreError
+
 if TYPE_CHECKING:
     from model.model import ReentryModel
 
@@ -35,10 +37,6 @@ RUN_FILES = (
 MANIFEST = "manifest.json"
 KIND = "reentry-results"
 FORMAT_VERSION = 1
-
-
-class StoreError(ValueError):
-    """A results folder that cannot be used; the message is one line."""
 
 
 def _atomic(path: Path, write) -> None:

@@ -16,7 +16,6 @@ from .population import (
     BENEFIT,
     FAMILY,
     IDLE,
-    IN_SERVICE,
     INDEPENDENT,
     NO_HOUSING,
     NO_INCOME,
@@ -28,7 +27,7 @@ from .population import (
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import S, accepts, int_list, need_columns, needs, open_job_share
+from .services import accepts, int_list, need_columns, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -342,23 +341,3 @@ def _update_states_kernel(
             ties_criminogenic[i] = tc + criminogenic_growth * (1 - tc)
         else:
             ties_criminogenic[i] = tc * (1 - ties_drift * (1 + (housing[i] != NO_HOUSING)))
-
-
-_EMPLOYMENT, _ADDICTION_CARE, _MENTAL_CARE = (
-    S[s] for s in ("employment_support", "addiction_care", "mental_health_care")
-)
-
-
-@njit(cache=True, inline="always")
-def busy(income, employment_support, addiction_care, mental_health_care):
-    """Daytime activity: work, or employment support or care in progress (compiled kernels).
-
-    Takes a person's income and their status at the three services, as values: an
-    array argument costs reference counting on every call, even inlined.
-    """
-    return (
-        income == WORK
-        or employment_support == IN_SERVICE
-        or addiction_care == IN_SERVICE
-        or mental_health_care == IN_SERVICE
-    )

@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from .community import _ADDICTION_CARE, _EMPLOYMENT, _MENTAL_CARE, busy
 from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, draw_detention_length, missing
 from .rng import Purpose, stream_key, unit
-from .services import int_list
+from .services import ADDICTION_CARE, EMPLOYMENT, MENTAL_HEALTH_CARE, busy, int_list
 
 _OFFENCE = int(Purpose.OFFENCE)  # a plain int, so that the kernel can key its draws
 
@@ -73,8 +72,8 @@ def _offenders(
     offenders = int_list()
     for i in ids:
         daytime = busy(
-            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
-            svc_status[_MENTAL_CARE, i],
+            income[i], svc_status[EMPLOYMENT, i], svc_status[ADDICTION_CARE, i],
+            svc_status[MENTAL_HEALTH_CARE, i],
         )  # fmt: skip
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .community import _ADDICTION_CARE, _EMPLOYMENT, _MENTAL_CARE, busy
 from .parameters import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
@@ -34,6 +33,7 @@ from .population import (
     debt_ok,
     missing,
 )
+from .services import ADDICTION_CARE, EMPLOYMENT, MENTAL_HEALTH_CARE, busy
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -105,8 +105,8 @@ def _state_matrix(
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
         out[10, j] = busy(
-            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
-            svc_status[_MENTAL_CARE, i],
+            income[i], svc_status[EMPLOYMENT, i], svc_status[ADDICTION_CARE, i],
+            svc_status[MENTAL_HEALTH_CARE, i],
         )  # fmt: skip
         out[11, j] = lacks >= 2
         out[12, j] = 1 - lacks / 5
@@ -307,8 +307,8 @@ def _census(
         n_care_need += care_need
         n_care_met += care_need and care_met[i]
         n_daytime += busy(
-            income[i], svc_status[_EMPLOYMENT, i], svc_status[_ADDICTION_CARE, i],
-            svc_status[_MENTAL_CARE, i],
+            income[i], svc_status[EMPLOYMENT, i], svc_status[ADDICTION_CARE, i],
+            svc_status[MENTAL_HEALTH_CARE, i],
         )  # fmt: skip
         n_two_plus += lacks >= 2
         n_stable += lacks == 0

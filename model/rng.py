@@ -17,8 +17,7 @@ from enum import IntEnum
 
 import numpy as np
 from numba import njit
-from scipy.special import ndtri
-from scipy.stats import poisson
+from scipy.special import ndtri, pdtr, pdtrik
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -177,4 +176,8 @@ class KeyedRNG:
         u = self.uniform(np.zeros(weeks, dtype=np.int64), np.arange(weeks), purpose)
         if mean <= 0:
             return np.zeros(weeks, dtype=np.int64)
-        return poisson.ppf(u, mean).astype(np.int64)
+        # the inverse CDF as scipy.stats.poisson.ppf computes it, without importing
+        # scipy.stats (a second of start-up for every process)
+        count = np.ceil(pdtrik(u, mean))
+        below = np.maximum(count - 1, 0)
+        return np.where(pdtr(below, mean) >= u, below, count).astype(np.int64)

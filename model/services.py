@@ -43,8 +43,11 @@ S = {name: i for i, name in enumerate(SERVICES)}
 
 # row numbers as plain ints for the compiled kernels
 _ID, _SHELTER, _BENEFIT = S["id_office"], S["shelter"], S["benefit_office"]
-_ADDICTION, _MENTAL = S["addiction_care"], S["mental_health_care"]
-_DEBT, _HOUSING, _EMPLOYMENT = S["debt_counselling"], S["housing"], S["employment_support"]
+_DEBT, _HOUSING = S["debt_counselling"], S["housing"]
+# the services whose places count as daytime activity (see busy())
+EMPLOYMENT, ADDICTION_CARE, MENTAL_HEALTH_CARE = (
+    S[s] for s in ("employment_support", "addiction_care", "mental_health_care")
+)
 _ABANDON, _QUEUE_TIE, _SUCCESS = int(Purpose.ABANDON), int(Purpose.QUEUE_TIE), int(Purpose.SUCCESS)
 _ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 
@@ -71,11 +74,11 @@ def needs(
         ((not has_id) << _ID)
         | ((housing == NO_HOUSING) << _SHELTER)
         | ((income == NO_INCOME and benefit_due_week == NO_WEEK) << _BENEFIT)
-        | ((addiction and not care_met) << _ADDICTION)
-        | ((mental_health and not care_met) << _MENTAL)
+        | ((addiction and not care_met) << ADDICTION_CARE)
+        | ((mental_health and not care_met) << MENTAL_HEALTH_CARE)
         | ((not debt_ok(debt, debt_managed, debt_threshold)) << _DEBT)
         | ((housing <= SHELTER) << _HOUSING)
-        | ((income != WORK) << _EMPLOYMENT)
+        | ((income != WORK) << EMPLOYMENT)
     )
 
 
@@ -93,13 +96,28 @@ def accepts(s, has_id, address, income, relapse, gating_outside):
     if not has_id:
         return False
     sober = not (gating_outside and relapse)
-    if s in (_SHELTER, _ADDICTION, _MENTAL):
+    if s in (_SHELTER, ADDICTION_CARE, MENTAL_HEALTH_CARE):
         return sober
-    if s in (_BENEFIT, _EMPLOYMENT):
+    if s in (_BENEFIT, EMPLOYMENT):
         return address
     if s == _DEBT:
         return address and income != NO_INCOME
     return income != NO_INCOME  # a lease
+
+
+@njit(cache=True, inline="always")
+def busy(income, employment_support, addiction_care, mental_health_care):
+    """Daytime activity: work, or employment support or care in progress (compiled kernels).
+
+    Takes a person's income and their status at the three services, as values: an
+    array argument costs reference counting on every call, even inlined.
+    """
+    return (
+        income == WORK
+        or employment_support == IN_SERVICE
+        or addiction_care == IN_SERVICE
+        or mental_health_care == IN_SERVICE
+    )
 
 
 def weekly_places(m: ReentryModel, s: int) -> int:
@@ -236,7 +254,7 @@ def _services_kernel(
         s, i = done_s[d], done_i[d]
         status[s, i] = IDLE
         chance = success_by_grade[max(grade[s, i], helper_grade[i])]
-        if s == _EMPLOYMENT:
+        if s == EMPLOYMENT:
             chance *= open_job_share(
                 week, last_conviction_week[i], job_ready[i], vog_share, vog_window
             )
@@ -255,7 +273,7 @@ def _services_kernel(
     for d in range(len(done_i)):
         s, i = done_s[d], done_i[d]
         if not ok[d]:
-            if s == _EMPLOYMENT:
+            if s == EMPLOYMENT:
                 job_ready[i] = min(job_ready[i] + 0.25, 1.0)
         elif s == _ID:
             has_id[i] = True
@@ -268,7 +286,7 @@ def _services_kernel(
             benefit_due_week[i] = week + delay
             if unit(k_advance, i) < advance_share and income[i] == NO_INCOME:
                 income[i] = BENEFIT
-        elif s in (_ADDICTION, _MENTAL):
+        elif s in (ADDICTION_CARE, MENTAL_HEALTH_CARE):
             care_met[i] = True
             relapse[i] = False
         elif s == _DEBT:

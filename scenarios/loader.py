@@ -16,6 +16,15 @@ from typing import Any
 
 from model.parameters import ParameterError, Parameters
 
+DEFAULT_SCENARIOS = (  # compared by `reentry compare` and `make demo`
+    "baseline",
+    "buddy_antwerp",
+    "buddy_caseload_3",
+    "benefit_advance",
+    "more_professionals",
+)
+
+
 HERE = Path(__file__).parent
 TOP_LEVEL_KEYS = ("description", "base", "parameters")
 
