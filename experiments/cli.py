@@ -29,7 +29,10 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, no usage dump
-        raise UserError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        # main() prints "reentry: error:", so name only the subcommand here
+        command = self.prog.partition(" ")[2]
+        where = f"{command}: " if command else ""
+        raise UserError(f"{where}{message} (see '{self.prog} --help')")
 
 
 def _positive(name: str, hi: int):
