@@ -11,6 +11,7 @@ from agents import Buddy, Professional
 from analysis.summary import summarise
 from model import ReentryModel
 from model.buddy_programme import MATCHED, ON_LIST
+from model.parameters import SERVICES
 
 from .conftest import cohort
 
@@ -177,3 +178,42 @@ def test_json_reports_the_programme_outcomes():
     assert result["buddy_turnover_per_year"] >= 0
     assert result["buddy_waitlist_mean"] >= 0
     assert 0 <= result["hidden_needs_share"] <= 1
+
+
+class _Outreach:
+    """A minimal extra provider: a street worker who contacts everyone out each week."""
+
+    def step(self, m):
+        pass
+
+    def attach(self, m):
+        return np.zeros(0, dtype=np.int64), 0
+
+    def contacts(self, m):
+        from model.population import RELEASED, WITH_PROFESSIONAL
+        from model.support import Contacts
+
+        out = np.flatnonzero(m.pop.phase == RELEASED)
+        return Contacts(out, WITH_PROFESSIONAL, relief=0.0, trust_change=0.0, keep_probability=1.0)
+
+    def contacted(self, m, ids):
+        self.seen = getattr(self, "seen", 0) + len(ids)
+
+    def weekly_stats(self):
+        return {}
+
+
+def test_an_extra_provider_slots_in_and_its_contacts_find_hidden_needs():
+    """The hook for new kinds of helper: weekly contacts discover needs and refer people."""
+    base = ReentryModel(mode="cohort", persons=1500, weeks=52, seed=4).run()
+    outreach = _Outreach()
+    extra = ReentryModel(mode="cohort", persons=1500, weeks=52, seed=4, providers=[outreach])
+    extra.run()
+    assert outreach.seen > 1500 * 40  # everyone out is seen about every week
+    hidden = [summarise(m)["hidden_needs_share"] for m in (base, extra)]
+    assert hidden[1] < 0.5 * hidden[0]
+    # ...and the referrals fill the waiting lists outside (places are capped, lists are not)
+    outside = [f"waiting_{s}" for s in SERVICES]
+    weeks = [m.weekly_table().query("week >= 0") for m in (base, extra)]
+    waiting = [w[outside].sum(axis=1).mean() for w in weeks]
+    assert waiting[1] > 1.2 * waiting[0]
