@@ -57,9 +57,10 @@ def proactive_contacts(m: ReentryModel) -> None:
     """
     pop, p, w = m.pop, m.p, m.week
     for salt, provider in enumerate(m.support.providers):
-        c = provider.contacts(m).per_person()
+        c = provider.contacts(m)
         if len(c.ids) == 0:
             continue
+        c = c.per_person()
         ok = _keep(
             c.ids, c.keep_probability, m.crn.seed, w * 8 + salt, pop.trust,
             p.trust_setback_loss / 2,
