@@ -243,11 +243,6 @@ class ReleaseEvents:
         return df
 
 
-def _share(values: np.ndarray, n: int) -> float:
-    # np.mean's overhead dominates on small arrays; a plain sum is the same number
-    return float(values.sum()) / n if n else np.nan
-
-
 _MEAN_FIELDS = ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic")
 _STABILITY = SNAPSHOT_FIELDS.index("stability_index")
 
