@@ -13,6 +13,7 @@ import os
 import sys
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model import ParameterError
 from model.parameters import parameter_table
@@ -20,6 +21,9 @@ from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, available, load
 
 from .errors import StoreError, UserError
 from .executors import EXECUTORS, default_workers
+
+if TYPE_CHECKING:
+    from model.model import ReentryModel
 
 # The model, pandas and the analysis take seconds to import, so each command imports
 # what it needs when it runs: --help and input errors answer at once.
@@ -360,7 +364,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             print(f"\nTables written to {args.out}/ (weekly, releases, process, persons .parquet)")
 
 
-def _run_with_progress(model, show: bool) -> None:
+def _run_with_progress(model: ReentryModel, show: bool) -> None:
     from tqdm import tqdm
 
     total = model.end_week - model.start_week

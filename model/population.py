@@ -182,9 +182,9 @@ def _missing_counts(
     for j in range(ids.shape[0]):
         i = ids[j]
         out[j] = missing(
-        has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-        mental_health[i], care_met[i], debt_threshold,
-    )  # fmt: skip
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i], debt_threshold,
+        )  # fmt: skip
     return out
 
 

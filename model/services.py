@@ -120,14 +120,10 @@ def busy(income, employment_support, addiction_care, mental_health_care):
     )
 
 
-def weekly_places(m: ReentryModel, s: int) -> int:
-    """Places offered this week; the fractional part spreads evenly over weeks."""
-    return places_in_week(m.service_rate[s], m.week - m.start_week)
-
-
 @njit(cache=True, inline="always")
 def places_in_week(rate: float, w: int) -> int:
-    """:func:`weekly_places` for week ``w`` of the run (compiled kernels)."""
+    """Places a service with ``rate`` places a week offers in week ``w`` of the run;
+    the fractional part spreads evenly over weeks."""
     return int(np.floor(rate * (w + 1)) - np.floor(rate * w))
 
 

@@ -8,7 +8,7 @@ from model import ReentryModel
 from model.events import KINDS
 from model.parameters import PRISON_SERVICES, SERVICES
 from model.population import DETAINED, IDLE, IN_SERVICE, PRE_ENTRY, RELEASED, WAITING
-from model.services import weekly_places
+from model.services import places_in_week
 
 
 @pytest.mark.parametrize("mode", ["cohort", "flow"])
@@ -20,7 +20,7 @@ def test_weekly_invariants(mode):
     arrived = 0
     queues_seen = 0
     while m.running:
-        places = [weekly_places(m, s) for s in range(len(SERVICES))]
+        places = [places_in_week(rate, m.week - m.start_week) for rate in m.service_rate]
         before = len(m.events._chunks)
         m.step()
         pop = m.pop
