@@ -375,16 +375,17 @@ def _run_with_progress(model: ReentryModel, show: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    import pandas as pd
-
-    from analysis.validation import compare_to_targets, format_validation, load_targets
-
     from .compare import compare_tasks
-    from .executors import execute
 
     tasks, _, _ = compare_tasks(
         [args.scenario], args.replications, args.seed, args.mode, args.persons, args.weeks
     )
+    import pandas as pd
+
+    from analysis.validation import compare_to_targets, format_validation, load_targets
+
+    from .executors import execute
+
     runs = pd.DataFrame([record for record, _ in execute(tasks, "process", args.workers)])
     table = compare_to_targets(runs, load_targets())
     if args.json:

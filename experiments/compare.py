@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.compare import format_table, paired_summary
-from analysis.plots import plot_outcomes, write_figures
-from analysis.validation import load_targets
 from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, load
 
-from .experiment import run_from_args
 from .runner import Task
-from .store import write_table
 
 
 def compare_tasks(
@@ -56,6 +51,14 @@ def cmd_compare(args: argparse.Namespace) -> None:
         args.persons,
         args.weeks,
     )
+    # the scenarios are checked; only now import what running and plotting need
+    from analysis.compare import format_table, paired_summary
+    from analysis.plots import plot_outcomes, write_figures
+    from analysis.validation import load_targets
+
+    from .experiment import run_from_args
+    from .store import write_table
+
     manifest = {
         "command": "compare",
         "scenarios": described,

@@ -5,16 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-import pandas as pd
-
-from analysis.compare import paired_summary
-from analysis.plots import write_figures
-from analysis.report import Section, render
-from analysis.validation import compare_to_targets, load_targets
+from typing import TYPE_CHECKING
 
 from .errors import StoreError
 from .store import load_results
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_GROUPS = 8
 """Sweeps with more points than this are drawn pooled: one line per point is unreadable."""
@@ -39,6 +36,8 @@ def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:
         return runs["scenario"].astype(str), "One line per scenario."
     if command == "sweep" and runs["point"].nunique() <= MAX_GROUPS:
         return _point_labels(runs), "One line per sweep point."
+    import pandas as pd
+
     pooled = pd.Series("all runs", index=runs.index)
     return pooled, (
         f"All {runs['point'].nunique()} sample points pooled: the figures show the spread of "
@@ -49,6 +48,8 @@ def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:
 def _read_csv(path: Path) -> pd.DataFrame | None:
     if not path.is_file():
         return None
+    import pandas as pd
+
     try:
         return pd.read_csv(path)
     except (OSError, ValueError) as exc:
@@ -74,6 +75,12 @@ def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
 def build_report(root: Path, out: Path) -> Path:
     """Write the figures into ``root/figures`` and the HTML report to ``out``."""
     manifest, runs, weeks = load_results(root)
+    # the folder is readable; only now import the analysis (seconds), so errors are instant
+    from analysis.compare import paired_summary
+    from analysis.plots import write_figures
+    from analysis.report import Section, render
+    from analysis.validation import compare_to_targets, load_targets
+
     command = str(manifest.get("command"))
     if command == "compare":
         # the order the user named the scenarios in, with the reference first

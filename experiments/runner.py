@@ -8,13 +8,12 @@ are keyed by (seed, person, week, purpose), not by process or order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analysis.summary import summarise
-from model import ReentryModel
 from model.parameters import SERVICES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WEEK_COLUMNS = (
     "week",
@@ -97,6 +96,10 @@ def flatten(summary: dict[str, Any]) -> dict[str, Any]:
 
 def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run one task; return its flat record and its small weekly table."""
+    # imported here, so that building tasks (and checking their inputs) stays instant
+    from analysis.summary import summarise
+    from model import ReentryModel
+
     model = ReentryModel(
         mode=task.mode, persons=task.persons, weeks=task.weeks, seed=task.seed, params=task.params
     ).run()

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from .errors import StoreError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from model.model import ReentryModel
 
 RUN_FILES = (
@@ -109,6 +109,8 @@ def read_manifest(root: Path) -> dict[str, Any]:
 
 
 def _read(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    import pandas as pd  # here, so that a folder's manifest is checked without it
+
     try:
         return pd.read_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises several types for damaged files
@@ -130,6 +132,8 @@ def read_chunks(chunks: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     runs = [_read(p) for p in run_files]
     weeks = [_read(p) for p in week_files]
+    import pandas as pd
+
     return (
         pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(),
         pd.concat(weeks, ignore_index=True) if weeks else pd.DataFrame(),
@@ -237,6 +241,8 @@ class ResultStore:
     def flush(self) -> None:
         if not self._records:
             return
+        import pandas as pd
+
         name = f"{self._seq:06d}.parquet"
         # weeks first: a runs chunk is the proof that its runs (and weeks) are complete
         write_table(pd.concat(self._weeks, ignore_index=True), self.chunks / f"weeks-{name}")
