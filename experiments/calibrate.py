@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analysis.validation import compare_to_targets, format_validation, load_targets
 from model.parameters import Parameters
 from scenarios.loader import ScenarioError
 
 from .design import read_design, sweep_points, tasks_for
-from .experiment import run_from_args
-from .store import write_json, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
     """Sum of squared misses in units of each target's tolerance (max-targets: only above)."""
+    import pandas as pd
+
     total = pd.Series(0.0, index=means.index)
     for t in targets:
         miss = means[t["outcome"]] - t["value"]
@@ -44,6 +45,14 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         raise ScenarioError(f"{args.design}: policy levers are never fitted: {', '.join(levers)}")
     if not design.ranges:
         raise ScenarioError(f"{args.design}: calibration needs a [ranges] table")
+    # the design is checked; only now import the analysis and the runner (seconds)
+    import pandas as pd
+
+    from analysis.validation import compare_to_targets, format_validation, load_targets
+
+    from .experiment import run_from_args
+    from .store import write_json, write_table
+
     targets = load_targets()
     points = sweep_points(design)
     tasks = tasks_for(design, points)

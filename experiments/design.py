@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from model.parameters import ParameterError, Parameters
 from model.rng import MAX_SEED
@@ -146,6 +145,8 @@ def sweep_points(design: Design) -> list[dict[str, Any]]:
     ] or [{}]
     if not design.ranges:
         return grid
+    from scipy.stats import qmc  # a second to import: only designs with ranges need it
+
     names = list(design.ranges)
     unit = qmc.LatinHypercube(d=len(names), seed=design.seed).random(design.samples)
     lows = np.array([design.ranges[n][0] for n in names])

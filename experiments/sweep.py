@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-import numpy as np
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-
-from analysis.sensitivity import analyse, plot_indices, point_means
 from scenarios.loader import ScenarioError
 
 from .design import read_design, round_integers, sweep_points, tasks_for
-from .experiment import run_from_args
-from .store import write_table
+
+# SALib, the analysis and the runner take seconds to import: each command imports
+# them once its design file has been checked, so a bad file is reported at once.
 
 
 def _manifest(command: str, design, extra=None) -> dict:
@@ -29,6 +25,9 @@ def cmd_sweep(args: argparse.Namespace) -> None:
     design = read_design(args.design)
     points = sweep_points(design)
     tasks = tasks_for(design, points)
+    from .experiment import run_from_args
+    from .store import write_table
+
     runs, _ = run_from_args(args, tasks, _manifest("sweep", design, {"points": points}))
     params = [c for c in runs.columns if c.startswith("param_")]
     table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
@@ -54,9 +53,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         "bounds": [list(design.ranges[n]) for n in names],
     }
     n = design.samples
+    if args.method == "sobol" and n & (n - 1):
+        raise ScenarioError(f"{args.design}: samples must be a power of 2 for Sobol (got {n})")
+    import numpy as np
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    from analysis.sensitivity import analyse, plot_indices, point_means
+
+    from .experiment import run_from_args
+    from .store import write_table
+
     if args.method == "sobol":
-        if n & (n - 1):
-            raise ScenarioError(f"{args.design}: samples must be a power of 2 for Sobol (got {n})")
         X = sobol_sample.sample(problem, n, calc_second_order=False, seed=design.seed)
     else:
         X = morris_sample.sample(problem, n, num_levels=4, seed=design.seed)
