@@ -125,6 +125,8 @@ def _chunk_files(chunks: Path, kind: str) -> list[Path]:
 
 def read_chunks(chunks: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run and week tables of every complete chunk (a weeks chunk without its runs is not)."""
+    import pandas as pd
+
     run_files = _chunk_files(chunks, "runs")
     names = {p.name.removeprefix("runs-") for p in run_files}
     week_files = [
@@ -132,8 +134,6 @@ def read_chunks(chunks: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     ]
     runs = [_read(p) for p in run_files]
     weeks = [_read(p) for p in week_files]
-    import pandas as pd
-
     return (
         pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(),
         pd.concat(weeks, ignore_index=True) if weeks else pd.DataFrame(),

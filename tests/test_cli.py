@@ -92,6 +92,28 @@ def test_bad_input_gives_one_line_error_and_exit_2(args, expected):
     assert expected in done.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--scenario", "nosuch"],
+        ["compare", "baseline", "nosuch"],
+        ["validate", "--scenario", "nosuch"],
+        ["report", "no/such/folder"],
+        ["sweep", "no/such/design.toml"],
+        ["sensitivity", "no/such/design.toml"],
+        ["calibrate", "no/such/design.toml"],
+    ],
+)
+def test_input_errors_are_found_before_the_heavy_imports(args):
+    """A typo is reported before Mesa, pandas, matplotlib or SALib are loaded (seconds)."""
+    code = (
+        "import sys; from experiments.cli import main; rc = main(sys.argv[1:]); "
+        "print(rc, *[m for m in ('mesa', 'pandas', 'matplotlib', 'SALib') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.stdout.split() == ["2"], done.stdout + done.stderr
+
+
 def test_bad_scenario_file_names_the_field(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('description = "x"\n[parameters]\nsuccess_alone = 1.5\n')
