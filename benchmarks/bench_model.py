@@ -66,6 +66,34 @@ def run_empty_mesa(agents: int, steps: int, repeats: int) -> dict:
     return {"agents": agents, "agent_steps_per_s": round(agents * steps / best)}
 
 
+def run_wealth_mesa(agents: int, steps: int, repeats: int) -> dict:
+    """For information, not a target: the Mesa tutorial's wealth-exchange step (five lines,
+    as in TOOLING.md's "trivial agent step"), the least work a real agent does."""
+    import mesa
+
+    class Wealth(mesa.Agent):
+        def __init__(self, model: mesa.Model) -> None:
+            super().__init__(model)
+            self.wealth = 1
+
+        def step(self) -> None:
+            if self.wealth > 0:
+                other = self.random.choice(everyone)
+                other.wealth += 1
+                self.wealth -= 1
+
+    model = mesa.Model(rng=1)
+    Wealth.create_agents(model, agents)
+    everyone = list(model.agents)  # AgentSet indexing copies the set; a list does not
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(steps):
+            model.agents.shuffle_do("step")
+        best = min(best, time.perf_counter() - start)
+    return {"agents": agents, "agent_steps_per_s": round(agents * steps / best)}
+
+
 def _child(args: list[str]) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, check=True
@@ -78,7 +106,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated persons")
     parser.add_argument("--weeks", type=int, default=156)
     parser.add_argument("--mode", choices=("cohort", "flow"), default="cohort")
-    parser.add_argument("--child", choices=("model", "mesa"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("model", "mesa", "wealth"), help=argparse.SUPPRESS)
     parser.add_argument("--persons", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
@@ -88,10 +116,18 @@ def main() -> None:
     if args.child == "mesa":
         print(json.dumps(run_empty_mesa(args.persons, 50, args.repeats)))
         return
+    if args.child == "wealth":
+        print(json.dumps(run_wealth_mesa(args.persons, 50, args.repeats)))
+        return
 
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     empty = _child(["--child", "mesa", "--persons", "10000", "--repeats", str(args.repeats)])
     print(f"empty Mesa shuffle_do loop, 10k agents: {empty['agent_steps_per_s']:,} agent-steps/s")
+    wealth = _child(["--child", "wealth", "--persons", "10000", "--repeats", str(args.repeats)])
+    print(
+        f"Mesa tutorial wealth step, 10k agents: {wealth['agent_steps_per_s']:,} agent-steps/s "
+        "(for information)"
+    )
     rows = {}
     for n in map(int, args.sizes.split(",")):
         repeats = "1" if n >= 100_000 else str(args.repeats)
@@ -118,6 +154,8 @@ def main() -> None:
     if 10_000 in rows:
         ratio = rows[10_000]["person_weeks_per_s"] / empty["agent_steps_per_s"]
         print(f"full model / empty Mesa loop at 10k: {ratio:.2f}x (target >= 3x)")
+        ratio = rows[10_000]["person_weeks_per_s"] / wealth["agent_steps_per_s"]
+        print(f"full model / Mesa wealth step at 10k: {ratio:.2f}x (for information)")
     if 10_000 in rows and 100_000 in rows:
         cost = rows[10_000]["person_weeks_per_s"] / rows[100_000]["person_weeks_per_s"]
         print(f"cost per person-week, 100k vs 10k: {cost:.2f}x (target <= 1.5x)")
