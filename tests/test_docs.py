@@ -1,12 +1,15 @@
 """The documentation stays in step with the code."""
 
+import re
+import tomllib
 from dataclasses import fields
 from pathlib import Path
 
 from analysis.validation import load_targets
 from model.parameters import Parameters
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 
 
 def test_every_parameter_is_in_the_odd_parameter_table():
@@ -30,3 +33,11 @@ def test_every_target_has_value_source_n_and_tolerance():
         "reconviction_2y",
         "redetention_2y",
     } <= outcomes
+
+
+def test_citation_and_licence_agree_with_the_package():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert re.search(r"^version: (.+)$", citation, re.M).group(1) == project["version"]
+    assert re.search(r"^license: (.+)$", citation, re.M).group(1) == project["license"]
+    assert (ROOT / "LICENSE").read_text().startswith(f"{project['license']} License")
