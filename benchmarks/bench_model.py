@@ -46,17 +46,9 @@ def run_model(persons: int, weeks: int, mode: str, repeats: int) -> dict:
     }
 
 
-def run_empty_mesa(agents: int, steps: int, repeats: int) -> dict:
-    """Best of ``repeats`` timings, as for the model, so both sides of the ratio see
-    the machine at its quietest."""
-    import mesa
-
-    class Empty(mesa.Agent):
-        def step(self) -> None:
-            pass
-
-    model = mesa.Model(rng=1)
-    Empty.create_agents(model, agents)
+def _agent_steps_per_s(model, agents: int, steps: int, repeats: int) -> dict:
+    """Best of ``repeats`` timings of ``steps`` Mesa ``shuffle_do("step")`` calls, as for
+    the model, so both sides of a ratio see the machine at its quietest."""
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
@@ -66,9 +58,22 @@ def run_empty_mesa(agents: int, steps: int, repeats: int) -> dict:
     return {"agents": agents, "agent_steps_per_s": round(agents * steps / best)}
 
 
+def run_empty_mesa(agents: int, steps: int, repeats: int) -> dict:
+    """The target's reference: agents whose step does nothing."""
+    import mesa
+
+    class Empty(mesa.Agent):
+        def step(self) -> None:
+            pass
+
+    model = mesa.Model(rng=1)
+    Empty.create_agents(model, agents)
+    return _agent_steps_per_s(model, agents, steps, repeats)
+
+
 def run_wealth_mesa(agents: int, steps: int, repeats: int) -> dict:
-    """For information, not a target: the Mesa tutorial's wealth-exchange step (five lines,
-    as in TOOLING.md's "trivial agent step"), the least work a real agent does."""
+    """For information, not a target: the Mesa tutorial's wealth-exchange step, a
+    five-line step and about the least work a real agent does."""
     import mesa
 
     class Wealth(mesa.Agent):
@@ -85,13 +90,7 @@ def run_wealth_mesa(agents: int, steps: int, repeats: int) -> dict:
     model = mesa.Model(rng=1)
     Wealth.create_agents(model, agents)
     everyone = list(model.agents)  # AgentSet indexing copies the set; a list does not
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            model.agents.shuffle_do("step")
-        best = min(best, time.perf_counter() - start)
-    return {"agents": agents, "agent_steps_per_s": round(agents * steps / best)}
+    return _agent_steps_per_s(model, agents, steps, repeats)
 
 
 def _child(args: list[str]) -> dict:
