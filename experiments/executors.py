@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING
 
+from .runner import Task, run_task  # light: run_task imports the model when it runs
+
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .runner import Task
 
 EXECUTORS = ("serial", "process", "dask")
 Result = tuple[dict, "pd.DataFrame"]
@@ -39,20 +39,18 @@ def execute(
     scheduler: str | None = None,
 ) -> Iterator[Result]:
     """Run ``tasks`` and yield ``(record, weekly)`` per run, in completion order."""
-    from .runner import run_task  # the model and pandas: imported when there is work
-
     workers = workers or default_workers()
     if executor == "serial" or (executor == "process" and workers == 1):
         yield from (run_task(t) for t in tasks)
     elif executor == "process":
-        yield from _process_pool(run_task, tasks, workers)
+        yield from _process_pool(tasks, workers)
     elif executor == "dask":
-        yield from _dask(run_task, tasks, workers, scheduler or "local")
+        yield from _dask(tasks, workers, scheduler or "local")
     else:
         raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
 
 
-def _process_pool(run_task, tasks: list[Task], workers: int) -> Iterator[Result]:
+def _process_pool(tasks: list[Task], workers: int) -> Iterator[Result]:
     # spawn: workers start clean, whatever threads the parent has (Dask, tqdm)
     context = multiprocessing.get_context("spawn")
     pending = iter(tasks)
@@ -69,7 +67,7 @@ def _process_pool(run_task, tasks: list[Task], workers: int) -> Iterator[Result]
                     in_flight.add(pool.submit(run_task, nxt))
 
 
-def _dask(run_task, tasks: list[Task], workers: int, scheduler: str) -> Iterator[Result]:
+def _dask(tasks: list[Task], workers: int, scheduler: str) -> Iterator[Result]:
     from distributed import Client, LocalCluster, as_completed
 
     if scheduler == "local":

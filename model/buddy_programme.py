@@ -33,7 +33,7 @@ from agents import Buddy
 
 from .population import DETAINED, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import Purpose, stream_key, unit
-from .services import int_list, need_columns, needs
+from .services import int_list, need_columns, needs, places_in_week
 from .support import Contacts
 
 if TYPE_CHECKING:
@@ -115,10 +115,7 @@ class BuddyProgramme:
             self.active, self.strain, self.left, self.clients, p.buddy_turnover_per_week,
             p.burnout_hazard, p.burnout_threshold,
         )  # fmt: skip
-        k = int(
-            np.floor(self.recruit_rate * (w - m.start_week + 1))
-            - np.floor(self.recruit_rate * (w - m.start_week))
-        )
+        k = places_in_week(self.recruit_rate, w - m.start_week)  # spread like service places
         self._recruit(m, k)
         inside = p.buddy_start == "inside"
         matched, waits, three_way_talks, waitlist = _intake_match_and_strain(
@@ -367,15 +364,11 @@ def _intake_match_and_strain(
             if unit(k_coaching, b) < share:
                 strain[b] = max(strain[b] - coaching_relief, 0.0)
     three_way = 0
-    for b in range(active.shape[0]):
-        if active[b] and strain[b] > three_way_trigger and clients[b] > 0:
-            three_way += 1
-    if three_way and professional_has_room:
+    if professional_has_room:
         for b in range(active.shape[0]):
             if active[b] and strain[b] > three_way_trigger and clients[b] > 0:
                 strain[b] = max(strain[b] - three_way_relief, 0.0)
-    else:
-        three_way = 0
+                three_way += 1
     return chosen, waits, three_way, len(waiting) - n
 
 

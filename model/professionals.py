@@ -171,6 +171,5 @@ def _cases(
         since[i] = week
         end[i] = week + case_weeks
         ever[i] = True
-    for r in range(len(taken)):
-        clients[professional[taken[r]]] += 1
+        clients[professional[i]] += 1
     return len(taken), takeovers
