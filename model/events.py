@@ -53,15 +53,13 @@ class ProcessLog:
         self._chunks.append((KINDS.index(kind), ids, np.add(service, _offset(kind)), week, wait))
 
     def table(self) -> pd.DataFrame:
-        if not self._chunks:
-            cols = ("week", "person", "event", "service", "wait_weeks")
-            return pd.DataFrame({k: pd.Series(dtype="int32") for k in cols})
-        kinds, ids, services, weeks, waits = zip(*self._chunks, strict=True)
+        # an empty log still has categorical columns, so summaries need no special case
+        kinds, ids, services, weeks, waits = list(zip(*self._chunks, strict=True)) or [()] * 5
         counts = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
         df = pd.DataFrame(
             {
                 "week": np.repeat(np.asarray(weeks, dtype=np.int32), counts),
-                "person": np.concatenate(ids).astype(np.int32),
+                "person": np.concatenate([*ids, np.empty(0, np.int32)]).astype(np.int32),
                 "event": np.repeat(np.asarray(kinds, dtype=np.int8), counts),
                 "service": _spread(services, counts, np.int8),
                 "wait_weeks": _spread(waits, counts, np.int32),
@@ -78,7 +76,7 @@ def _spread(values: tuple, counts: np.ndarray, dtype: type) -> np.ndarray:
     Thousands of small chunks make per-chunk numpy calls the cost, so the scalars
     are repeated in one call and only the array-valued chunks are copied in.
     """
-    scalar = np.array([np.ndim(v) == 0 for v in values])
+    scalar = np.array([np.ndim(v) == 0 for v in values], dtype=bool)
     base = np.array([v if one else 0 for v, one in zip(values, scalar, strict=True)], dtype=dtype)
     out = np.repeat(base, counts)
     ends = np.cumsum(counts)

@@ -132,16 +132,19 @@ class ReleaseEvents:
     """One row per release; grows as people are released."""
 
     def __init__(self) -> None:
-        self.cols: dict[str, np.ndarray] = {}
+        # empty columns rather than none, so that a run without releases has a table too
+        self.cols = {name: np.full(0, fill, dtype) for name, (dtype, fill) in _EVENT_COLUMNS.items()}
         # the state at each milestone: one row per snapshot field, one column per event
-        self.states: dict[str, np.ndarray] = {}
+        self.states = {
+            stage: np.full((len(SNAPSHOT_FIELDS), 0), np.nan, np.float32) for stage in MILESTONES
+        }
         self.n = 0
         self.current = np.zeros(0, dtype=np.int64)  # person -> latest event
 
     def _grow(self, k: int) -> np.ndarray:
         """Rows for ``k`` new events; storage doubles so growth is amortised."""
         need = self.n + k
-        capacity = len(self.cols["person"]) if self.cols else 0
+        capacity = len(self.cols["person"])
         if need > capacity:
             new_capacity = max(need, 2 * capacity, 1024)
             for name, (dtype, fill) in _EVENT_COLUMNS.items():

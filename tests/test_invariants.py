@@ -95,3 +95,15 @@ def test_the_weekly_census_agrees_with_the_person_snapshot():
     met = state[SNAPSHOT_FIELDS.index("care_met")][needing]
     assert row["share_care_met"] == pytest.approx(met.mean(), abs=1e-12)
     assert row["mean_stress"] == pytest.approx(m.pop.stress[out].mean(), abs=1e-12)
+
+
+@pytest.mark.parametrize(("mode", "persons"), [("cohort", 1), ("cohort", 2), ("flow", 1)])
+def test_a_tiny_run_summarises_with_missing_shares(mode, persons):
+    """One or two people: events may be empty, and the summary says so instead of failing."""
+    from analysis.summary import summarise
+
+    m = ReentryModel(mode=mode, persons=persons, weeks=10, seed=1).run()
+    summary = summarise(m)
+    assert summary["release_events"] == len(m.release_table())
+    assert summary["reconviction_2y"] is None  # nobody is observed for two years
+    assert set(summary["process"]) >= set(SERVICES)
