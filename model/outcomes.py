@@ -133,7 +133,9 @@ class ReleaseEvents:
 
     def __init__(self) -> None:
         # empty columns rather than none, so that a run without releases has a table too
-        self.cols = {name: np.full(0, fill, dtype) for name, (dtype, fill) in _EVENT_COLUMNS.items()}
+        self.cols = {
+            name: np.full(0, fill, dtype) for name, (dtype, fill) in _EVENT_COLUMNS.items()
+        }
         # the state at each milestone: one row per snapshot field, one column per event
         self.states = {
             stage: np.full((len(SNAPSHOT_FIELDS), 0), np.nan, np.float32) for stage in MILESTONES
