@@ -61,44 +61,44 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         "design": str(args.design),
         "targets": targets,
     }
-    runs, _ = run_from_args(args, tasks, manifest)
-    outcomes = sorted({t["outcome"] for t in targets})
-    means = runs.groupby("point")[outcomes].mean()
-    unobserved = [t["name"] for t in targets if means[t["outcome"]].isna().all()]
-    loss = distance(means, targets).sort_values()
-    keep = loss.index[: max(1, round(args.accept * len(loss)))]
-    table = pd.DataFrame(points).loc[keep]
-    fitted = {
-        name: {
-            "mean": float(table[name].mean()),
-            "sd": float(table[name].std(ddof=1)) if len(table) > 1 else 0.0,
-            "p05": float(table[name].quantile(0.05)),
-            "p95": float(table[name].quantile(0.95)),
-            "best": float(table[name].iloc[0]),
-            "range": list(design.ranges[name]),
+    with run_from_args(args, tasks, manifest) as (runs, _):
+        outcomes = sorted({t["outcome"] for t in targets})
+        means = runs.groupby("point")[outcomes].mean()
+        unobserved = [t["name"] for t in targets if means[t["outcome"]].isna().all()]
+        loss = distance(means, targets).sort_values()
+        keep = loss.index[: max(1, round(args.accept * len(loss)))]
+        table = pd.DataFrame(points).loc[keep]
+        fitted = {
+            name: {
+                "mean": float(table[name].mean()),
+                "sd": float(table[name].std(ddof=1)) if len(table) > 1 else 0.0,
+                "p05": float(table[name].quantile(0.05)),
+                "p95": float(table[name].quantile(0.95)),
+                "best": float(table[name].iloc[0]),
+                "range": list(design.ranges[name]),
+            }
+            for name in design.ranges
         }
-        for name in design.ranges
-    }
-    best = runs[runs["point"] == keep[0]]
-    check = compare_to_targets(best, targets)
-    result = {
-        "method": "ABC rejection on a Latin hypercube",
-        "samples": len(points),
-        "replications": design.replications,
-        "accepted": len(keep),
-        "fitted": fitted,
-        "loss_best": float(loss.iloc[0]),
-        "loss_accepted_median": float(loss.loc[keep].median()),
-        "unobserved_targets": unobserved,
-        "outside_tolerance": check.loc[~check["pass"], ["name", "target", "model"]].to_dict(
-            "records"
-        ),
-    }
-    write_json(result, args.out / "calibration.json")
-    write_table(check, args.out / "targets_at_best.parquet")
-    pd.DataFrame({"point": loss.index, "distance": loss.to_numpy()}).to_csv(
-        args.out / "distances.csv", index=False
-    )
+        best = runs[runs["point"] == keep[0]]
+        check = compare_to_targets(best, targets)
+        result = {
+            "method": "ABC rejection on a Latin hypercube",
+            "samples": len(points),
+            "replications": design.replications,
+            "accepted": len(keep),
+            "fitted": fitted,
+            "loss_best": float(loss.iloc[0]),
+            "loss_accepted_median": float(loss.loc[keep].median()),
+            "unobserved_targets": unobserved,
+            "outside_tolerance": check.loc[~check["pass"], ["name", "target", "model"]].to_dict(
+                "records"
+            ),
+        }
+        write_json(result, args.out / "calibration.json")
+        write_table(check, args.out / "targets_at_best.parquet")
+        pd.DataFrame({"point": loss.index, "distance": loss.to_numpy()}).to_csv(
+            args.out / "distances.csv", index=False
+        )
     print(
         f"accepted {len(keep)} of {len(points)} samples (distance {loss.iloc[0]:.1f} best, "
         f"{loss.loc[keep].median():.1f} median)\n"

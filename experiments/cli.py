@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model import ParameterError
+from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES
 from model.parameters import parameter_table
 from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, available, load
 
-from .errors import StoreError, UserError
-from .executors import EXECUTORS, default_workers
+from .errors import ExecutorLostError, StoreError, UserError
+from .executors import DASK_TIMEOUT, EXECUTORS, default_workers
 
 if TYPE_CHECKING:
     from model.model import ReentryModel
@@ -59,13 +60,49 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"--seed must be a non-negative integer, got {text!r}"
         ) from None
-    from model.rng import MAX_SEED
-
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(
             f"--seed must be a non-negative integer up to 2**62, got {value}"
         )
     return value
+
+
+def _share(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not 0 < value <= 1:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{name} must be in (0, 1], got {text}")
+        return value
+
+    return parse
+
+
+def _seconds(name: str, hi: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not 0 < value <= hi:  # also refuses nan and inf
+            raise argparse.ArgumentTypeError(f"{name} must be in (0, {hi:g}] seconds, got {text}")
+        return value
+
+    return parse
+
+
+def _scheduler(text: str) -> str:
+    """'local', or tcp://HOST:PORT with a port in 1-65535."""
+    if text == "local":
+        return text
+    host, _, port = text.removeprefix("tcp://").rpartition(":")
+    if not text.startswith("tcp://") or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(
+            f"--scheduler must be 'local' or tcp://HOST:PORT with a port in 1-65535, got {text!r}"
+        )
+    return text
 
 
 def _assignment(text: str) -> tuple[str, object]:
@@ -82,21 +119,21 @@ def _assignment(text: str) -> tuple[str, object]:
 def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
     p.add_argument(
         "--mode",
-        choices=("cohort", "flow"),
+        choices=MODES,
         default=mode,
         help=f"cohort: N people released at week 0; flow: Poisson entries into detention "
         f"(default: {mode})",
     )
     p.add_argument(
         "--persons",
-        type=_positive("--persons", 10_000_000),
+        type=_positive("--persons", MAX_PERSONS),
         default=2000,
         metavar="N",
         help="cohort size, or expected entries over the run in flow mode (default: 2000)",
     )
     p.add_argument(
         "--weeks",
-        type=_positive("--weeks", 2080),
+        type=_positive("--weeks", MAX_WEEKS),
         default=156,
         metavar="W",
         help="weeks after release (cohort) or in total (flow) (default: 156)",
@@ -136,9 +173,19 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
     _add_workers(p)
     p.add_argument(
         "--scheduler",
+        type=_scheduler,
         metavar="local|tcp://HOST:PORT",
         help="run on Dask: 'local' starts a LocalCluster, tcp://HOST:PORT uses an existing "
         "cluster (implies --executor dask)",
+    )
+    p.add_argument(
+        "--dask-timeout",
+        type=_seconds("--dask-timeout", 86_400),
+        default=DASK_TIMEOUT,
+        metavar="SECONDS",
+        help="Dask: how long to wait for the scheduler to answer, or for a worker when the "
+        "cluster has none left, before stopping with the stored runs kept "
+        f"(default: {DASK_TIMEOUT:g})",
     )
     p.add_argument(
         "--chunk-size",
@@ -262,10 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--accept",
-        type=float,
+        type=_share("--accept"),
         default=0.1,
         metavar="Q",
-        help="share of samples accepted (default: 0.1)",
+        help="share of samples accepted, in (0, 1] (default: 0.1)",
     )
     _add_execution_options(calibrate, default_out="results/calibration")
 
@@ -312,8 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--output",
         type=Path,
-        metavar="FILE",
-        help="where to write the HTML (default: DIR/report.html)",
+        metavar="FILE.html",
+        help="where to write the HTML (default: DIR/report.html, replaced on each report); "
+        "an existing file is kept unless --overwrite is given",
+    )
+    report.add_argument(
+        "--overwrite", action="store_true", help="allow --output to replace an existing file"
     )
 
     sub.add_parser(
@@ -343,7 +394,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     from analysis.summary import summarise
     from model import ReentryModel
 
-    from .store import check_target, write_run
+    from .store import check_target, locked, write_run
 
     if args.out is not None:
         check_target(args.out, overwrite=args.overwrite)
@@ -355,7 +406,8 @@ def cmd_run(args: argparse.Namespace) -> None:
     summary = summarise(model)
     summary["scenario"] = scenario.name
     if args.out is not None:
-        write_run(args.out, model, summary, overwrite=args.overwrite)
+        with locked(args.out, "run"):
+            write_run(args.out, model, summary, overwrite=args.overwrite)
     if args.json:
         print(json.dumps(summary))
     else:
@@ -384,8 +436,9 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
     from analysis.validation import compare_to_targets, format_validation, load_targets
 
-    from .executors import execute
+    from .executors import check_fits, execute
 
+    check_fits(tasks, "process", args.workers, None)
     runs = pd.DataFrame([record for record, _ in execute(tasks, "process", args.workers)])
     table = compare_to_targets(runs, load_targets())
     if args.json:
@@ -429,14 +482,10 @@ def cmd_params(args: argparse.Namespace) -> None:
 
 
 def _with_scheduler(command):
-    """--scheduler implies the Dask executor; check the address before any work starts."""
+    """--scheduler implies the Dask executor."""
 
     def run(args: argparse.Namespace) -> None:
         if args.scheduler:
-            if args.scheduler != "local" and not args.scheduler.startswith("tcp://"):
-                raise UserError(
-                    f"--scheduler must be 'local' or tcp://HOST:PORT (got {args.scheduler!r})"
-                )
             args.executor = "dask"
         command(args)
 
@@ -467,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands[args.command](args)
-    except (UserError, ScenarioError, ParameterError, StoreError) as exc:
+    except (UserError, ScenarioError, ParameterError, StoreError, ExecutorLostError) as exc:
         print(f"reentry: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -64,13 +64,13 @@ def cmd_compare(args: argparse.Namespace) -> None:
         "scenarios": described,
         "seeds": sorted({t.seed for t in tasks}),
     }
-    runs, weeks = run_from_args(args, tasks, manifest)
-    summary = paired_summary(runs, names)
-    summary.to_csv(args.out / "summary.csv", index=False)
-    write_table(summary, args.out / "summary.parquet")
-    plot_outcomes(summary, args.out / "outcomes.png")
-    (args.out / "figures").mkdir(exist_ok=True)
-    write_figures(runs, weeks, "scenario", args.mode, load_targets(), args.out / "figures")
+    with run_from_args(args, tasks, manifest) as (runs, weeks):
+        summary = paired_summary(runs, names)
+        summary.to_csv(args.out / "summary.csv", index=False)
+        write_table(summary, args.out / "summary.parquet")
+        plot_outcomes(summary, args.out / "outcomes.png")
+        (args.out / "figures").mkdir(exist_ok=True)
+        write_figures(runs, weeks, "scenario", args.mode, load_targets(), args.out / "figures")
     print(format_table(summary, names[0]))
     print(
         f"\n{len(runs)} runs ({args.replications} replications x {len(names)} scenarios, "

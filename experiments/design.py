@@ -1,4 +1,4 @@
-"""Experiment design files for ``reentry sweep`` and ``reentry sensitivity``.
+"""Experiment design files for ``reentry sweep``, ``sensitivity`` and ``calibrate``.
 
 A design file is TOML::
 
@@ -9,6 +9,8 @@ A design file is TOML::
     weeks = 156
     replications = 3
     seed = 1
+    samples = 64                  # Latin hypercube points (sweep); N (sensitivity)
+    outputs = ["reconviction_2y", "stable_6m"]
 
     [grid]                        # sweep: every combination of these values
     buddy_caseload = [1, 2, 3]
@@ -18,10 +20,9 @@ A design file is TOML::
     success_buddy = [0.6, 0.9]
     buddy_caseload = [1, 3]       # integer parameters are rounded
 
-    samples = 64                  # Latin hypercube points (sweep); N (sensitivity)
-
-Every name is checked against the parameters and every value against its
-allowed range before any run starts.
+Every key is checked for its type, every name against the parameters and every
+value against its allowed range before any run starts; each problem is one
+line naming the key and what is allowed.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES
 from model.parameters import ParameterError, Parameters
-from model.rng import MAX_SEED
-from scenarios.loader import ScenarioError, load, read_toml
+from scenarios.loader import ScenarioError, did_you_mean, load, read_toml
 
 from .runner import Task
 
@@ -52,6 +53,14 @@ KEYS = (
     "ranges",
     "outputs",
 )
+DEFAULT_OUTPUTS = ["reconviction_2y", "redetention_2y", "stable_6m"]
+COUNTS = {  # key: (default, lowest, highest)
+    "persons": (1000, 1, MAX_PERSONS),
+    "weeks": (156, 1, MAX_WEEKS),
+    "replications": (3, 1, 10_000),
+    "samples": (32, 1, 1_000_000),
+    "seed": (1, 0, MAX_SEED),
+}
 
 
 @dataclass(frozen=True)
@@ -77,57 +86,120 @@ def _int_params() -> set[str]:
     return {f.name for f in fields(Parameters) if f.type == "int"}
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _string(data: dict, key: str, default: str, where: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ScenarioError(f"{where}: {key} must be a string in quotes (got {value!r})")
+    return value
+
+
+def _count(data: dict, key: str, where: str) -> int:
+    default, lo, hi = COUNTS[key]
+    value = data.get(key, default)
+    if not (isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi):
+        raise ScenarioError(
+            f"{where}: {key} must be a whole number in [{lo}, {hi}] (got {value!r})"
+        )
+    return value
+
+
+def _table(data: dict, key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{where}: {key} must be a table ([{key}] with name = values lines)")
+    return value
+
+
+def _grid(data: dict, where: str) -> dict[str, list]:
+    grid = {}
+    for name, values in _table(data, "grid", where).items():
+        values = values if isinstance(values, list) else [values]
+        if not values:
+            raise ScenarioError(f"{where}: grid.{name} must list at least one value")
+        grid[name] = values
+    return grid
+
+
+def _ranges(data: dict, where: str) -> dict[str, tuple[float, float]]:
+    ranges = {}
+    for name, bounds in _table(data, "ranges", where).items():
+        if not (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(map(_is_number, bounds))
+            and bounds[0] < bounds[1]
+        ):
+            raise ScenarioError(
+                f"{where}: ranges.{name} must be [low, high], two numbers with low < high "
+                f"(got {bounds!r})"
+            )
+        ranges[name] = (float(bounds[0]), float(bounds[1]))
+    return ranges
+
+
+def _outputs(data: dict, where: str) -> list[str]:
+    outputs = data.get("outputs", DEFAULT_OUTPUTS)
+    if not (isinstance(outputs, list) and outputs and all(isinstance(o, str) for o in outputs)):
+        raise ScenarioError(
+            f"{where}: outputs must be a list of outcome names in quotes (got {outputs!r})"
+        )
+    return outputs
+
+
 def read_design(path: str | Path) -> Design:
     """Read and validate a design file; every problem is a one-line ScenarioError."""
     path = Path(path)
+    where = path.name
     data = read_toml(path, "design", KEYS, key="key")
-    scenario = load(data.get("scenario", "baseline"))
-    grid = {k: list(v) if isinstance(v, list) else [v] for k, v in data.get("grid", {}).items()}
-    ranges = {}
-    for name, bounds in data.get("ranges", {}).items():
-        if not (isinstance(bounds, list) and len(bounds) == 2 and bounds[0] < bounds[1]):
-            raise ScenarioError(f"{path.name}: ranges.{name} must be [low, high] with low < high")
-        ranges[name] = (float(bounds[0]), float(bounds[1]))
+    if not data:
+        raise ScenarioError(f"{where} is empty: a design needs a [grid] or a [ranges] table")
+    scenario = load(_string(data, "scenario", "baseline", where))
+    grid, ranges = _grid(data, where), _ranges(data, where)
+    if not grid and not ranges:
+        raise ScenarioError(f"{where}: nothing to vary; add a [grid] or a [ranges] table")
+    mode = _string(data, "mode", "flow", where)
+    if mode not in MODES:
+        raise ScenarioError(f"{where}: mode must be one of {', '.join(MODES)} (got {mode!r})")
     # every value a run could use must be valid: check grid values and range ends
+    choices = {f.name for f in fields(Parameters) if f.metadata["allowed"][0] == "choice"}
     try:
         for name, values in grid.items():
             for value in values:
                 Parameters.from_dict({name: value}, base=scenario.params)
         for name, (low, high) in ranges.items():
+            if name in choices:
+                raise ParameterError(f"ranges.{name}: {name} is a choice, so it goes in [grid]")
             for value in (low, high):
                 v = round(value) if name in _int_params() else value
                 Parameters.from_dict({name: v}, base=scenario.params)
     except ParameterError as exc:
-        raise ScenarioError(f"{path.name}: {exc}") from None
-    design = Design(
+        raise ScenarioError(f"{where}: {exc}") from None
+    return Design(
         name=path.stem,
-        description=data.get("description", ""),
+        description=_string(data, "description", "", where),
         scenario=scenario.name,
         base=scenario.overrides,
-        mode=data.get("mode", "flow"),
-        persons=int(data.get("persons", 1000)),
-        weeks=int(data.get("weeks", 156)),
-        replications=int(data.get("replications", 3)),
-        seed=int(data.get("seed", 1)),
-        samples=int(data.get("samples", 32)),
+        mode=mode,
+        **{key: _count(data, key, where) for key in COUNTS},
         grid=grid,
         ranges=ranges,
-        outputs=list(data.get("outputs", ["reconviction_2y", "redetention_2y", "stable_6m"])),
+        outputs=_outputs(data, where),
     )
-    if design.mode not in ("cohort", "flow"):
-        raise ScenarioError(f"{path.name}: mode must be one of cohort, flow (got {design.mode!r})")
-    for name, value, low in (
-        ("persons", design.persons, 1),
-        ("weeks", design.weeks, 1),
-        ("replications", design.replications, 1),
-        ("samples", design.samples, 1),
-        ("seed", design.seed, 0),
-    ):
-        if value < low:
-            raise ScenarioError(f"{path.name}: {name} must be >= {low} (got {value})")
-    if design.seed > MAX_SEED:
-        raise ScenarioError(f"{path.name}: seed must be at most 2**62 (got {design.seed})")
-    return design
+
+
+def check_outputs(design: Design, path: Path, recorded: list[str]) -> None:
+    """Refuse outputs that runs do not record, before any run starts."""
+    for name in design.outputs:
+        if name not in recorded:
+            numeric = [c for c in recorded if c not in ("run_id", "scenario", "mode")]
+            raise ScenarioError(
+                f"{path.name}: outputs: unknown outcome '{name}'{did_you_mean(name, numeric)} "
+                "(the columns of runs.parquet; see docs/researchers.md)"
+            )
 
 
 def round_integers(points: list[dict[str, float]]) -> list[dict[str, Any]]:
@@ -157,8 +229,20 @@ def sweep_points(design: Design) -> list[dict[str, Any]]:
     return [{**g, **s} for g in grid for s in lhs]
 
 
+def _labels(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The swept values as stored in the ``param_*`` columns.
+
+    A parameter whose values mix numbers and words (contact every 1, 2 or 4 weeks, or
+    "reactive") is stored as text, so that its column has one type.
+    """
+    names = points[0] if points else {}
+    mixed = {n for n in names if len({isinstance(p[n], str) for p in points}) > 1}
+    return [{k: (str(v) if k in mixed else v) for k, v in p.items()} for p in points]
+
+
 def tasks_for(design: Design, points: list[dict[str, Any]]) -> list[Task]:
     """Replication r of every point gets seed + r: common random numbers across points."""
+    labels = _labels(points)
     return [
         Task(
             run_id=f"p{i:05d}/r{r:03d}",
@@ -170,7 +254,7 @@ def tasks_for(design: Design, points: list[dict[str, Any]]) -> list[Task]:
             persons=design.persons,
             weeks=design.weeks,
             point=i,
-            tags=point,
+            tags=labels[i],
         )
         for i, point in enumerate(points)
         for r in range(design.replications)

@@ -1,4 +1,4 @@
-"""The errors a user can cause; the command line prints each as one line, exit 2."""
+"""The errors the command line prints as one line (exit status 2), with no traceback."""
 
 from __future__ import annotations
 
@@ -9,3 +9,10 @@ class UserError(Exception):
 
 class StoreError(ValueError):
     """A results folder that cannot be used."""
+
+
+class ExecutorLostError(Exception):
+    """The executor failed under the runs (a lost scheduler, no workers left).
+
+    The runs stored so far are kept; the message says how to continue.
+    """

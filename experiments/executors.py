@@ -5,6 +5,12 @@ complete. At most ``2 x workers`` runs are in flight, so memory does not grow
 with the number of runs. Because every draw is keyed by (seed, person, week,
 purpose), the results are identical whichever executor runs them.
 
+An executor is opened before the results folder is touched (:func:`executor`),
+so an unreachable Dask scheduler is reported before anything is written. Faults
+of the executor itself (a lost scheduler, a cluster without workers) end the
+run with an :class:`ExecutorLostError`, one line for the user; the runs already
+stored are kept and ``--resume`` continues.
+
 Dask: ``scheduler="local"`` starts a ``LocalCluster`` with one single-threaded
 worker process per core (the work is Python and bound by the GIL);
 ``scheduler="tcp://HOST:PORT"`` uses an existing cluster, whose workers must
@@ -13,48 +19,133 @@ have this project installed.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import TYPE_CHECKING
 
+from model.limits import check_memory, memory_needed
+
+from .errors import ExecutorLostError, UserError
 from .runner import Task, run_task  # light: run_task imports the model when it runs
 
 if TYPE_CHECKING:
     import pandas as pd
+    from distributed import Client
 
 EXECUTORS = ("serial", "process", "dask")
+DASK_TIMEOUT = 30.0
+"""Seconds to wait for a Dask scheduler to answer, or for a worker when none is left."""
 Result = tuple[dict, "pd.DataFrame"]
+Runner = Callable[[list[Task]], Iterator[Result]]
 
 
 def default_workers() -> int:
     return max(os.cpu_count() or 1, 1)
 
 
-def execute(
-    tasks: list[Task],
-    executor: str = "process",
+def processes(kind: str, workers: int | None, n_tasks: int) -> int:
+    """Worker processes that run tasks at once; 0 when this process runs them itself."""
+    workers = workers or default_workers()
+    if kind == "serial" or (kind == "process" and workers == 1):
+        return 0
+    return min(workers, n_tasks)
+
+
+def check_fits(tasks: list[Task], kind: str, workers: int | None, scheduler: str | None) -> None:
+    """Refuse, in one line, runs that cannot fit in memory here, before any is started.
+
+    Runs on a remote Dask cluster use its workers' memory, which is not known here.
+    """
+    if not tasks or (kind == "dask" and scheduler not in (None, "local")):
+        return
+    biggest = max(tasks, key=lambda t: memory_needed(t.mode, t.persons, t.weeks))
+    check_memory(biggest.mode, biggest.persons, biggest.weeks, processes(kind, workers, len(tasks)))
+
+
+@contextmanager
+def executor(
+    kind: str = "process",
     workers: int | None = None,
     scheduler: str | None = None,
+    timeout: float = DASK_TIMEOUT,
+) -> Iterator[Runner]:
+    """Open an executor; yield a function that runs tasks and yields their results.
+
+    Raises:
+        UserError: a Dask scheduler that does not answer within ``timeout`` seconds.
+    """
+    workers = workers or default_workers()
+    if processes(kind, workers, n_tasks=2) == 0:
+        yield _serial
+    elif kind == "process":
+        yield partial(_process_pool, workers=workers)
+    elif kind == "dask":
+        with _dask_client(scheduler or "local", workers, timeout) as client:
+            yield partial(_dask, client=client, workers=workers, timeout=timeout)
+    else:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {kind!r})")
+
+
+def execute(
+    tasks: list[Task],
+    kind: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: float = DASK_TIMEOUT,
 ) -> Iterator[Result]:
     """Run ``tasks`` and yield ``(record, weekly)`` per run, in completion order."""
-    workers = workers or default_workers()
-    if executor == "serial" or (executor == "process" and workers == 1):
-        yield from (run_task(t) for t in tasks)
-    elif executor == "process":
-        yield from _process_pool(tasks, workers)
-    elif executor == "dask":
-        yield from _dask(tasks, workers, scheduler or "local")
+    with executor(kind, workers, scheduler, timeout) as run:
+        yield from run(tasks)
+
+
+def _serial(tasks: list[Task]) -> Iterator[Result]:
+    yield from (run_task(t) for t in tasks)
+
+
+# ---------------------------------------------------------------------- process pool
+def _die_with_parent(parent: int) -> None:
+    """Pool worker initializer: end this worker when the process that started it dies.
+
+    A parent killed with SIGKILL cannot shut its pool down, and idle workers would
+    wait for work forever. On Linux the kernel sends SIGKILL the moment the parent
+    dies; elsewhere a thread checks once a second.
+    """
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
     else:
-        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)} (got {executor!r})")
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
 
 
 def _process_pool(tasks: list[Task], workers: int) -> Iterator[Result]:
     # spawn: workers start clean, whatever threads the parent has (Dask, tqdm)
     context = multiprocessing.get_context("spawn")
     pending = iter(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         in_flight = {
             pool.submit(run_task, t) for _, t in zip(range(2 * workers), pending, strict=False)
         }
@@ -67,30 +158,90 @@ def _process_pool(tasks: list[Task], workers: int) -> Iterator[Result]:
                     in_flight.add(pool.submit(run_task, nxt))
 
 
-def _dask(tasks: list[Task], workers: int, scheduler: str) -> Iterator[Result]:
-    from distributed import Client, LocalCluster, as_completed
+# ---------------------------------------------------------------------- Dask
+@contextmanager
+def _dask_client(scheduler: str, workers: int, timeout: float) -> Iterator[Client]:
+    from distributed import Client, LocalCluster
 
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    else:
-        cluster, client = None, Client(scheduler, timeout="20s")
-    try:
-        pending = iter(tasks)
-        first = [
-            client.submit(run_task, t, pure=False)
-            for _, t in zip(range(2 * workers), pending, strict=False)
-        ]
-        queue = as_completed(first)
-        for future in queue:
-            yield future.result()
+    with ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=f"{timeout}s"))
+            except (OSError, TimeoutError):
+                raise UserError(
+                    f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s "
+                    "(start one with 'dask scheduler', raise --dask-timeout, or use "
+                    "--scheduler local)"
+                ) from None
+        try:
+            yield client
+        except ExecutorLostError:
+            # closing a client whose scheduler is gone logs each failed reconnection with
+            # its traceback; the user gets our one line instead
+            for name in list(logging.root.manager.loggerDict):
+                if name.partition(".")[0] == "distributed":  # Dask sets some levels per module
+                    logging.getLogger(name).setLevel(logging.CRITICAL)
+            raise
+
+
+def _lost_scheduler() -> ExecutorLostError:
+    return ExecutorLostError("lost the connection to the Dask scheduler")
+
+
+def _dask(tasks: list[Task], client: Client, workers: int, timeout: float) -> Iterator[Result]:
+    from distributed import wait as dask_wait
+
+    pending = iter(tasks)
+    in_flight = {
+        client.submit(run_task, t, pure=False)
+        for _, t in zip(range(2 * workers), pending, strict=False)
+    }
+    no_worker_since: float | None = None
+    while in_flight:
+        try:
+            done, in_flight = dask_wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+        except TimeoutError:
+            done = set()
+        except CancelledError:  # the client cancels every future when the scheduler goes
+            raise _lost_scheduler() from None
+        if not done:
+            # runs wait for a worker forever when the cluster has none: give up after timeout
+            no_worker_since = (
+                None if _has_workers(client) else (no_worker_since or time.monotonic())
+            )
+            if no_worker_since is not None and time.monotonic() - no_worker_since > timeout:
+                raise ExecutorLostError(f"the Dask cluster has had no worker for {timeout:g} s")
+            continue
+        for future in done:
+            yield _result(future)
             future.release()
             nxt = next(pending, None)
             if nxt is not None:
-                queue.add(client.submit(run_task, nxt, pure=False))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+                in_flight.add(client.submit(run_task, nxt, pure=False))
+
+
+def _has_workers(client: Client) -> bool:
+    try:
+        return bool(client.scheduler_info()["workers"])
+    except (OSError, TimeoutError):
+        raise _lost_scheduler() from None
+
+
+def _result(future) -> Result:
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except CancelledError:
+        raise _lost_scheduler() from None
+    except KilledWorker:
+        raise ExecutorLostError(
+            "Dask workers died three times while running one task (out of memory?)"
+        ) from None

@@ -8,6 +8,8 @@ import importlib.metadata as md
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,11 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from .executors import execute
+from .errors import ExecutorLostError
+from .executors import DASK_TIMEOUT, check_fits
+from .executors import executor as open_executor
 from .runner import Task
-from .store import ResultStore
+from .store import ResultStore, check_folder, experiment_id, locked
 
 PACKAGES = (
     "reentry-abm",
@@ -63,38 +67,61 @@ def provenance() -> dict[str, Any]:
     }
 
 
+@contextmanager
 def run_experiment(
     out: Path,
     tasks: list[Task],
     manifest: dict[str, Any],
-    resume: bool,
-    executor: str,
-    workers: int | None,
-    scheduler: str | None,
-    progress: bool,
+    resume: bool = False,
+    executor: str = "process",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = False,
     chunk_size: int = 25,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every task not yet in ``out``; return the full run and week tables."""
+    timeout: float = DASK_TIMEOUT,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Run every task not yet in ``out``; yield the full run and week tables.
+
+    Everything that can be checked is checked before the folder is touched: the
+    folder itself, the memory the runs need and the executor (a Dask scheduler
+    must answer). The folder stays locked until the block ends, so the command's
+    own tables are written under the same lock.
+    """
     plain = [asdict(t) for t in tasks]
-    store = ResultStore(out, {**manifest, **provenance()}, plain, resume, chunk_size)
-    done = store.done_ids()
-    todo = [t for t in tasks if t.run_id not in done]
-    with tqdm(
-        total=len(tasks),
-        initial=len(tasks) - len(todo),
-        unit="run",
-        disable=not progress,
-        desc=manifest.get("command", "runs"),
-    ) as bar:
-        for record, weeks in execute(todo, executor, workers, scheduler):
-            store.add(record, weeks)
-            bar.update(1)
-    return store.finish()
+    check_folder(out, experiment_id(plain), resume)
+    check_fits(tasks, executor, workers, scheduler)
+    with (
+        open_executor(executor, workers, scheduler, timeout) as run,
+        locked(out, str(manifest.get("command", "experiment"))),
+    ):
+        store = ResultStore(out, {**manifest, **provenance()}, plain, resume, chunk_size)
+        done = store.done_ids()
+        todo = [t for t in tasks if t.run_id not in done]
+        try:
+            with tqdm(
+                total=len(tasks),
+                initial=len(tasks) - len(todo),
+                unit="run",
+                disable=not progress,
+                desc=manifest.get("command", "runs"),
+            ) as bar:
+                try:
+                    for record, weeks in run(todo):
+                        store.add(record, weeks)
+                        bar.update(1)
+                finally:
+                    store.flush()  # complete runs are kept whatever stopped the loop
+        except ExecutorLostError as exc:
+            raise ExecutorLostError(
+                f"{exc}; the {len(store.done_ids())} runs stored in {out} are kept: run the "
+                "same command with --resume to continue"
+            ) from None
+        yield store.finish()
 
 
 def run_from_args(
     args: argparse.Namespace, tasks: list[Task], manifest: dict[str, Any]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> AbstractContextManager[tuple[pd.DataFrame, pd.DataFrame]]:
     """:func:`run_experiment` with the command line's execution options.
 
     The manifest also records every option as given, so the folder says how it was made.
@@ -110,4 +137,5 @@ def run_from_args(
         args.scheduler,
         args.progress,
         args.chunk_size,
+        args.dask_timeout,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import StoreError
-from .store import load_results
+from .store import load_results, locked, read_manifest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,7 +150,23 @@ def build_report(root: Path, out: Path) -> Path:
     return out
 
 
+def check_output(out: Path, overwrite: bool) -> None:
+    """Refuse an ``--output`` that is not an HTML file we may write."""
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise StoreError(f"--output must name an .html file (got {out})")
+    if out.is_dir():
+        raise StoreError(f"--output {out} is a folder; name a file such as {out / 'report.html'}")
+    if not out.parent.is_dir():
+        raise StoreError(f"--output {out}: the folder {out.parent} does not exist")
+    if out.exists() and not overwrite:
+        raise StoreError(f"--output {out} exists; pass --overwrite to replace it")
+
+
 def cmd_report(args: argparse.Namespace) -> None:
+    if args.output is not None:
+        check_output(args.output, args.overwrite)
     out = args.output or args.dir / "report.html"
-    path = build_report(args.dir, out)
+    read_manifest(args.dir)  # a folder that is not ours is refused before it is locked
+    with locked(args.dir, "report"):
+        path = build_report(args.dir, out)
     print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

@@ -116,3 +116,14 @@ def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
     weekly = weekly[[c for c in WEEK_COLUMNS if c in weekly.columns]].copy()
     weekly.insert(0, "run_id", task.run_id)
     return record, weekly
+
+
+def recorded_outcomes() -> list[str]:
+    """The columns every run records, learnt from a one-person, one-week run.
+
+    Design files name their outputs among these; a list kept by hand would drift
+    from what :func:`flatten` writes.
+    """
+    probe = Task("probe", "probe", {}, 0, 1, "cohort", persons=1, weeks=1)
+    record, _ = run_task(probe)
+    return list(record)

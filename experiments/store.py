@@ -1,26 +1,41 @@
 """Result folders that lose nothing.
 
+* One writer at a time: a command that writes to a folder holds an exclusive
+  lock on ``DIR/.lock`` (:func:`locked`). A second writer is refused at once,
+  with the process that holds the folder. The kernel drops the lock when its
+  holder exits, however it exits, so a lock left by a killed process is simply
+  taken over.
 * A single run (``reentry run --out``) writes its tables with atomic renames and
   refuses a folder that already holds a run.
-* An experiment (compare, sweep, sensitivity) writes a manifest first, then
-  each completed run into numbered Parquet chunks (``chunks/runs-NNNNNN`` and
-  ``chunks/weeks-NNNNNN``) as it goes, each by atomic rename. ``--resume``
-  reads the chunks, skips the runs already there and carries on; a crash loses
-  at most the runs buffered since the last chunk. A folder that is not ours, or
-  whose manifest or chunks are damaged, gets a one-line error and is left
-  untouched.
+* An experiment (compare, sweep, sensitivity, calibrate) writes a manifest
+  first, then each completed run into numbered Parquet chunks
+  (``chunks/runs-NNNNNN`` and ``chunks/weeks-NNNNNN``) as it goes, each by atomic
+  rename. ``--resume`` reads the chunks, skips the runs already there and
+  carries on; a crash loses at most the runs buffered since the last chunk. A
+  folder that is not ours, or whose manifest or chunks are damaged, gets a
+  one-line error and is left untouched.
+* The consolidated tables are sorted by ``run_id`` (and ``week``) with a fixed
+  column order, so every executor writes byte-identical files. The one
+  machine-dependent figure, each run's wall time, goes to ``timings.csv``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
+import socket
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import StoreError
+from .runner import WEEK_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +50,8 @@ RUN_FILES = (
     "summary.json",
 )
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+TIMINGS = "timings.csv"
 KIND = "reentry-results"
 FORMAT_VERSION = 1
 
@@ -51,6 +68,45 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 
 def write_json(data: Any, path: Path) -> None:
     _atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str)))
+
+
+@contextmanager
+def locked(root: Path, command: str) -> Iterator[None]:
+    """Hold ``root`` for this process while the block runs; create it if need be.
+
+    Raises:
+        StoreError: another live process holds the folder (named in the message).
+    """
+    _mkdir(root)
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = _holder(fd) or "another process"
+        os.close(fd)
+        raise StoreError(
+            f"{root} is in use by {holder}; wait for it to end or choose another folder"
+        ) from None
+    stale = _holder(fd)
+    if stale:  # a holder that ended without releasing: it was killed
+        print(f"reentry: note: taking over {root} from {stale}, which has ended", file=sys.stderr)
+    _write_holder(fd, command)
+    try:
+        yield
+    finally:
+        os.ftruncate(fd, 0)
+        os.close(fd)  # releases the lock
+
+
+def _write_holder(fd: int, command: str) -> None:
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = f"process {os.getpid()} on {socket.gethostname()} (reentry {command}, since {started})"
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, text.encode(), 0)
+
+
+def _holder(fd: int) -> str:
+    return os.pread(fd, 4096, 0).decode(errors="replace").strip()
 
 
 # ---------------------------------------------------------------------- one run
@@ -159,8 +215,39 @@ def load_results(root: Path) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame
     return manifest, runs, weeks
 
 
+def check_folder(root: Path, fingerprint: str, resume: bool) -> dict[str, Any] | None:
+    """Refuse a folder that an experiment may not write to; reads only.
+
+    Returns:
+        The folder's manifest when resuming it, None for a new or empty folder.
+    """
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"--out {root} exists and is not a folder")
+    if (root / MANIFEST).exists():
+        old = read_manifest(root)
+        if not resume:
+            raise StoreError(
+                f"--out {root} already holds results; pass --resume to continue them "
+                "or choose another folder"
+            )
+        if old.get("experiment_id") != fingerprint:
+            raise StoreError(
+                f"--resume: {root} holds a different experiment (other scenarios, seeds "
+                "or settings); choose another folder"
+            )
+        return old
+    if root.exists() and any(not p.name.startswith(".") for p in root.iterdir()):
+        raise StoreError(
+            f"--out {root} is not empty and has no {MANIFEST}: not a reentry results "
+            "folder; nothing was changed"
+        )
+    return None
+
+
 class ResultStore:
     """An experiment's results folder, written run by run.
+
+    Open it under :func:`locked`: the folder is checked again once it is held.
 
     Args:
         root: The folder.
@@ -187,26 +274,9 @@ class ResultStore:
         self._weeks: list[pd.DataFrame] = []
         self._last_flush = time.monotonic()
         fingerprint = experiment_id(tasks)
-        if root.exists() and not root.is_dir():
-            raise StoreError(f"--out {root} exists and is not a folder")
-        if (root / MANIFEST).exists():
-            old = read_manifest(root)
-            if not resume:
-                raise StoreError(
-                    f"--out {root} already holds results; pass --resume to continue them "
-                    "or choose another folder"
-                )
-            if old.get("experiment_id") != fingerprint:
-                raise StoreError(
-                    f"--resume: {root} holds a different experiment (other scenarios, seeds "
-                    "or settings); choose another folder"
-                )
+        old = check_folder(root, fingerprint, resume)
+        if old is not None:
             self.manifest = old
-        elif root.exists() and any(not p.name.startswith(".") for p in root.iterdir()):
-            raise StoreError(
-                f"--out {root} is not empty and has no {MANIFEST}: not a reentry results "
-                "folder; nothing was changed"
-            )
         else:
             _mkdir(self.chunks)
             self.manifest = {
@@ -254,9 +324,30 @@ class ResultStore:
     def finish(self, **extra: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Write the remaining buffer and the consolidated run and week tables."""
         self.flush()
-        runs, weeks = read_chunks(self.chunks)
+        runs, weeks = tidy(*read_chunks(self.chunks))
+        if "seconds" in runs:
+            _atomic(
+                self.root / TIMINGS,
+                lambda tmp: runs[["run_id", "seconds"]].to_csv(tmp, index=False),
+            )
+            runs = runs.drop(columns="seconds")
         write_table(runs, self.root / "runs.parquet")
         write_table(weeks, self.root / "weeks.parquet")
         self.manifest.update({"runs_completed": len(runs), **extra})
         write_json(self.manifest, self.root / MANIFEST)
         return runs, weeks
+
+
+def tidy(runs: pd.DataFrame, weeks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run and week tables in a canonical form, whatever order the runs completed in.
+
+    Rows sorted by ``run_id`` (and ``week``), weekly columns in their documented
+    order, and types inferred after the chunks are joined: a column that is empty in
+    one chunk and numeric in another comes out numeric either way.
+    """
+    runs = runs.sort_values("run_id", kind="stable", ignore_index=True).infer_objects()
+    if weeks.empty:
+        return runs, weeks
+    weeks = weeks.sort_values(["run_id", "week"], kind="stable", ignore_index=True)
+    order = ["run_id", *(c for c in WEEK_COLUMNS if c in weeks)]
+    return runs, weeks[order].infer_objects()

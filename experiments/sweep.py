@@ -7,7 +7,7 @@ import dataclasses
 
 from scenarios.loader import ScenarioError
 
-from .design import read_design, round_integers, sweep_points, tasks_for
+from .design import check_outputs, read_design, round_integers, sweep_points, tasks_for
 
 # SALib, the analysis and the runner take seconds to import: each command imports
 # them once its design file has been checked, so a bad file is reported at once.
@@ -26,15 +26,17 @@ def cmd_sweep(args: argparse.Namespace) -> None:
     points = sweep_points(design)
     tasks = tasks_for(design, points)
     from .experiment import run_from_args
+    from .runner import recorded_outcomes
     from .store import write_table
 
-    runs, _ = run_from_args(args, tasks, _manifest("sweep", design, {"points": points}))
-    params = [c for c in runs.columns if c.startswith("param_")]
-    table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
-    table.columns = [f"{o}_{stat}" for o, stat in table.columns]
-    table = table.reset_index()
-    table.to_csv(args.out / "points.csv", index=False)
-    write_table(table, args.out / "points.parquet")
+    check_outputs(design, args.design, recorded_outcomes())
+    with run_from_args(args, tasks, _manifest("sweep", design, {"points": points})) as (runs, _):
+        params = [c for c in runs.columns if c.startswith("param_")]
+        table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
+        table.columns = [f"{o}_{stat}" for o, stat in table.columns]
+        table = table.reset_index()
+        table.to_csv(args.out / "points.csv", index=False)
+        write_table(table, args.out / "points.parquet")
     print(table.to_string(index=False, max_rows=40, float_format=lambda v: f"{v:.3f}"))
     print(
         f"\n{len(runs)} runs ({len(points)} points x {design.replications} replications); "
@@ -62,8 +64,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     from analysis.sensitivity import analyse, plot_indices, point_means
 
     from .experiment import run_from_args
+    from .runner import recorded_outcomes
     from .store import write_table
 
+    check_outputs(design, args.design, recorded_outcomes())
     if args.method == "sobol":
         X = sobol_sample.sample(problem, n, calc_second_order=False, seed=design.seed)
     else:
@@ -73,16 +77,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     X = np.array([[p[k] for k in names] for p in points], dtype=float)
     design = dataclasses.replace(design, grid={})
     tasks = tasks_for(design, points)
-    runs, _ = run_from_args(
-        args,
-        tasks,
-        _manifest("sensitivity", design, {"method": args.method, "problem": problem}),
-    )
-    Y = point_means(runs, design.outputs, len(points))
-    table = analyse(args.method, problem, X, Y, design.seed)
-    table.to_csv(args.out / "sensitivity.csv", index=False)
-    write_table(table, args.out / "sensitivity.parquet")
-    plot_indices(table, args.method, args.out / "sensitivity.png")
+    manifest = _manifest("sensitivity", design, {"method": args.method, "problem": problem})
+    with run_from_args(args, tasks, manifest) as (runs, _):
+        Y = point_means(runs, design.outputs, len(points))
+        table = analyse(args.method, problem, X, Y, design.seed)
+        table.to_csv(args.out / "sensitivity.csv", index=False)
+        write_table(table, args.out / "sensitivity.parquet")
+        plot_indices(table, args.method, args.out / "sensitivity.png")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(
         f"\n{len(runs)} runs ({len(points)} samples x {design.replications} replications); "

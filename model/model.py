@@ -13,8 +13,9 @@ from agents import Person
 
 from .buddy_programme import BuddyProgramme
 from .events import ProcessLog
+from .limits import check_memory, check_run
 from .outcomes import ReleaseEvents, weekly_row
-from .parameters import SERVICES, ParameterError, Parameters
+from .parameters import SERVICES, Parameters
 from .population import (
     TYPOLOGY,
     Population,
@@ -22,12 +23,10 @@ from .population import (
     sample_people,
 )
 from .professionals import Professionals
-from .rng import MAX_SEED, KeyedRNG, Purpose
+from .rng import KeyedRNG, Purpose
 from .supervision import Supervision
 from .support import Provider, Support
 from .week import one_week
-
-MODES = ("cohort", "flow")
 
 
 class ReentryModel(mesa.Model):
@@ -58,13 +57,8 @@ class ReentryModel(mesa.Model):
         params: Parameters | dict[str, Any] | None = None,
         providers: list[Provider] | None = None,
     ) -> None:
-        if mode not in MODES:
-            raise ParameterError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
-        for name, value, lo, hi in (("persons", persons, 1, 10_000_000), ("weeks", weeks, 1, 2080)):
-            if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-                raise ParameterError(f"{name} must be an integer in [{lo}, {hi}] (got {value!r})")
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-            raise ParameterError(f"seed must be a non-negative integer up to 2**62 (got {seed!r})")
+        check_run(mode, persons, weeks, seed)
+        check_memory(mode, persons, weeks)
         super().__init__(rng=seed)
         self.p = params if isinstance(params, Parameters) else Parameters.from_dict(params or {})
         self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed

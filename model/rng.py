@@ -19,6 +19,8 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtri, pdtr, pdtrik
 
+from .limits import MAX_SEED
+
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -26,8 +28,6 @@ _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 _TO_UNIT = 2.0**-53
 # Weeks may be negative (the cohort's detention phase runs before release at week 0).
 _WEEK_OFFSET = 1 << 20
-# Seeds fit the 64-bit key with room for ``seed + replication``.
-MAX_SEED = 2**62
 
 
 class Purpose(IntEnum):

@@ -62,9 +62,13 @@ def read_toml(
 ) -> dict[str, Any]:
     """A scenario or design file whose top-level keys are ``allowed``; one-line errors."""
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ScenarioError(f"cannot read {what} file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{what} file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{what} file {path} is not valid TOML: {exc}") from None
     for name in data:
@@ -80,6 +84,11 @@ def _read(path: Path) -> dict[str, Any]:
     data = read_toml(path, "scenario", TOP_LEVEL_KEYS)
     if not isinstance(data.get("parameters", {}), dict):
         raise ScenarioError(f"{path.name}: 'parameters' must be a table ([parameters])")
+    for key in ("description", "base"):
+        if not isinstance(data.get(key, ""), str):
+            raise ScenarioError(
+                f"{path.name}: {key} must be a string in quotes (got {data[key]!r})"
+            )
     return data
 
 

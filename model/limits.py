@@ -1,0 +1,133 @@
+"""What a run may ask for: its mode, size and seed, and the memory it will need.
+
+The model, the command line and design files check runs against these same
+limits, and every failure is a one-line :class:`ParameterError`. The memory
+check runs before anything is allocated, so a run that cannot fit is refused at
+once instead of failing minutes later with an allocation error.
+"""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+from .parameters import ParameterError
+
+MODES = ("cohort", "flow")
+MAX_PERSONS = 10_000_000
+MAX_WEEKS = 2080  # 40 years
+MAX_SEED = 2**62
+"""Seeds fit the 64-bit draw key with room for ``seed + replication``."""
+
+# Memory of one run, measured with `ru_maxrss` on Linux (Python 3.13, numpy 2) for 10k to
+# 1M people and 52 to 1,040 weeks, buddy programme on: the people and their agents, the
+# release events (which grow with re-releases in flow mode) and the process log. The
+# figures are upper envelopes of those measurements (benchmarks/README.md).
+BYTES_PER_PERSON = {"cohort": 2100, "flow": 1500}
+BYTES_PER_PERSON_WEEK = {"cohort": 3.6, "flow": 7.0}
+PROCESS_BASE = 300 * 2**20
+"""Resident memory of a fresh worker process once the model is loaded (measured 270 MB)."""
+ADDRESS_RESERVE = 1200 * 2**20
+"""Address space reserved at a first run beyond what it touches (thread stacks and malloc
+arenas; measured 1.05 GB). It counts against an address-space limit (ulimit -v) only."""
+WORKER_ADDRESS = 800 * 2**20
+"""Address space of a fresh worker with the model loaded (measured 720 MB)."""
+
+
+def check_run(mode: str, persons: int, weeks: int, seed: int) -> None:
+    """Raise a one-line ParameterError unless the run's settings are within the limits."""
+    if mode not in MODES:
+        raise ParameterError(f"mode must be one of {', '.join(MODES)} (got {mode!r})")
+    for name, value, lo, hi in (
+        ("persons", persons, 1, MAX_PERSONS),
+        ("weeks", weeks, 1, MAX_WEEKS),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ParameterError(f"{name} must be an integer in [{lo}, {hi}] (got {value!r})")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ParameterError(f"seed must be a non-negative integer up to 2**62 (got {seed!r})")
+
+
+def memory_needed(mode: str, persons: int, weeks: int) -> int:
+    """Estimated bytes one run allocates, beyond the loaded model (an upper envelope)."""
+    return int(persons * (BYTES_PER_PERSON[mode] + BYTES_PER_PERSON_WEEK[mode] * weeks))
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        text = path.read_text().split()[0]
+    except (OSError, IndexError):
+        return None
+    return int(text) if text.isdigit() else None  # cgroup v2 writes "max" for no limit
+
+
+def _proc_kb(path: str, field: str) -> int | None:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def shared_memory_available() -> tuple[int, str] | None:
+    """Bytes free for new allocations by any process here, and what limits them.
+
+    The smallest of the machine's available memory and the container's (cgroup)
+    limit less its use; None where neither can be read (not Linux).
+    """
+    found = []
+    available = _proc_kb("/proc/meminfo", "MemAvailable")
+    if available is not None:
+        found.append((available, "available on this machine"))
+    for limit, used in (
+        ("memory.max", "memory.current"),  # cgroup v2
+        ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes"),  # cgroup v1
+    ):
+        cap = _read_int(Path("/sys/fs/cgroup") / limit)
+        use = _read_int(Path("/sys/fs/cgroup") / used)
+        # cgroup v1 reports "no limit" as a huge number; only a limit below RAM binds
+        if cap is not None and use is not None and cap < 2**60:
+            found.append((max(cap - use, 0), "left under the container's memory limit"))
+    return min(found) if found else None
+
+
+def address_space_available(current: int) -> tuple[int, str] | None:
+    """Bytes of address space left under ``ulimit -v`` for a process now using ``current``."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    return max(
+        soft - current - ADDRESS_RESERVE, 0
+    ), "left under the address-space limit (ulimit -v)"
+
+
+def check_memory(mode: str, persons: int, weeks: int, workers: int = 0) -> None:
+    """Refuse, in one line, a run that cannot fit in memory, before it allocates anything.
+
+    Args:
+        mode, persons, weeks: The run.
+        workers: 0 when this process runs the model itself; else the number of new
+            worker processes that each run one such run at the same time.
+    """
+    need = memory_needed(mode, persons, weeks)
+    total = need + workers * PROCESS_BASE if workers else need
+    limits = [(shared_memory_available(), total)]
+    if workers:
+        limits.append((address_space_available(WORKER_ADDRESS), need))
+    else:
+        limits.append((address_space_available(_proc_kb("/proc/self/status", "VmSize") or 0), need))
+    for found, wanted in limits:
+        if found is not None and wanted > found[0]:
+            each = f" with {workers} workers at once" if workers and wanted == total else ""
+            fewer = "persons, weeks or workers" if workers else "persons or weeks"
+            raise ParameterError(
+                f"a {mode} run of {persons:,} persons over {weeks} weeks needs about "
+                f"{_gb(wanted)} of memory{each}, but {_gb(found[0])} is {found[1]}; "
+                f"use fewer {fewer}"
+            )
+
+
+def _gb(n: int) -> str:
+    return f"{n / 2**30:.1f} GB"
