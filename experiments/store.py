@@ -1,10 +1,9 @@
 """Result folders that lose nothing.
 
 * One writer at a time: a command that writes to a folder holds an exclusive
-  lock on ``DIR/.lock`` (:func:`locked`). A second writer is refused at once,
-  with the process that holds the folder. The kernel drops the lock when its
-  holder exits, however it exits, so a lock left by a killed process is simply
-  taken over.
+  lock on it (:func:`locked`). A second writer is refused at once, with the
+  process that holds the folder. The kernel drops the lock when its holder
+  exits, however it exits, so a lock left by a killed process is taken over.
 * A single run (``reentry run --out``) writes its tables with atomic renames and
   refuses a folder that already holds a run.
 * An experiment (compare, sweep, sensitivity, calibrate) writes a manifest
@@ -74,39 +73,43 @@ def write_json(data: Any, path: Path) -> None:
 def locked(root: Path, command: str) -> Iterator[None]:
     """Hold ``root`` for this process while the block runs; create it if need be.
 
+    The lock is the kernel's (``flock`` on the folder itself), so it ends with its
+    holder however the holder ends. ``DIR/.lock`` only says who holds it; one left
+    behind is the trace of a holder that was killed.
+
     Raises:
         StoreError: another live process holds the folder (named in the message).
     """
     _mkdir(root)
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        holder = _holder(fd) or "another process"
-        os.close(fd)
-        raise StoreError(
-            f"{root} is in use by {holder}; wait for it to end or choose another folder"
-        ) from None
-    stale = _holder(fd)
-    if stale:  # a holder that ended without releasing: it was killed
-        print(f"reentry: note: taking over {root} from {stale}, which has ended", file=sys.stderr)
-    _write_holder(fd, command)
-    try:
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(
+                f"{root} is in use by {_holder(root) or 'another process'}; wait for it to end "
+                "or choose another folder"
+            ) from None
+        stale = _holder(root)
+        if stale:
+            print(f"reentry: note: taking over {root} from {stale}, which ended", file=sys.stderr)
+        started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        (root / LOCK).write_text(
+            f"process {os.getpid()} on {socket.gethostname()} (reentry {command}, since {started})"
+        )
+        try:
+            yield
+        finally:
+            (root / LOCK).unlink(missing_ok=True)
     finally:
-        os.ftruncate(fd, 0)
         os.close(fd)  # releases the lock
 
 
-def _write_holder(fd: int, command: str) -> None:
-    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = f"process {os.getpid()} on {socket.gethostname()} (reentry {command}, since {started})"
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, text.encode(), 0)
-
-
-def _holder(fd: int) -> str:
-    return os.pread(fd, 4096, 0).decode(errors="replace").strip()
+def _holder(root: Path) -> str:
+    try:
+        return (root / LOCK).read_text(errors="replace").strip()
+    except OSError:
+        return ""
 
 
 # ---------------------------------------------------------------------- one run
