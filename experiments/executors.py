@@ -203,45 +203,58 @@ def _dask(tasks: list[Task], client: Client, workers: int, timeout: float) -> It
         client.submit(run_task, t, pure=False)
         for _, t in zip(range(2 * workers), pending, strict=False)
     }
-    no_worker_since: float | None = None
+    watchdog = _Watchdog(client, timeout)
     while in_flight:
         try:
             done, in_flight = dask_wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
         except TimeoutError:
-            done = set()
+            watchdog.check()
+            continue
         except CancelledError:  # the client cancels every future when the scheduler goes
             raise _lost_scheduler() from None
-        if not done:
-            # runs wait for a worker forever when the cluster has none: give up after timeout
-            no_worker_since = (
-                None if _has_workers(client) else (no_worker_since or time.monotonic())
-            )
-            if no_worker_since is not None and time.monotonic() - no_worker_since > timeout:
-                raise ExecutorLostError(f"the Dask cluster has had no worker for {timeout:g} s")
-            continue
         for future in done:
-            yield _result(future)
+            yield _result(future, watchdog)
             future.release()
             nxt = next(pending, None)
             if nxt is not None:
                 in_flight.add(client.submit(run_task, nxt, pure=False))
 
 
-def _has_workers(client: Client) -> bool:
-    try:
-        return bool(client.scheduler_info()["workers"])
-    except (OSError, TimeoutError):
-        raise _lost_scheduler() from None
+class _Watchdog:
+    """Ends the wait when the cluster has had no worker for ``timeout`` seconds.
+
+    Without workers, Dask keeps runs (and results lost with their worker) waiting
+    forever; a user would see a silent hang.
+    """
+
+    def __init__(self, client: Client, timeout: float) -> None:
+        self.client, self.timeout = client, timeout
+        self.since: float | None = None
+
+    def check(self) -> None:
+        try:
+            has_workers = bool(self.client.scheduler_info()["workers"])
+        except (OSError, TimeoutError):
+            raise _lost_scheduler() from None
+        now = time.monotonic()
+        self.since = None if has_workers else (self.since or now)
+        if self.since is not None and now - self.since > self.timeout:
+            raise ExecutorLostError(f"the Dask cluster has had no worker for {self.timeout:g} s")
 
 
-def _result(future) -> Result:
+def _result(future, watchdog: _Watchdog) -> Result:
     from distributed import KilledWorker
 
-    try:
-        return future.result()
-    except CancelledError:
-        raise _lost_scheduler() from None
-    except KilledWorker:
-        raise ExecutorLostError(
-            "Dask workers died three times while running one task (out of memory?)"
-        ) from None
+    while True:
+        try:
+            # a finished run's result lives on its worker: if that worker goes, Dask
+            # recomputes it, which needs a worker
+            return future.result(timeout=1.0)
+        except TimeoutError:
+            watchdog.check()
+        except CancelledError:
+            raise _lost_scheduler() from None
+        except KilledWorker:
+            raise ExecutorLostError(
+                "Dask workers died three times while running one task (out of memory?)"
+            ) from None
