@@ -519,8 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, ScenarioError, ParameterError, StoreError, ExecutorLostError) as exc:
         print(f"reentry: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("reentry: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"reentry: interrupted{f'; {exc}' if str(exc) else ''}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `reentry params | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

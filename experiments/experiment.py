@@ -111,11 +111,12 @@ def run_experiment(
                         bar.update(1)
                 finally:
                     store.flush()  # complete runs are kept whatever stopped the loop
-        except ExecutorLostError as exc:
-            raise ExecutorLostError(
-                f"{exc}; the {len(store.done_ids())} runs stored in {out} are kept: run the "
-                "same command with --resume to continue"
-            ) from None
+        except (ExecutorLostError, KeyboardInterrupt) as exc:
+            kept = (
+                f"the {len(store.done_ids())} runs stored in {out} are kept: run the same "
+                "command with --resume to continue"
+            )
+            raise type(exc)(f"{exc}; {kept}" if str(exc) else kept) from None
         yield store.finish()
 
 

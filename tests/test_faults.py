@@ -215,3 +215,26 @@ def test_a_dask_cluster_that_loses_its_worker_or_scheduler_ends_in_one_line(
     done = reentry(*args, "--executor", "serial", "--resume")
     assert done.returncode == 0, done.stderr
     assert tables(out) == long_reference
+
+
+def test_ctrl_c_keeps_the_stored_runs_and_says_how_to_continue(tmp_path, designs, long_reference):
+    """Ctrl-C reaches the command and its pool workers alike (the terminal's process group)."""
+    out = tmp_path / "interrupted"
+    args = [*experiment(designs, 25), "--workers", "2", "--chunk-size", "1", "--out", str(out)]
+    proc = subprocess.Popen(
+        [*CLI, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    wait_for_chunks(out, 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    line = one_line(stderr)
+    assert line.startswith("reentry: interrupted; the ") and "--resume" in line
+    done = reentry(*args, "--resume")
+    assert done.returncode == 0, done.stderr
+    assert tables(out) == long_reference
