@@ -19,12 +19,12 @@ MAX_WEEKS = 2080  # 40 years
 MAX_SEED = 2**62
 """Seeds fit the 64-bit draw key with room for ``seed + replication``."""
 
-# Memory of one run, measured with `ru_maxrss` on Linux (Python 3.13, numpy 2) for 10k to
-# 1M people and 52 to 1,040 weeks, buddy programme on: the people and their agents, the
-# release events (which grow with re-releases in flow mode) and the process log. The
-# figures are upper envelopes of those measurements (benchmarks/README.md).
-BYTES_PER_PERSON = {"cohort": 2100, "flow": 1500}
-BYTES_PER_PERSON_WEEK = {"cohort": 3.6, "flow": 7.0}
+# Memory of one run: the people and their agents, the release events (which grow with
+# re-releases in flow mode) and the process log. Fitted to the growth of peak resident
+# memory over 10k to 1M people and 52 to 1,040 weeks, buddy programme on, and set 4-6%
+# above the largest measurement (benchmarks/bench_memory.py and its README section).
+BYTES_PER_PERSON = {"cohort": 2300, "flow": 1600}
+BYTES_PER_PERSON_WEEK = {"cohort": 3.7, "flow": 7.3}
 PROCESS_BASE = 300 * 2**20
 """Resident memory of a fresh worker process once the model is loaded (measured 270 MB)."""
 ADDRESS_RESERVE = 1200 * 2**20
@@ -32,6 +32,8 @@ ADDRESS_RESERVE = 1200 * 2**20
 arenas; measured 1.05 GB). It counts against an address-space limit (ulimit -v) only."""
 WORKER_ADDRESS = 800 * 2**20
 """Address space of a fresh worker with the model loaded (measured 720 MB)."""
+CGROUP = Path("/sys/fs/cgroup")
+MEMINFO = Path("/proc/meminfo")
 
 
 def check_run(mode: str, persons: int, weeks: int, seed: int) -> None:
@@ -61,9 +63,9 @@ def _read_int(path: Path) -> int | None:
     return int(text) if text.isdigit() else None  # cgroup v2 writes "max" for no limit
 
 
-def _proc_kb(path: str, field: str) -> int | None:
+def _proc_kb(path: Path, field: str) -> int | None:
     try:
-        for line in Path(path).read_text().splitlines():
+        for line in path.read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
@@ -78,15 +80,15 @@ def shared_memory_available() -> tuple[int, str] | None:
     limit less its use; None where neither can be read (not Linux).
     """
     found = []
-    available = _proc_kb("/proc/meminfo", "MemAvailable")
+    available = _proc_kb(MEMINFO, "MemAvailable")
     if available is not None:
         found.append((available, "available on this machine"))
     for limit, used in (
         ("memory.max", "memory.current"),  # cgroup v2
         ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes"),  # cgroup v1
     ):
-        cap = _read_int(Path("/sys/fs/cgroup") / limit)
-        use = _read_int(Path("/sys/fs/cgroup") / used)
+        cap = _read_int(CGROUP / limit)
+        use = _read_int(CGROUP / used)
         # cgroup v1 reports "no limit" as a huge number; only a limit below RAM binds
         if cap is not None and use is not None and cap < 2**60:
             found.append((max(cap - use, 0), "left under the container's memory limit"))
@@ -112,15 +114,18 @@ def check_memory(mode: str, persons: int, weeks: int, workers: int = 0) -> None:
             worker processes that each run one such run at the same time.
     """
     need = memory_needed(mode, persons, weeks)
-    total = need + workers * PROCESS_BASE if workers else need
-    limits = [(shared_memory_available(), total)]
-    if workers:
-        limits.append((address_space_available(WORKER_ADDRESS), need))
+    if workers:  # each worker holds the model and one run at a time
+        together = workers * (need + PROCESS_BASE)
+        checks = [
+            (shared_memory_available(), together),
+            (address_space_available(WORKER_ADDRESS), need),
+        ]
     else:
-        limits.append((address_space_available(_proc_kb("/proc/self/status", "VmSize") or 0), need))
-    for found, wanted in limits:
+        used = _proc_kb(Path("/proc/self/status"), "VmSize") or 0
+        checks = [(shared_memory_available(), need), (address_space_available(used), need)]
+    for found, wanted in checks:
         if found is not None and wanted > found[0]:
-            each = f" with {workers} workers at once" if workers and wanted == total else ""
+            each = f" with {workers} workers at once" if workers and wanted != need else ""
             fewer = "persons, weeks or workers" if workers else "persons or weeks"
             raise ParameterError(
                 f"a {mode} run of {persons:,} persons over {weeks} weeks needs about "
