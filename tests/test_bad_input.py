@@ -202,6 +202,11 @@ CASES = [
         {"d.toml": DESIGN + "[ranges]\nbuddy_caseload = [1, 3]\n"},
         "policy levers are never fitted: buddy_caseload",
     ),
+    # ---- a scenario or design file that is not UTF-8, in every command that reads one
+    ("compare baseline {dir}/s.toml --out {new}", {"s.toml": b"base = '\xff'\n"}, "not UTF-8"),
+    ("validate --scenario {dir}/s.toml", {"s.toml": b"base = '\xff'\n"}, "not UTF-8"),
+    ("sensitivity {dir}/d.toml --out {new}", {"d.toml": b"seed = '\xff'\n"}, "not UTF-8"),
+    ("calibrate {dir}/d.toml --out {new}", {"d.toml": b"seed = '\xff'\n"}, "not UTF-8"),
     # ---- validate
     ("validate --scenario nosuch", {}, "unknown scenario 'nosuch'"),
     ("validate --replications 0", {}, "--replications must be in [1, 1000]"),
