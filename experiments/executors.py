@@ -52,12 +52,9 @@ def default_workers() -> int:
     return max(os.cpu_count() or 1, 1)
 
 
-def processes(kind: str, workers: int | None, n_tasks: int) -> int:
-    """Worker processes that run tasks at once; 0 when this process runs them itself."""
-    workers = workers or default_workers()
-    if kind == "serial" or (kind == "process" and workers == 1):
-        return 0
-    return min(workers, n_tasks)
+def runs_here(kind: str, workers: int | None) -> bool:
+    """Whether this process runs the tasks itself, without worker processes."""
+    return kind == "serial" or (kind == "process" and (workers or default_workers()) == 1)
 
 
 def check_fits(tasks: list[Task], kind: str, workers: int | None, scheduler: str | None) -> None:
@@ -68,7 +65,8 @@ def check_fits(tasks: list[Task], kind: str, workers: int | None, scheduler: str
     if not tasks or (kind == "dask" and scheduler not in (None, "local")):
         return
     biggest = max(tasks, key=lambda t: memory_needed(t.mode, t.persons, t.weeks))
-    check_memory(biggest.mode, biggest.persons, biggest.weeks, processes(kind, workers, len(tasks)))
+    at_once = 0 if runs_here(kind, workers) else min(workers or default_workers(), len(tasks))
+    check_memory(biggest.mode, biggest.persons, biggest.weeks, workers=at_once)
 
 
 @contextmanager
@@ -84,7 +82,7 @@ def executor(
         UserError: a Dask scheduler that does not answer within ``timeout`` seconds.
     """
     workers = workers or default_workers()
-    if processes(kind, workers, n_tasks=2) == 0:
+    if runs_here(kind, workers):
         yield _serial
     elif kind == "process":
         yield partial(_process_pool, workers=workers)
@@ -165,11 +163,15 @@ def _dask_client(scheduler: str, workers: int, timeout: float) -> Iterator[Clien
 
     with ExitStack() as stack:
         if scheduler == "local":
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            with _workers_ignore_ctrl_c():
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,  # runs cancelled at Ctrl-C are not news
                 )
-            )
+            stack.enter_context(cluster)
             client = stack.enter_context(Client(cluster))
         else:
             try:
@@ -189,6 +191,23 @@ def _dask_client(scheduler: str, workers: int, timeout: float) -> Iterator[Clien
                 if name.partition(".")[0] == "distributed":  # Dask sets some levels per module
                     logging.getLogger(name).setLevel(logging.CRITICAL)
             raise
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with Ctrl-C ignored (inherited through exec).
+
+    Ctrl-C reaches the whole process group. This process stops the cluster itself;
+    workers that caught it too would each print a KeyboardInterrupt traceback.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _lost_scheduler() -> ExecutorLostError:
