@@ -79,8 +79,8 @@ CASES = [
     ("compare --dask-timeout soon --out {new}", {}, "--dask-timeout must be a number"),
     ("compare --out {dir}/afile", {"afile": "x"}, "exists and is not a folder"),
     ("compare --out {dir}/mine", {"mine/notes.txt": "mine"}, "not a reentry results folder"),
-    ("compare --out {dir}/m", {"m/manifest.json": "{broken"}, "manifest.json is corrupt"),
-    ("compare --out {dir}/m", {"m/manifest.json": '{"kind": "x"}'}, "not a reentry results"),
+    ("compare --out {dir}/m --resume", {"m/manifest.json": "{broken"}, "manifest.json is corrupt"),
+    ("compare --out {dir}/m --resume", {"m/manifest.json": '{"kind": "x"}'}, "not a reentry"),
     (f"compare baseline benefit_advance --replications 2 {SMALL} --out {{out}}", {}, "--resume"),
     (
         f"compare baseline gating_off --replications 2 {SMALL} --out {{out}} --resume",

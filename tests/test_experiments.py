@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 
 CLI = [sys.executable, "-m", "experiments.cli"]
 SMALL = ["--persons", "300", "--weeks", "60", "--no-progress"]
@@ -53,47 +52,6 @@ def test_compare_writes_tables_summary_plots_and_manifest(tmp_path):
     assert manifest["packages"]["mesa"].startswith("3.")
     assert manifest["scenarios"]["benefit_advance"]["parameters"]["benefit_advance"] is True
     assert "git_commit" in manifest
-
-
-def test_resume_with_other_settings_is_refused(tmp_path):
-    out = tmp_path / "r"
-    assert _compare(out).returncode == 0
-    done = subprocess.run(
-        [
-            *CLI,
-            "compare",
-            "baseline",
-            "gating_off",
-            "--replications",
-            "3",
-            *SMALL,
-            "--out",
-            str(out),
-            "--resume",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2 and "different experiment" in done.stderr
-
-
-@pytest.mark.parametrize(
-    ("damage", "message"),
-    [
-        (lambda d: (d / "notes.txt").write_text("mine"), "not a reentry results folder"),
-        (lambda d: (d / "manifest.json").write_text("{broken"), "manifest.json is corrupt"),
-        (lambda d: (d / "manifest.json").write_text('{"kind": "other"}'), "not a reentry"),
-    ],
-)
-def test_a_corrupt_or_foreign_folder_is_left_untouched(tmp_path, damage, message):
-    out = tmp_path / "f"
-    out.mkdir()
-    damage(out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    done = _compare(out, "--resume")
-    assert done.returncode == 2 and message in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_a_corrupt_chunk_is_named_and_left_alone(tmp_path):
