@@ -67,27 +67,16 @@ def _seed(text: str) -> int:
     return value
 
 
-def _share(name: str):
+def _positive_number(name: str, hi: float, unit: str = ""):
+    """A number in (0, hi]; nan and inf are refused."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 < value <= 1:  # also refuses nan
-            raise argparse.ArgumentTypeError(f"{name} must be in (0, 1], got {text}")
-        return value
-
-    return parse
-
-
-def _seconds(name: str, hi: float):
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 < value <= hi:  # also refuses nan and inf
-            raise argparse.ArgumentTypeError(f"{name} must be in (0, {hi:g}] seconds, got {text}")
+        if not 0 < value <= hi:  # False for nan
+            raise argparse.ArgumentTypeError(f"{name} must be in (0, {hi:g}]{unit}, got {text}")
         return value
 
     return parse
@@ -180,7 +169,7 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
     )
     p.add_argument(
         "--dask-timeout",
-        type=_seconds("--dask-timeout", 86_400),
+        type=_positive_number("--dask-timeout", 86_400, " seconds"),
         default=DASK_TIMEOUT,
         metavar="SECONDS",
         help="Dask: how long to wait for the scheduler to answer, or for a worker when the "
@@ -309,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--accept",
-        type=_share("--accept"),
+        type=_positive_number("--accept", 1),
         default=0.1,
         metavar="Q",
         help="share of samples accepted, in (0, 1] (default: 0.1)",

@@ -24,6 +24,12 @@ DESIGN = 'description = "d"\npersons = 100\nweeks = 20\nreplications = 1\n'
 GRID = DESIGN + "[grid]\nbuddy_caseload = [1, 2]\n"
 RANGES = DESIGN + "samples = 8\n[ranges]\nsuccess_alone = [0.4, 0.6]\n"
 
+
+def design_case(text: str | bytes, expected: str) -> tuple[str, dict, str]:
+    """A sweep of the design file ``text``."""
+    return ("sweep {dir}/d.toml --out {new}", {"d.toml": text}, expected)
+
+
 # (command line, files to create in the case's folder, text the one-line error must hold).
 # {out}: a finished compare folder; {new}: a path that must stay absent; {dir}: the folder.
 CASES = [
@@ -94,88 +100,57 @@ CASES = [
     ),
     # ---- sweep: design files
     ("sweep {dir}/missing.toml --out {new}", {}, "cannot read design file"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": b"description = '\xe9'\n"}, "not UTF-8"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": ""}, "d.toml is empty"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": DESIGN}, "nothing to vary"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "[grid\n"}, "not valid TOML"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "peeople = 2\n"}, "unknown key 'peeople'"),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": GRID.replace("persons = 100", "persons = 1.7")},
+    design_case(b"description = '\xe9'\n", "not UTF-8"),
+    design_case("", "d.toml is empty"),
+    design_case(DESIGN, "nothing to vary"),
+    design_case("[grid\n", "not valid TOML"),
+    design_case("peeople = 2\n", "unknown key 'peeople'"),
+    design_case(
+        GRID.replace("persons = 100", "persons = 1.7"),
         "persons must be a whole number in [1, 10000000] (got 1.7)",
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": GRID.replace("persons = 100", 'persons = "abc"')},
-        "persons must be a whole number",
-    ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": GRID.replace("replications = 1", "replications = true")},
+    design_case(GRID.replace("persons = 100", 'persons = "abc"'), "persons must be a whole number"),
+    design_case(
+        GRID.replace("replications = 1", "replications = true"),
         "replications must be a whole number in [1, 10000] (got True)",
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": GRID.replace("weeks = 20", "weeks = 3000")},
-        "weeks must be a whole number in [1, 2080]",
+    design_case(
+        GRID.replace("weeks = 20", "weeks = 3000"), "weeks must be a whole number in [1, 2080]"
     ),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "seed = -1\n" + GRID}, "seed must be a whole"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "samples = 0\n" + GRID}, "samples must be"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "grid = 5\n" + DESIGN}, "grid must be a table"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "ranges = 5\n" + DESIGN}, "ranges must be a"),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[grid]\nbuddy_caseload = []\n"},
-        "grid.buddy_caseload must list at least one value",
+    design_case("seed = -1\n" + GRID, "seed must be a whole"),
+    design_case("samples = 0\n" + GRID, "samples must be"),
+    design_case("grid = 5\n" + DESIGN, "grid must be a table"),
+    design_case("ranges = 5\n" + DESIGN, "ranges must be a"),
+    design_case(
+        DESIGN + "[grid]\nbuddy_caseload = []\n", "grid.buddy_caseload must list at least one value"
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[grid]\nbuddy_casload = [1]\n"},
-        "did you mean 'buddy_caseload'",
-    ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[grid]\nbuddy_caseload = [1, 30]\n"},
-        "buddy_caseload must be in [1, 10]",
-    ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + '[ranges]\nsuccess_alone = [0.4, "b"]\n'},
+    design_case(DESIGN + "[grid]\nbuddy_casload = [1]\n", "did you mean 'buddy_caseload'"),
+    design_case(DESIGN + "[grid]\nbuddy_caseload = [1, 30]\n", "buddy_caseload must be in [1, 10]"),
+    design_case(
+        DESIGN + '[ranges]\nsuccess_alone = [0.4, "b"]\n',
         "ranges.success_alone must be [low, high]",
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[ranges]\nsuccess_alone = [0.9, 0.1]\n"},
+    design_case(
+        DESIGN + "[ranges]\nsuccess_alone = [0.9, 0.1]\n",
         "ranges.success_alone must be [low, high]",
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[ranges]\nsuccess_alone = [0.1]\n"},
-        "ranges.success_alone must be [low, high]",
+    design_case(
+        DESIGN + "[ranges]\nsuccess_alone = [0.1]\n", "ranges.success_alone must be [low, high]"
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": DESIGN + "[ranges]\nqueue_policy = [0, 1]\n"},
+    design_case(
+        DESIGN + "[ranges]\nqueue_policy = [0, 1]\n",
         "queue_policy is a choice, so it goes in [grid]",
     ),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "scenario = 5\n" + GRID}, "scenario must be a"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "scenario = 'x'\n" + GRID}, "unknown scenario"),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "mode = 'x'\n" + GRID}, "mode must be one of"),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": GRID.replace('description = "d"', "description = 5")},
-        "description must be a string",
+    design_case("scenario = 5\n" + GRID, "scenario must be a"),
+    design_case("scenario = 'x'\n" + GRID, "unknown scenario"),
+    design_case("mode = 'x'\n" + GRID, "mode must be one of"),
+    design_case(
+        GRID.replace('description = "d"', "description = 5"), "description must be a string"
     ),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": "outputs = 'stable_6m'\n" + GRID},
-        "outputs must be a list of outcome names",
-    ),
-    ("sweep {dir}/d.toml --out {new}", {"d.toml": "outputs = []\n" + GRID}, "outputs must be a"),
-    (
-        "sweep {dir}/d.toml --out {new}",
-        {"d.toml": "outputs = ['stabel_6m']\n" + GRID},
-        "unknown outcome 'stabel_6m'; did you mean 'stable_6m'",
+    design_case("outputs = 'stable_6m'\n" + GRID, "outputs must be a list of outcome names"),
+    design_case("outputs = []\n" + GRID, "outputs must be a"),
+    design_case(
+        "outputs = ['stabel_6m']\n" + GRID, "unknown outcome 'stabel_6m'; did you mean 'stable_6m'"
     ),
     ("sweep {dir}/d.toml --out {out}", {"d.toml": GRID}, "already holds results"),
     # ---- sensitivity and calibrate
