@@ -8,6 +8,8 @@ uninterrupted run, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from experiments.cli import main
 
 CLI = [sys.executable, "-m", "experiments.cli"]
 # A sweep rather than a compare: the same store and executors, without the figures'
@@ -47,8 +51,12 @@ def experiment(designs, n: int = 6) -> list[str]:
     return ["sweep", designs[n], "--no-progress"]
 
 
-def reentry(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, **kw)
+def reentry(*args: str) -> subprocess.CompletedProcess:
+    """The command, run in this process (the faults themselves strike separate processes)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, "", err.getvalue())
 
 
 def start(*args) -> subprocess.Popen:
