@@ -36,7 +36,7 @@ import numpy as np
 
 from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES
 from model.parameters import ParameterError, Parameters
-from scenarios.loader import ScenarioError, did_you_mean, load, read_toml
+from scenarios.loader import ScenarioError, did_you_mean, load, read_toml, text_field
 
 from .runner import Task
 
@@ -88,13 +88,6 @@ def _int_params() -> set[str]:
 
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _string(data: dict, key: str, default: str, where: str) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str):
-        raise ScenarioError(f"{where}: {key} must be a string in quotes (got {value!r})")
-    return value
 
 
 def _count(data: dict, key: str, where: str) -> int:
@@ -157,11 +150,11 @@ def read_design(path: str | Path) -> Design:
     data = read_toml(path, "design", KEYS, key="key")
     if not data:
         raise ScenarioError(f"{where} is empty: a design needs a [grid] or a [ranges] table")
-    scenario = load(_string(data, "scenario", "baseline", where))
+    scenario = load(text_field(data, "scenario", "baseline", where))
     grid, ranges = _grid(data, where), _ranges(data, where)
     if not grid and not ranges:
         raise ScenarioError(f"{where}: nothing to vary; add a [grid] or a [ranges] table")
-    mode = _string(data, "mode", "flow", where)
+    mode = text_field(data, "mode", "flow", where)
     if mode not in MODES:
         raise ScenarioError(f"{where}: mode must be one of {', '.join(MODES)} (got {mode!r})")
     # every value a run could use must be valid: check grid values and range ends
@@ -180,7 +173,7 @@ def read_design(path: str | Path) -> Design:
         raise ScenarioError(f"{where}: {exc}") from None
     return Design(
         name=path.stem,
-        description=_string(data, "description", "", where),
+        description=text_field(data, "description", "", where),
         scenario=scenario.name,
         base=scenario.overrides,
         mode=mode,

@@ -80,15 +80,20 @@ def read_toml(
     return data
 
 
+def text_field(data: dict[str, Any], key: str, default: str, where: str) -> str:
+    """The string value of ``key``, or a one-line ScenarioError naming it."""
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise ScenarioError(f"{where}: {key} must be a string in quotes (got {value!r})")
+    return value
+
+
 def _read(path: Path) -> dict[str, Any]:
     data = read_toml(path, "scenario", TOP_LEVEL_KEYS)
     if not isinstance(data.get("parameters", {}), dict):
         raise ScenarioError(f"{path.name}: 'parameters' must be a table ([parameters])")
     for key in ("description", "base"):
-        if not isinstance(data.get(key, ""), str):
-            raise ScenarioError(
-                f"{path.name}: {key} must be a string in quotes (got {data[key]!r})"
-            )
+        text_field(data, key, "", path.name)
     return data
 
 
