@@ -31,7 +31,7 @@ from numba import njit
 
 from agents import Buddy
 
-from .population import DETAINED, NO_WEEK, RELEASED, WITH_BUDDY, missing
+from .population import DETAINED, LEFT, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import Purpose, stream_key, unit
 from .services import int_list, need_columns, needs, places_in_week
 from .support import Contacts
@@ -77,6 +77,7 @@ class BuddyProgramme:
                 "completed_early",
                 "dropped",
                 "ended_by_detention",
+                "ended_by_leaving",
                 "exits",
                 "recruits",
                 "three_way_talks",
@@ -108,7 +109,7 @@ class BuddyProgramme:
         if not self.on:
             return
         pop, p, w = m.pop, m.p, m.week
-        completed, early, dropped, by_detention, exits = _endings_and_exits(
+        completed, early, dropped, by_detention, by_leaving, exits = _endings_and_exits(
             m.crn.seed, w, pop.buddy_status, pop.buddy, pop.buddy_since, pop.buddy_end,
             pop.buddy_episode, pop.release_week, pop.phase, pop.typology, pop.match_quality,
             pop.trust, *need_columns(m), p.debt_problem_threshold, p.buddy_dropout_per_week,
@@ -131,6 +132,7 @@ class BuddyProgramme:
         )  # fmt: skip
         for kind, ids in (
             ("buddy_ended_by_detention", by_detention),
+            ("buddy_ended_by_leaving", by_leaving),
             ("buddy_completed", completed),
             ("buddy_completed_early", early),
             ("buddy_dropped", dropped),
@@ -143,6 +145,7 @@ class BuddyProgramme:
             "completed_early": len(early),
             "dropped": len(dropped),
             "ended_by_detention": len(by_detention),
+            "ended_by_leaving": len(by_leaving),
             "exits": exits,
             "recruits": k,
             "three_way_talks": three_way_talks,
@@ -213,7 +216,8 @@ def _endings_and_exits(
     mental_health, debt, debt_managed, debt_threshold, dropout, active, strain, left, clients,
     turnover, burnout_hazard, burnout_threshold,
 ):  # fmt: skip
-    """Trajectories end (detention, completion, early completion, drop-out); buddies leave.
+    """Trajectories end (detention, leaving, completion, early completion, drop-out);
+    buddies leave.
 
     The clients of a buddy who leaves go back on the list to be matched again.
     Returns the people whose trajectory ended, by how, and the number of exits.
@@ -233,6 +237,7 @@ def _endings_and_exits(
             gone[b] = True
             exits += 1
     completed, early, dropped, by_detention = int_list(), int_list(), int_list(), int_list()
+    by_leaving = int_list()
     clients[:] = 0
     for i in range(status.shape[0]):
         if status[i] == NO_BUDDY:
@@ -242,6 +247,10 @@ def _endings_and_exits(
             # a new detention episode ends the trajectory (and the place on the list)
             if status[i] == MATCHED:
                 by_detention.append(i)
+            ends = True
+        elif phase[i] == LEFT:
+            if status[i] == MATCHED:
+                by_leaving.append(i)
             ends = True
         elif status[i] == MATCHED and phase[i] == RELEASED:
             if end[i] <= week:
@@ -275,6 +284,7 @@ def _endings_and_exits(
         np.array(early, dtype=np.int64),
         np.array(dropped, dtype=np.int64),
         np.array(by_detention, dtype=np.int64),
+        np.array(by_leaving, dtype=np.int64),
         exits,
     )
 

@@ -12,7 +12,10 @@
   which makes misconduct likelier: the vicious loop. Support thus goes to those
   who stay long and behave (004 l.395), which emerges here rather than being set.
 * In-prison services (CAW trajectory support, mental-health therapy, vocational
-  training) have waiting lists; release or an early stop ends a trajectory.
+  training) have waiting lists; release or an early stop ends a trajectory. A
+  stay has at most one trajectory of each service: one that ended, completed or
+  stopped, is not started again before the next stay (no source describes
+  repeats).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from .population import (
     BENEFIT,
     DETAINED,
     FAMILY,
+    FINISHED,
     IDLE,
     IN_SERVICE,
     INDEPENDENT,
@@ -270,7 +274,7 @@ def _prison_kernel(
             if since[k, i] + duration <= week:  # the last week completes the trajectory
                 kinds[n_events], people[n_events], services[n_events] = _COMPLETED, i, k
                 n_events += 1
-                status[k, i] = IDLE
+                status[k, i] = FINISHED
                 completed[i] += 1
                 if k == CAW:
                     # release preparation: ID, benefit and a shelter place for the day out
@@ -284,7 +288,7 @@ def _prison_kernel(
             elif dropout[j] and since[k, i] < week:
                 kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
                 n_events += 1
-                status[k, i] = IDLE
+                status[k, i] = FINISHED
     return kinds[:n_events], people[:n_events], services[:n_events], waits[:n_events]
 
 

@@ -26,6 +26,7 @@ BUDDY_KINDS = (
     "buddy_completed_early",
     "buddy_dropped",
     "buddy_ended_by_detention",
+    "buddy_ended_by_leaving",
 )
 KINDS = OUTSIDE_KINDS + PRISON_KINDS + BUDDY_KINDS
 ALL_SERVICES = (*SERVICES, *PRISON_SERVICES, "buddy_programme")

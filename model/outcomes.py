@@ -20,6 +20,7 @@ from .population import (
     BENEFIT,
     DETAINED,
     INDEPENDENT,
+    LEFT,
     LENGTH_GROUPS,
     NO_HOUSING,
     NO_INCOME,
@@ -76,6 +77,7 @@ _EVENT_COLUMNS: dict[str, tuple] = {
     "first_offence_week": (np.int32, NO_WEEK),
     "first_contact_week": (np.int32, NO_WEEK),
     "redetention_week": (np.int32, NO_WEEK),
+    "left_week": (np.int32, NO_WEEK),
 }
 _CARE_NEED, _CARE_MET = SNAPSHOT_FIELDS.index("care_need"), SNAPSHOT_FIELDS.index("care_met")
 
@@ -204,6 +206,10 @@ class ReleaseEvents:
     def redetention(self, ids: np.ndarray, week: int) -> None:
         self._first("redetention_week", ids, week)
 
+    def left(self, ids: np.ndarray, week: int) -> None:
+        """People who left the system: their latest events are observed up to this week."""
+        self._first("left_week", ids, week)
+
     def snapshot(self, m: ReentryModel) -> None:
         """Record the state of every event that reaches a later milestone this week."""
         if self.n == 0:
@@ -216,7 +222,9 @@ class ReleaseEvents:
             first, last = np.searchsorted(released, [m.week - weeks, m.week - weeks + 1])
             if last > first:
                 ids = self.cols["person"][first:last]
-                self.states[stage][:, first:last] = person_state(m, ids)
+                states = person_state(m, ids)
+                states[:, m.pop.phase[ids] == LEFT] = np.nan  # no longer observed
+                self.states[stage][:, first:last] = states
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
@@ -226,7 +234,9 @@ class ReleaseEvents:
             for k, f in enumerate(SNAPSHOT_FIELDS)
         }
         df = pd.DataFrame({**{k: v[: self.n] for k, v in self.cols.items()}, **states})
-        observed = last_week - df["release_week"]
+        # an event is observed until the run ends, or until the person left the system
+        left = df["left_week"].to_numpy()
+        observed = np.where(left != NO_WEEK, left + 1, last_week) - df["release_week"]
         full = observed >= TWO_YEARS
         for name, col in (
             ("justice_contact_2y", "first_contact_week"),
@@ -241,7 +251,7 @@ class ReleaseEvents:
             offended, df["first_offence_week"] - df["release_week"], np.nan
         )
         df["weeks_observed"] = observed
-        for col in ("first_offence_week", "first_contact_week", "redetention_week"):
+        for col in ("first_offence_week", "first_contact_week", "redetention_week", "left_week"):
             df[col] = df[col].where(df[col] != NO_WEEK).astype("Int32")
         df["typology"] = pd.Categorical.from_codes(df["typology"], TYPOLOGY)
         df["length_group"] = pd.Categorical.from_codes(df["length_group"], LENGTH_GROUPS)
@@ -267,7 +277,7 @@ def _census(
     number with a care need met in the ``care_met`` slot), and the sums of
     ``_MEAN_FIELDS``.
     """
-    counts = np.zeros(3, dtype=np.int64)  # pre-entry, detained, released
+    counts = np.zeros(4, dtype=np.int64)  # pre-entry, detained, released, left
     plus = 0
     waiting = np.zeros(svc_status.shape[0], dtype=np.int64)
     waiting_inside = np.zeros(prison_status.shape[0], dtype=np.int64)
@@ -379,6 +389,7 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
         "pre_entry": int(counts[PRE_ENTRY]),
         "detained": n_detained,
         "released": n,
+        "left": int(counts[LEFT]),
         "regime_plus_share": plus / n_detained if n_detained else np.nan,
     }
     # care is a share of those with a care need; phase is already in the counts above

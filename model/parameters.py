@@ -448,6 +448,27 @@ class Parameters:
         "assumption (range 0.05-0.4)",
         "Weekly chance of asking for an in-prison service at average help-seeking.",
     )
+    # ------------------------------------------------------------- leaving the system
+    reentry_period_weeks: int = param(
+        104,
+        "weeks after the last release",
+        (104, 520),
+        "assumption (range 104-260): the period in which reentry support is concerned "
+        "with a person; at least the 2 years over which recidivism is measured (004 "
+        "l.1055-1173)",
+        "A released person not detained again leaves the simulated system this long after "
+        "release; a later detention enters as a new person with priors.",
+        "fixed",
+    )
+    leave_other_per_year: float = param(
+        0.01,
+        "probability per year",
+        (0.0, 0.1),
+        "Binswanger et al. 2007 (mortality after release 0.78% a year, United States) "
+        "plus moving away; assumption (range 0.005-0.03)",
+        "Yearly chance that a released person dies or moves out of the area.",
+        "fixed",
+    )
     # ------------------------------------------------------------- release, supervision
     share_supervised: float = param(
         0.2,

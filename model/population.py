@@ -15,16 +15,17 @@ from scipy.special import ndtr, ndtri
 from .parameters import PRISON_SERVICES, SERVICES, Parameters
 from .rng import KeyedRNG, Purpose
 
-# phases: exactly one per person
-PRE_ENTRY, DETAINED, RELEASED = 0, 1, 2
+# phases: exactly one per person (LEFT: out of the simulated system for good)
+PRE_ENTRY, DETAINED, RELEASED, LEFT = 0, 1, 2, 3
 # housing
 NO_HOUSING, SHELTER, FAMILY, INDEPENDENT = 0, 1, 2, 3
 # income
 NO_INCOME, BENEFIT, WORK = 0, 1, 2
 # regime inside
 BASIC, PLUS = 0, 1
-# service status (outside and inside)
-IDLE, WAITING, IN_SERVICE = 0, 1, 2
+# service status (outside and inside); FINISHED: an in-prison trajectory of this stay
+# has ended (completed or stopped), and a stay has at most one of each service
+IDLE, WAITING, IN_SERVICE, FINISHED = 0, 1, 2, 3
 # help grade for applications
 ALONE, WITH_BUDDY, WITH_PROFESSIONAL = 0, 1, 2
 

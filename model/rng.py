@@ -95,6 +95,8 @@ class Purpose(IntEnum):
     BUDDY_ESCORT = 78
     # flow mode arrivals (keyed by week only)
     ARRIVALS = 60
+    # leaving the system
+    LEAVE = 61
 
 
 @njit(cache=True, inline="always")

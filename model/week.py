@@ -23,6 +23,8 @@
    e. Stress, motivation, trust and ties adjust, with memory.
    f. Some people offend; some offences lead to justice contact, some of those
       to re-detention, and the person goes back to step 2.
+   g. Some leave the system for good: their reentry period is over, or they die
+      or move away.
 5. **Recording.** A weekly row, and the state of release events at milestones.
 """
 
@@ -40,6 +42,7 @@ from .community import (
     update_states,
 )
 from .detention import detention_week, enter_detention
+from .leaving import leave
 from .offending import offending
 from .population import DETAINED, PRE_ENTRY, RELEASED
 from .release import release
@@ -53,7 +56,7 @@ def one_week(m: ReentryModel) -> None:
     """Advance every person by one week (see the module docstring)."""
     pop = m.pop
     m.counts = dict.fromkeys(
-        ("arrivals", "releases", "offences", "justice_contacts", "redetentions"), 0
+        ("arrivals", "releases", "offences", "justice_contacts", "redetentions", "exits"), 0
     )
 
     # 1. entering detention
@@ -80,6 +83,7 @@ def one_week(m: ReentryModel) -> None:
     life_events(m, out)
     update_states(m, out)
     offending(m, out)
+    leave(m, np.flatnonzero(pop.phase == RELEASED))
 
     # 5. recording
     m.record_week()

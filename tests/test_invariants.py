@@ -7,29 +7,49 @@ from agents import Person
 from model import ReentryModel
 from model.events import KINDS
 from model.parameters import PRISON_SERVICES, SERVICES
-from model.population import DETAINED, IDLE, IN_SERVICE, PRE_ENTRY, RELEASED, WAITING
+from model.population import DETAINED, IDLE, IN_SERVICE, LEFT, PRE_ENTRY, RELEASED, WAITING
 from model.services import places_in_week
 
 
 @pytest.mark.parametrize("mode", ["cohort", "flow"])
 def test_weekly_invariants(mode):
-    # scarce capacity so that queues form and the capacity limit is exercised
-    params = {"capacity_housing": 5.0, "capacity_debt_counselling": 5.0, "capacity_shelter": 8.0}
+    # scarce capacity so that queues form and the capacity limit is exercised; people
+    # leave often, buddies on, so that leaving meets every kind of help
+    params = {
+        "capacity_housing": 5.0,
+        "capacity_debt_counselling": 5.0,
+        "capacity_shelter": 8.0,
+        "leave_other_per_year": 0.1,
+        "buddy_start": "at_release",
+    }
     m = ReentryModel(mode=mode, persons=1500, weeks=120, seed=3, params=params)
     everyone = m.pop.n
-    arrived = 0
+    arrived = exits = 0
     queues_seen = 0
+    stocks = np.bincount(m.pop.phase, minlength=4)
     while m.running:
         places = [places_in_week(rate, m.week - m.start_week) for rate in m.service_rate]
         before = len(m.events._chunks)
+        gone_before = np.flatnonzero(m.pop.phase == LEFT)
         m.step()
-        pop = m.pop
+        pop, c = m.pop, m.counts
         # people are conserved: every row is a Mesa agent, and arrivals add up
-        arrived += m.counts["arrivals"]
+        arrived += c["arrivals"]
         assert pop.n == everyone == len(m.agents_by_type[Person])
         assert arrived == int((pop.phase != PRE_ENTRY).sum())
         # each person is in exactly one phase
-        assert np.isin(pop.phase, (PRE_ENTRY, DETAINED, RELEASED)).all()
+        assert np.isin(pop.phase, (PRE_ENTRY, DETAINED, RELEASED, LEFT)).all()
+        # stock and flow: each stock changes by exactly its inflows less its outflows
+        now = np.bincount(pop.phase, minlength=4)
+        assert now[DETAINED] - stocks[DETAINED] == (
+            c["arrivals"] + c["redetentions"] - c["releases"]
+        )
+        assert now[RELEASED] - stocks[RELEASED] == c["releases"] - c["redetentions"] - c["exits"]
+        assert now[LEFT] - stocks[LEFT] == c["exits"]
+        stocks, exits = now, exits + c["exits"]
+        # someone who has left has no helper and no place on any list
+        assert (pop.buddy[gone_before] == -1).all() and (pop.professional[gone_before] == -1).all()
+        assert not m.support.has_helper[gone_before].any()
         # no negative queue, and waiting/in-service only for the right phase
         assert np.isin(pop.svc_status, (IDLE, WAITING, IN_SERVICE)).all()
         assert (pop.svc_status[:, pop.phase != RELEASED] == IDLE).all()
@@ -44,6 +64,7 @@ def test_weekly_invariants(mode):
                 np.add.at(admitted, np.broadcast_to(svc, len(ids)), 1)
         assert (admitted <= np.array(places)).all(), (m.week, admitted, places)
     assert queues_seen > 0, "the test must see real queues"
+    assert exits > 20, "the test must see people leave"
     assert len(PRISON_SERVICES) == pop.prison_status.shape[0]
 
 
@@ -61,6 +82,29 @@ def test_shares_are_fractions(baseline_cohort):
     w = baseline_cohort.weekly_table()
     shares = w[[c for c in w.columns if c.startswith("share_")]]
     assert ((shares.dropna() >= 0) & (shares.dropna() <= 1)).all().all()
+
+
+def test_a_stay_has_at_most_one_trajectory_of_each_in_prison_service():
+    # long stays, short trajectories and ample places: repeats would show at once
+    params = {
+        "prison_duration_weeks": 2,
+        "detention_share_short": 0.0,
+        "detention_share_medium": 0.0,
+        **{f"prison_capacity_{s}": 100.0 for s in PRISON_SERVICES},
+    }
+    m = ReentryModel(mode="flow", persons=800, weeks=80, seed=2, params=params).run()
+    admitted = m.process_table().query("event == 'prison_admitted'")
+    assert len(admitted) > 500, "the test must see many admissions"
+    # the stays that ended in a release, and the stay each person is in now
+    stays = m.release_table()[["person", "release_week", "detention_weeks"]].assign(
+        start=lambda r: r["release_week"] - r["detention_weeks"]
+    )
+    joined = admitted.merge(stays, on="person")
+    joined = joined[(joined["start"] <= joined["week"]) & (joined["week"] < joined["release_week"])]
+    assert not joined.duplicated(["person", "release_week", "service"]).any()
+    inside = admitted[admitted["week"] >= m.pop.entry_week[admitted["person"].to_numpy()]]
+    assert not inside.duplicated(["person", "service"]).any()
+    assert (m.release_table()["prison_services"] <= len(PRISON_SERVICES)).all()
 
 
 def test_an_in_prison_trajectory_ends_once_either_completed_or_stopped():

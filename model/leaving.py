@@ -1,0 +1,52 @@
+"""Leaving the simulated system, so that flow mode has a steady state.
+
+Without exits the released population only grows, and with it the demand on
+services of fixed size: queues and re-detention rise for as long as the run
+lasts. Two rules, both assumptions with ranges in the parameter table:
+
+* **The reentry period ends.** A released person who has not been detained
+  again for ``reentry_period_weeks`` leaves: reentry support is no longer
+  concerned with them. A later detention enters the flow as a new person with
+  priors, as most entrants have (004 Table 2.1: 72% had been detained before).
+* **Death or moving away**, at ``leave_other_per_year``. Deaths after release
+  run at about 0.8% a year (Binswanger et al. 2007).
+
+A person who has left uses no service and no helper: their places on waiting
+lists, their buddy and their professional are released, and release events
+that had not yet been followed for two years stop counting at the week they
+left (see :mod:`model.outcomes`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .population import LEFT, NO_WEEK
+from .rng import Purpose
+from .services import cancel_all
+
+if TYPE_CHECKING:
+    from .model import ReentryModel
+
+WEEKS_PER_YEAR = 52
+
+
+def leave(m: ReentryModel, ids: np.ndarray) -> None:
+    """Some of the released people ``ids`` leave the system at the end of this week."""
+    if len(ids) == 0:
+        return
+    pop, p = m.pop, m.p
+    period_over = m.week - pop.release_week[ids] >= p.reentry_period_weeks - 1
+    weekly = 1 - (1 - p.leave_other_per_year) ** (1 / WEEKS_PER_YEAR)
+    other = m.crn.bernoulli(ids, m.week, Purpose.LEAVE, weekly)
+    gone = ids[period_over | other]
+    if len(gone) == 0:
+        return
+    pop.phase[gone] = LEFT
+    cancel_all(m, gone)
+    pop.benefit_due_week[gone] = NO_WEEK
+    pop.supervised_until[gone] = NO_WEEK
+    m.releases.left(gone, m.week)
+    m.counts["exits"] += len(gone)
