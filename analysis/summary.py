@@ -1,10 +1,11 @@
 """Summaries of one run: the key outcomes, process figures and equity breakdowns.
 
-Which release events count: in cohort mode, the cohort's own release at week 0
-(later re-releases of the same people are the revolving door, reported in the
+Which release events count: in cohort mode, each member's own release (later
+re-releases of the same people are the revolving door, reported in the
 release table but not mixed into the cohort figures); in flow mode, every
-release event. An outcome at a fixed time after release counts only the events
-that reach that time within the run.
+release event from week 0 on, after the warm-up. An outcome at a fixed time
+after release counts only the events that reach that time within the run, and
+that the person did not leave the system before.
 """
 
 from __future__ import annotations
@@ -49,7 +50,15 @@ GROUP_OUTCOMES = {
 
 def events_in_scope(releases: pd.DataFrame, mode: str) -> pd.DataFrame:
     """The release events that the headline figures describe (see module doc)."""
-    return releases[releases["release_week"] == 0] if mode == "cohort" else releases
+    if mode == "cohort":
+        return releases[releases["release_number"] == 1]
+    return releases[releases["release_week"] >= 0]
+
+
+def persons_in_scope(persons: pd.DataFrame) -> pd.DataFrame:
+    """People in the system at some time from week 0 on: entered, and not gone before."""
+    gone_before = (persons["left_week"] < 0).fillna(False)
+    return persons[(persons["phase"] != "pre_entry") & ~gone_before]
 
 
 def _mean_of_known(v: np.ndarray) -> float | None:
@@ -66,11 +75,12 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     """The run's key outcomes as plain JSON-ready values (fractions in [0, 1])."""
     ev = events_in_scope(m.release_table(), m.mode)
     process = m.process_table()
-    persons = m.person_table()
+    persons = persons_in_scope(m.person_table())
     out: dict[str, Any] = {
         "mode": m.mode,
         "persons": m.persons,
         "weeks": m.weeks,
+        "warmup": m.warmup,
         "seed": m.seed,
         "release_events": len(ev),
         "reconviction_2y": _share(ev["justice_contact_2y"]),
@@ -178,6 +188,7 @@ def programme_summary(
     years after the last trajectory do not dilute them.
     """
     w = m.weekly_table()
+    w = w[w["week"] >= 0]  # after the warm-up
     out: dict[str, Any] = {
         "professional_load_mean": float(w["professional_load"].mean())
         if "professional_load" in w and w["professional_load"].notna().any()

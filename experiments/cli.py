@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model import ParameterError
-from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES
+from model.limits import (
+    DEFAULT_WARMUP_WEEKS,
+    MAX_PERSONS,
+    MAX_SEED,
+    MAX_WARMUP_WEEKS,
+    MAX_WEEKS,
+    MODES,
+    warmup_weeks,
+)
 from model.parameters import parameter_table
 from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, available, load
 
@@ -40,14 +48,14 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{where}{message} (see '{self.prog} --help')")
 
 
-def _positive(name: str, hi: int):
+def _integer(name: str, lo: int, hi: int, unit: str = ""):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
-        if not 1 <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{name} must be in [1, {hi}], got {value}")
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be in [{lo}, {hi}]{unit}, got {value}")
         return value
 
     return parse
@@ -115,17 +123,24 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
     )
     p.add_argument(
         "--persons",
-        type=_positive("--persons", MAX_PERSONS),
+        type=_integer("--persons", 1, MAX_PERSONS),
         default=2000,
         metavar="N",
         help="cohort size, or expected entries over the run in flow mode (default: 2000)",
     )
     p.add_argument(
         "--weeks",
-        type=_positive("--weeks", MAX_WEEKS),
+        type=_integer("--weeks", 1, MAX_WEEKS),
         default=156,
         metavar="W",
         help="weeks after release (cohort) or in total (flow) (default: 156)",
+    )
+    p.add_argument(
+        "--warmup",
+        type=_integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help="flow mode: weeks simulated before the measured weeks and left out of every "
+        f"outcome (default: {DEFAULT_WARMUP_WEEKS}; a cohort has none)",
     )
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
 
@@ -133,7 +148,7 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
 def _add_workers(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
-        type=_positive("--workers", 4096),
+        type=_integer("--workers", 1, 4096),
         default=default_workers(),
         metavar="K",
         help=f"parallel workers (default: all {default_workers()} cores)",
@@ -178,7 +193,7 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
     )
     p.add_argument(
         "--chunk-size",
-        type=_positive("--chunk-size", 100_000),
+        type=_integer("--chunk-size", 1, 100_000),
         default=25,
         metavar="N",
         help="runs per Parquet chunk; a crash loses at most the runs not yet in a chunk "
@@ -247,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument(
         "--replications",
-        type=_positive("--replications", 10_000),
+        type=_integer("--replications", 1, 10_000),
         default=5,
         metavar="R",
         help="replications per scenario (default: 5)",
@@ -320,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--replications",
-        type=_positive("--replications", 1000),
+        type=_integer("--replications", 1, 1000),
         default=5,
         metavar="R",
         help="replications (default: 5)",
@@ -375,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    warmup_weeks(args.mode, args.warmup)  # a warm-up for a cohort is refused at once
     scenario = load(args.scenario)
     params = scenario.params
     if args.set:
@@ -388,7 +404,12 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.out is not None:
         check_target(args.out, overwrite=args.overwrite)
     model = ReentryModel(
-        mode=args.mode, persons=args.persons, weeks=args.weeks, seed=args.seed, params=params
+        mode=args.mode,
+        persons=args.persons,
+        weeks=args.weeks,
+        seed=args.seed,
+        params=params,
+        warmup=args.warmup,
     )
     show = not (args.no_progress or args.json) and sys.stderr.isatty()
     _run_with_progress(model, show)
@@ -419,7 +440,13 @@ def cmd_validate(args: argparse.Namespace) -> None:
     from .compare import compare_tasks
 
     tasks, _, _ = compare_tasks(
-        [args.scenario], args.replications, args.seed, args.mode, args.persons, args.weeks
+        [args.scenario],
+        args.replications,
+        args.seed,
+        args.mode,
+        args.persons,
+        args.weeks,
+        args.warmup,
     )
     import pandas as pd
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import argparse
 
+from model.limits import warmup_weeks
 from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, load
 
 from .runner import Task
 
 
 def compare_tasks(
-    scenario_args: list[str], replications: int, seed: int, mode: str, persons: int, weeks: int
+    scenario_args: list[str],
+    replications: int,
+    seed: int,
+    mode: str,
+    persons: int,
+    weeks: int,
+    warmup: int | None = None,
 ) -> tuple[list[Task], list[str], dict[str, dict]]:
     """Replication r of every scenario gets seed + r: the pairing of common random numbers."""
+    warmup = warmup_weeks(mode, warmup)
     scenarios = [load(arg) for arg in scenario_args]
     names = [sc.name for sc in scenarios]
     if len(set(names)) != len(names):
@@ -27,6 +35,7 @@ def compare_tasks(
             mode=mode,
             persons=persons,
             weeks=weeks,
+            warmup=warmup,
         )
         for r in range(replications)
         for sc in scenarios
@@ -50,6 +59,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         args.mode,
         args.persons,
         args.weeks,
+        args.warmup,
     )
     # the scenarios are checked; only now import what running and plotting need
     from analysis.compare import format_table, paired_summary
@@ -63,6 +73,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         "command": "compare",
         "scenarios": described,
         "seeds": sorted({t.seed for t in tasks}),
+        "warmup": tasks[0].warmup,
     }
     with run_from_args(args, tasks, manifest) as (runs, weeks):
         summary = paired_summary(runs, names)

@@ -7,6 +7,7 @@ A design file is TOML::
     mode = "flow"                 # run settings (defaults shown in docs/researchers.md)
     persons = 1000
     weeks = 156
+    warmup = 260                  # flow mode (default shown); a cohort has none
     replications = 3
     seed = 1
     samples = 64                  # Latin hypercube points (sweep); N (sensitivity)
@@ -34,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES
+from model.limits import MAX_PERSONS, MAX_SEED, MAX_WEEKS, MODES, warmup_weeks
 from model.parameters import ParameterError, Parameters
 from scenarios.loader import ScenarioError, did_you_mean, load, read_toml, text_field
 
@@ -46,6 +47,7 @@ KEYS = (
     "mode",
     "persons",
     "weeks",
+    "warmup",
     "replications",
     "seed",
     "samples",
@@ -74,6 +76,7 @@ class Design:
     mode: str
     persons: int
     weeks: int
+    warmup: int
     replications: int
     seed: int
     samples: int
@@ -157,6 +160,10 @@ def read_design(path: str | Path) -> Design:
     mode = text_field(data, "mode", "flow", where)
     if mode not in MODES:
         raise ScenarioError(f"{where}: mode must be one of {', '.join(MODES)} (got {mode!r})")
+    try:
+        warmup = warmup_weeks(mode, data.get("warmup"))
+    except ParameterError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
     # every value a run could use must be valid: check grid values and range ends
     choices = {f.name for f in fields(Parameters) if f.metadata["allowed"][0] == "choice"}
     try:
@@ -177,6 +184,7 @@ def read_design(path: str | Path) -> Design:
         scenario=scenario.name,
         base=scenario.overrides,
         mode=mode,
+        warmup=warmup,
         **{key: _count(data, key, where) for key in COUNTS},
         grid=grid,
         ranges=ranges,
@@ -246,6 +254,7 @@ def tasks_for(design: Design, points: list[dict[str, Any]]) -> list[Task]:
             mode=design.mode,
             persons=design.persons,
             weeks=design.weeks,
+            warmup=design.warmup,
             point=i,
             tags=labels[i],
         )

@@ -64,9 +64,9 @@ def check_fits(tasks: list[Task], kind: str, workers: int | None, scheduler: str
     """
     if not tasks or (kind == "dask" and scheduler not in (None, "local")):
         return
-    biggest = max(tasks, key=lambda t: memory_needed(t.mode, t.persons, t.weeks))
+    t = max(tasks, key=lambda t: memory_needed(t.mode, t.persons, t.weeks, t.warmup))
     at_once = 0 if runs_here(kind, workers) else min(workers or default_workers(), len(tasks))
-    check_memory(biggest.mode, biggest.persons, biggest.weeks, workers=at_once)
+    check_memory(t.mode, t.persons, t.weeks, t.warmup, workers=at_once)
 
 
 @contextmanager

@@ -19,6 +19,9 @@ WEEK_COLUMNS = (
     "week",
     "released",
     "detained",
+    "left",
+    "releases",
+    "exits",
     "share_housing",
     "share_income",
     "share_work",
@@ -35,6 +38,7 @@ WEEK_COLUMNS = (
     "mean_buddy_strain",
     "buddies_active",
     "professional_load",
+    *(f"waiting_{s}" for s in SERVICES),
 )
 """Weekly columns kept per run (a small table, so that sweeps stay light)."""
 
@@ -49,7 +53,7 @@ class Task:
         params: Parameter overrides on the defaults (the scenario's, resolved).
         replication: Replication number; runs with the same number share a seed.
         seed: The run's seed.
-        mode, persons, weeks: As for :class:`model.ReentryModel`.
+        mode, persons, weeks, warmup: As for :class:`model.ReentryModel`.
         point: Sweep or sensitivity sample the run belongs to (empty for compare).
     """
 
@@ -61,6 +65,7 @@ class Task:
     mode: str
     persons: int
     weeks: int
+    warmup: int = 0
     point: int = -1
     tags: dict[str, Any] = field(default_factory=dict)
 
@@ -101,7 +106,12 @@ def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
     from model import ReentryModel
 
     model = ReentryModel(
-        mode=task.mode, persons=task.persons, weeks=task.weeks, seed=task.seed, params=task.params
+        mode=task.mode,
+        persons=task.persons,
+        weeks=task.weeks,
+        seed=task.seed,
+        params=task.params,
+        warmup=task.warmup,
     ).run()
     summary = summarise(model)
     record = {

@@ -45,6 +45,7 @@ def leave(m: ReentryModel, ids: np.ndarray) -> None:
     if len(gone) == 0:
         return
     pop.phase[gone] = LEFT
+    pop.left_week[gone] = m.week
     cancel_all(m, gone)
     pop.benefit_due_week[gone] = NO_WEEK
     pop.supervised_until[gone] = NO_WEEK

@@ -1,4 +1,4 @@
-"""What a run may ask for: its mode, size and seed, and the memory it will need.
+"""What a run may ask for: its mode, size, warm-up and seed, and the memory it will need.
 
 The model, the command line and design files check runs against these same
 limits, and every failure is a one-line :class:`ParameterError`. The memory
@@ -18,6 +18,10 @@ MAX_PERSONS = 10_000_000
 MAX_WEEKS = 2080  # 40 years
 MAX_SEED = 2**62
 """Seeds fit the 64-bit draw key with room for ``seed + replication``."""
+DEFAULT_WARMUP_WEEKS = 260
+"""Weeks a flow run is simulated before it is measured, chosen by Welch's procedure on the
+baseline (benchmarks/bench_steady_state.py and docs/ODD.md section 5)."""
+MAX_WARMUP_WEEKS = 1040
 
 # Memory of one run: the people and their agents, the release events (which grow with
 # re-releases in flow mode) and the process log. Fitted to the growth of peak resident
@@ -50,9 +54,30 @@ def check_run(mode: str, persons: int, weeks: int, seed: int) -> None:
         raise ParameterError(f"seed must be a non-negative integer up to 2**62 (got {seed!r})")
 
 
-def memory_needed(mode: str, persons: int, weeks: int) -> int:
-    """Estimated bytes one run allocates, beyond the loaded model (an upper envelope)."""
-    return int(persons * (BYTES_PER_PERSON[mode] + BYTES_PER_PERSON_WEEK[mode] * weeks))
+def warmup_weeks(mode: str, warmup: int | None) -> int:
+    """A run's warm-up: as given, or the default of its mode (flow only; a cohort has none).
+
+    Raises:
+        ParameterError: a warm-up out of range, or one asked of a cohort run.
+    """
+    if warmup is None:
+        return DEFAULT_WARMUP_WEEKS if mode == "flow" else 0
+    if isinstance(warmup, bool) or not isinstance(warmup, int):
+        raise ParameterError(f"warmup must be an integer number of weeks (got {warmup!r})")
+    if not 0 <= warmup <= MAX_WARMUP_WEEKS:
+        raise ParameterError(f"warmup must be in [0, {MAX_WARMUP_WEEKS}] weeks (got {warmup})")
+    if mode == "cohort" and warmup:
+        raise ParameterError(f"warmup applies to flow mode; a cohort run has none (got {warmup})")
+    return warmup
+
+
+def memory_needed(mode: str, persons: int, weeks: int, warmup: int = 0) -> int:
+    """Estimated bytes one run allocates, beyond the loaded model (an upper envelope).
+
+    A flow run's warm-up adds its entries and weeks, at the run's entry rate.
+    """
+    everyone = persons * (weeks + warmup) / weeks
+    return int(everyone * (BYTES_PER_PERSON[mode] + BYTES_PER_PERSON_WEEK[mode] * (weeks + warmup)))
 
 
 def _read_int(path: Path) -> int | None:
@@ -105,15 +130,15 @@ def address_space_available(current: int) -> tuple[int, str] | None:
     ), "left under the address-space limit (ulimit -v)"
 
 
-def check_memory(mode: str, persons: int, weeks: int, workers: int = 0) -> None:
+def check_memory(mode: str, persons: int, weeks: int, warmup: int = 0, workers: int = 0) -> None:
     """Refuse, in one line, a run that cannot fit in memory, before it allocates anything.
 
     Args:
-        mode, persons, weeks: The run.
+        mode, persons, weeks, warmup: The run.
         workers: 0 when this process runs the model itself; else the number of new
             worker processes that each run one such run at the same time.
     """
-    need = memory_needed(mode, persons, weeks)
+    need = memory_needed(mode, persons, weeks, warmup)
     if workers:  # each worker holds the model and one run at a time
         together = workers * (need + PROCESS_BASE)
         checks = [
@@ -128,10 +153,14 @@ def check_memory(mode: str, persons: int, weeks: int, workers: int = 0) -> None:
             each = f" with {workers} workers at once" if workers and wanted != need else ""
             fewer = "persons, weeks or workers" if workers else "persons or weeks"
             raise ParameterError(
-                f"a {mode} run of {persons:,} persons over {weeks} weeks needs about "
-                f"{_gb(wanted)} of memory{each}, but {_gb(found[0])} is {found[1]}; "
+                f"a {mode} run of {persons:,} persons over {weeks} weeks{_after(warmup)} needs "
+                f"about {_gb(wanted)} of memory{each}, but {_gb(found[0])} is {found[1]}; "
                 f"use fewer {fewer}"
             )
+
+
+def _after(warmup: int) -> str:
+    return f" after {warmup} weeks of warm-up" if warmup else ""
 
 
 def _gb(n: int) -> str:

@@ -13,10 +13,12 @@ from agents import Person
 
 from .buddy_programme import BuddyProgramme
 from .events import ProcessLog
-from .limits import check_memory, check_run
+from .limits import check_memory, check_run, warmup_weeks
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, Parameters
 from .population import (
+    NO_WEEK,
+    PHASES,
     TYPOLOGY,
     Population,
     draw_detention_length,
@@ -28,6 +30,17 @@ from .supervision import Supervision
 from .support import Provider, Support
 from .week import one_week
 
+_PERSON_COUNTERS = (
+    "need_weeks",
+    "hidden_need_weeks",
+    "client_need_weeks",
+    "client_hidden_need_weeks",
+    "buddy_support",
+    "buddy_ever",
+    "pro_ever",
+)
+"""Person columns that accumulate what a run measures; they restart after the warm-up."""
+
 
 class ReentryModel(mesa.Model):
     """An agent-based model of the months around release from prison.
@@ -37,15 +50,22 @@ class ReentryModel(mesa.Model):
     (see :mod:`model.week` for what happens in a week).
 
     Args:
-        mode: ``"cohort"``: ``persons`` people each released at week 0 after a
-            detention phase (which runs at negative weeks). ``"flow"``: people
-            enter detention as a Poisson stream of ``persons / weeks`` a week,
-            from week 0, so queues and re-detention reach a steady state.
-        persons: Cohort size, or the expected number of entries over the run.
-        weeks: Weeks to simulate after release (cohort) or in total (flow).
+        mode: ``"flow"``: people enter detention as a Poisson stream of
+            ``persons / weeks`` a week, are released, may return, and leave the
+            system when their reentry period ends, so stocks, queues and
+            re-detention settle into a steady state. The run starts ``warmup``
+            weeks before week 0 and is measured from week 0. ``"cohort"``:
+            ``persons`` people released evenly over the first
+            ``cohort_release_weeks`` weeks after a detention phase (at negative
+            weeks), for following one group through detention and release.
+        persons: Cohort size, or the expected number of entries over the measured
+            weeks (the warm-up adds entries at the same rate).
+        weeks: Weeks measured: from the first release (cohort) or after the warm-up.
         seed: Seed of every random draw (common random numbers).
         params: A :class:`model.parameters.Parameters`, or a dict of overrides.
         providers: Extra helpers (buddies, professionals) next to supervision.
+        warmup: Flow mode: weeks simulated before week 0 and not measured
+            (default :data:`model.limits.DEFAULT_WARMUP_WEEKS`).
     """
 
     def __init__(
@@ -56,12 +76,15 @@ class ReentryModel(mesa.Model):
         seed: int = 1,
         params: Parameters | dict[str, Any] | None = None,
         providers: list[Provider] | None = None,
+        warmup: int | None = None,
     ) -> None:
         check_run(mode, persons, weeks, seed)
-        check_memory(mode, persons, weeks)
+        warmup = warmup_weeks(mode, warmup)
+        check_memory(mode, persons, weeks, warmup)
         super().__init__(rng=seed)
         self.p = params if isinstance(params, Parameters) else Parameters.from_dict(params or {})
         self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed
+        self.warmup = warmup
         self.crn = KeyedRNG(seed)
         self.pop = Population()
         self.events = ProcessLog()
@@ -74,21 +97,26 @@ class ReentryModel(mesa.Model):
         # Everyone who will ever enter is created up front, waiting in the pre-entry
         # phase until their entry week: cheaper than adding people week by week, and
         # the same people (ids, traits, draws) either way.
+        p = self.p
         if mode == "cohort":
-            releases_per_week = persons / self.p.cohort_capacity_weeks
+            # released evenly over the first weeks, into services sized for that stream
+            releases_per_week = persons / p.cohort_release_weeks
             ids = self._add_people(persons)
-            lengths, groups = draw_detention_length(ids, 0, self.p, self.crn)
-            self._schedule_entry(ids, -lengths, lengths, groups)
-            self.start_week = int(-lengths.max())
+            u = self.crn.uniform(ids, 0, Purpose.COHORT_RELEASE)
+            release = np.floor(u * p.cohort_release_weeks).astype(np.int32)
+            lengths, groups = draw_detention_length(ids, 0, p, self.crn)
+            self._schedule_entry(ids, release - lengths, lengths, groups)
+            self.start_week = int((release - lengths).min())
         else:
-            releases_per_week = persons / weeks * self.p.flow_releases_per_entry
+            # entries from the start of the warm-up, at the rate of the measured weeks
             rate = persons / weeks
-            counts = self.crn.poisson(rate, weeks, Purpose.ARRIVALS)
+            releases_per_week = rate * p.flow_releases_per_entry
+            counts = self.crn.poisson(rate, -warmup, warmup + weeks, Purpose.ARRIVALS)
             everyone = self._add_people(int(counts.sum()))
-            entry = np.repeat(np.arange(weeks), counts)
-            lengths, groups = draw_detention_length(everyone, entry, self.p, self.crn)
+            entry = np.repeat(np.arange(-warmup, weeks), counts)
+            lengths, groups = draw_detention_length(everyone, entry, p, self.crn)
             self._schedule_entry(everyone, entry, lengths, groups)
-            self.start_week = 0
+            self.start_week = -warmup
         self.end_week = weeks
         self.releases_per_week = releases_per_week
         self.service_rate = np.array(
@@ -124,6 +152,8 @@ class ReentryModel(mesa.Model):
     # ------------------------------------------------------------------ time
     def step(self) -> None:
         """One week."""
+        if self.week == 0 and self.warmup:
+            self._start_measuring()
         one_week(self)
         self.datacollector.collect(self)
         self.week += 1
@@ -134,6 +164,18 @@ class ReentryModel(mesa.Model):
         while self.running:
             self.step()
         return self
+
+    def _start_measuring(self) -> None:
+        """The warm-up is over: counters start again, so outcomes describe the steady state.
+
+        The weekly table keeps the warm-up's rows (weeks below 0) to show how the
+        system settled; summaries leave them out, and release events before week 0.
+        """
+        for name in _PERSON_COUNTERS:
+            getattr(self.pop, name)[:] = 0
+        self.events = ProcessLog()
+        self.buddies.totals = dict.fromkeys(self.buddies.totals, 0)
+        self.person_weeks = 0
 
     def record_week(self) -> None:
         self.releases.snapshot(self)
@@ -160,11 +202,16 @@ class ReentryModel(mesa.Model):
         return df
 
     def person_table(self) -> pd.DataFrame:
-        """One row per person: traits, help received and weeks of known and hidden need."""
+        """One row per person: phase, traits, help received and weeks of known and hidden
+        need (counted from week 0 in flow mode, after the warm-up)."""
         pop = self.pop
         return pd.DataFrame(
             {
                 "person": pop.ids,
+                "phase": pd.Categorical.from_codes(pop.phase, PHASES),
+                "left_week": pd.Series(pop.left_week)
+                .where(pop.left_week != NO_WEEK)
+                .astype("Int32"),
                 "typology": pd.Categorical.from_codes(pop.typology, TYPOLOGY),
                 "self_reliance": pop.self_reliance,
                 "help_seeking": pop.help_seeking,

@@ -604,20 +604,24 @@ class Parameters:
         "Weekly intake of employment support.",
         "lever",
     )
-    cohort_capacity_weeks: float = param(
-        26.0,
+    cohort_release_weeks: int = param(
+        26,
         "weeks",
-        (1.0, 156.0),
+        (1, 156),
         "assumption (range 13-52)",
-        "In cohort mode, service capacity is sized as if the cohort were released over "
-        "this many weeks.",
+        "In cohort mode the cohort is released evenly over this many weeks from week 0, "
+        "and services are sized for that stream.",
     )
     flow_releases_per_entry: float = param(
-        1.6,
-        "releases per first entry",
+        1.37,
+        "releases per entry",
         (1.0, 4.0),
-        "assumption (range 1.2-2.5): re-detention adds releases",
-        "In flow mode, services are sized for this many releases per new entry.",
+        "1 / (1 - 0.27): every entry is released once, and once more for each "
+        "re-detention within the 2-year reentry period, at the national 2-year rate of "
+        "27% (004 l.1055-1173); the calibrated baseline's own ratio is checked by a test",
+        "In flow mode, services, professionals and the buddy pool are sized for this "
+        "many releases per entry: a fixed number, whatever a scenario does to re-detention.",
+        "fixed",
     )
     queue_policy: str = param(
         "fcfs",

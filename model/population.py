@@ -17,6 +17,7 @@ from .rng import KeyedRNG, Purpose
 
 # phases: exactly one per person (LEFT: out of the simulated system for good)
 PRE_ENTRY, DETAINED, RELEASED, LEFT = 0, 1, 2, 3
+PHASES = ("pre_entry", "detained", "released", "left")
 # housing
 NO_HOUSING, SHELTER, FAMILY, INDEPENDENT = 0, 1, 2, 3
 # income
@@ -68,6 +69,7 @@ _COLUMNS: dict[str, tuple] = {
     "supervised_until": (np.int32, NO_WEEK),
     "last_conviction_week": (np.int32, NO_WEEK),
     "detentions": (np.int16, 0),
+    "left_week": (np.int32, NO_WEEK),
     # basisvoorwaarden
     "has_id": (np.bool_, True),
     "address": (np.bool_, True),

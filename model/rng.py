@@ -97,6 +97,8 @@ class Purpose(IntEnum):
     ARRIVALS = 60
     # leaving the system
     LEAVE = 61
+    # cohort mode: the week each member is released
+    COHORT_RELEASE = 62
 
 
 @njit(cache=True, inline="always")
@@ -173,9 +175,10 @@ class KeyedRNG:
         u = self.uniform(ids, week, purpose)
         return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
-    def poisson(self, mean: float, weeks: int, purpose: Purpose) -> np.ndarray:
-        """One Poisson count per week 0..weeks-1 (arrivals), each keyed by its week only."""
-        u = self.uniform(np.zeros(weeks, dtype=np.int64), np.arange(weeks), purpose)
+    def poisson(self, mean: float, first: int, weeks: int, purpose: Purpose) -> np.ndarray:
+        """One Poisson count per week first..first+weeks-1 (arrivals), each keyed by its
+        week only."""
+        u = self.uniform(np.zeros(weeks, dtype=np.int64), np.arange(first, first + weeks), purpose)
         if mean <= 0:
             return np.zeros(weeks, dtype=np.int64)
         # the inverse CDF as scipy.stats.poisson.ppf computes it, without importing

@@ -19,7 +19,7 @@ import pytest
 from experiments.cli import main
 from experiments.store import locked
 
-SMALL = "--persons 300 --weeks 60 --no-progress"
+SMALL = "--persons 300 --weeks 60 --warmup 0 --no-progress"
 DESIGN = 'description = "d"\npersons = 100\nweeks = 20\nreplications = 1\n'
 GRID = DESIGN + "[grid]\nbuddy_caseload = [1, 2]\n"
 RANGES = DESIGN + "samples = 8\n[ranges]\nsuccess_alone = [0.4, 0.6]\n"

@@ -7,7 +7,7 @@ import sys
 import pandas as pd
 
 CLI = [sys.executable, "-m", "experiments.cli"]
-SMALL = ["--persons", "300", "--weeks", "60", "--no-progress"]
+SMALL = ["--persons", "300", "--weeks", "60", "--warmup", "0", "--no-progress"]
 
 
 def _compare_args(out, *extra):

@@ -29,6 +29,7 @@ DESIGN = """
 description = "two points, paired"
 persons = 300
 weeks = 60
+warmup = 0
 replications = {replications}
 [grid]
 buddy_start = ["none", "inside"]

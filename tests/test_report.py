@@ -11,7 +11,7 @@ from analysis import plots
 from analysis.validation import load_targets
 
 CLI = [sys.executable, "-m", "experiments.cli"]
-SMALL = ["--persons", "300", "--weeks", "60", "--no-progress"]
+SMALL = ["--persons", "300", "--weeks", "60", "--warmup", "0", "--no-progress"]
 
 
 def reentry(*args):

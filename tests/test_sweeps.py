@@ -24,6 +24,7 @@ description = "grid"
 scenario = "buddy_antwerp"
 persons = 200
 weeks = 40
+warmup = 0
 replications = 2
 outputs = ["stable_6m", "month3_income"]
 [grid]
@@ -103,6 +104,7 @@ def test_sensitivity_writes_indices_with_confidence_intervals(tmp_path, method):
 description = "tiny"
 persons = 150
 weeks = 30
+warmup = 0
 replications = 2
 samples = 4
 outputs = ["month3_income"]
@@ -148,7 +150,7 @@ promotion_good_weeks = [4, 8]
 
 
 def test_sobol_needs_a_power_of_two(tmp_path):
-    text = "persons = 100\nsamples = 6\n[ranges]\nsuccess_alone = [0.3, 0.8]\n"
+    text = "persons = 100\nwarmup = 0\nsamples = 6\n[ranges]\nsuccess_alone = [0.3, 0.8]\n"
     done = subprocess.run(
         [*CLI, "sensitivity", str(design(tmp_path, text)), "--out", str(tmp_path / "o")],
         capture_output=True,
