@@ -89,6 +89,43 @@ def _band(ax: plt.Axes, s: pd.DataFrame, label: str, colour: str) -> None:
     )
 
 
+def _shade_warmup(ax: plt.Axes, weeks: pd.Series) -> None:
+    """Grey out a flow run's warm-up (weeks below 0): simulated, never measured."""
+    first = weeks.min()
+    if first < 0:
+        ax.axvspan(first, 0, color="0.9", lw=0, label="warm-up (not measured)")
+
+
+STEADY_STATE_SERIES = {
+    "detained": ("Prison population", "people detained"),
+    "released": ("Community stock", "released people in the system"),
+    "releases": ("Releases", "releases a week"),
+    "waiting_all": ("Waiting lists outside", "people waiting, all services"),
+    "buddy_waitlist": ("Buddy waiting list", "people waiting"),
+}
+
+
+def plot_steady_state(weeks: pd.DataFrame, runs: pd.DataFrame, group: str, path: Path) -> None:
+    """Stocks and queues over the whole run, warm-up shaded: is the system steady?"""
+    data = weeks.merge(runs[["run_id", group]], on="run_id")
+    waiting = [f"waiting_{s}" for s in SERVICES if f"waiting_{s}" in data]
+    data["waiting_all"] = data[waiting].sum(axis=1) if waiting else np.nan
+    fig, axes = plt.subplots(1, len(STEADY_STATE_SERIES), figsize=(20, 4))
+    for ax, (column, (title, unit)) in zip(axes, STEADY_STATE_SERIES.items(), strict=True):
+        _shade_warmup(ax, data["week"])
+        for i, name in enumerate(_groups(runs, group)):
+            rows = data[data[group] == name]
+            if column in rows and rows[column].notna().any():
+                _band(ax, _series(rows, "week", column), str(name), f"C{i}")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("model week (measured from 0)")
+        ax.set_ylabel(unit)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    _legend(axes[0], loc="lower right")
+    _save(fig, path, "The system over the whole run: stocks and queues (mean, 95% CI)")
+
+
 def plot_outcomes(summary: pd.DataFrame, path: Path) -> None:
     """Key outcomes per scenario: mean and 95% CI over replications."""
     outcomes = list(dict.fromkeys(summary["outcome"]))
@@ -116,6 +153,8 @@ def plot_conditions(
     nrows = -(-len(columns) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(16, 3.4 * nrows), squeeze=False)
     for ax, column in zip(axes.flat, columns, strict=False):
+        if mode == "flow":
+            _shade_warmup(ax, data["week"])
         for i, name in enumerate(_groups(runs, group)):
             _band(ax, _series(data[data[group] == name], "week", column), str(name), f"C{i}")
         ax.set_title(CONDITIONS[column], fontsize=10)
@@ -253,9 +292,11 @@ def plot_buddies(
     when intake inside begins.
     """
     data = weeks.merge(runs[["run_id", group]], on="run_id")
-    data = data[data["week"] >= -26]
+    data = data[data["week"] >= -26] if mode == "cohort" else data
     fig, axes = plt.subplots(1, 4, figsize=(17, 4))
     for ax, (column, (title, unit)) in zip(axes, BUDDY_SERIES.items(), strict=False):
+        if mode == "flow":
+            _shade_warmup(ax, data["week"])
         for i, name in enumerate(_groups(runs, group)):
             rows = data[data[group] == name]
             if column in rows and rows[column].notna().any():
@@ -302,4 +343,7 @@ def write_figures(
     if has_buddies(runs):
         figures.append(("The buddy programme", out / "buddies.png"))
         plot_buddies(weeks, runs, group, mode, figures[-1][1])
+    if mode == "flow":
+        figures.append(("The system over the whole run, warm-up shaded", out / "steady_state.png"))
+        plot_steady_state(weeks, runs, group, figures[-1][1])
     return figures

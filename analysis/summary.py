@@ -87,6 +87,7 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
         "redetention_2y": _share(ev["redetention_2y"]),
         "offence_2y": _share(ev["offence_2y"]),
         "stable_6m": _share(ev["month6_stable"]),
+        "prior_detention_share": _share(ev["priors"] > 0),
         "at_release": {k: _share(ev[f"release_{k}"]) for k in AT_RELEASE},
     }
     for stage in ("month3", "month6", "month12", "month24"):

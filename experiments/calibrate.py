@@ -5,7 +5,10 @@ calibration ranges, each point run with replications on common random
 numbers; the points whose outcomes lie closest to the targets (distance: the
 sum over targets of ((model - target) / tolerance)^2) are accepted, and their
 spread is the uncertainty of the fitted values. Parameters of kind ``lever``
-carry policy and are refused.
+carry policy and are refused, with one exception the design must name: where no
+source gives a lever's level today (how many places a service has), its
+``status_quo`` list lets the calibration infer that level. Scenarios then
+change the lever from there; its effect is never fitted.
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
 def cmd_calibrate(args: argparse.Namespace) -> None:
     design = read_design(args.design)
     kinds = {f.name: f.metadata["kind"] for f in fields(Parameters)}
-    levers = [name for name in design.ranges if kinds[name] == "lever"]
+    levers = [n for n in design.ranges if kinds[n] == "lever" and n not in design.status_quo]
     if levers:
-        raise ScenarioError(f"{args.design}: policy levers are never fitted: {', '.join(levers)}")
+        raise ScenarioError(
+            f"{args.design}: policy levers are never fitted: {', '.join(levers)} (a lever's "
+            "status-quo level may be inferred only when listed in status_quo)"
+        )
     if not design.ranges:
         raise ScenarioError(f"{args.design}: calibration needs a [ranges] table")
     # the design is checked; only now import the analysis and the runner (seconds)
@@ -76,6 +82,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
                 "p95": float(table[name].quantile(0.95)),
                 "best": float(table[name].iloc[0]),
                 "range": list(design.ranges[name]),
+                "status_quo_lever": name in design.status_quo,
             }
             for name in design.ranges
         }

@@ -349,6 +349,43 @@ def build_parser() -> argparse.ArgumentParser:
         '"ci_high", "tolerance", "pass"}, ...]}',
     )
 
+    size = sub.add_parser(
+        "size",
+        help="measure each service's steady-state demand and the share its capacity meets",
+        description="Run the flow baseline (or --scenario) with unlimited services, measure "
+        "how many people a week join each service's list per 100 releases a week, and print "
+        "it against each service's capacity: the share of the need that capacity meets "
+        "(analysis/sizing.py).",
+    )
+    size.add_argument(
+        "--scenario",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="scenario to size (default: baseline)",
+    )
+    size.add_argument(
+        "--persons",
+        type=_integer("--persons", 1, MAX_PERSONS),
+        default=4000,
+        metavar="N",
+        help="expected entries over the measured weeks (default: 4000)",
+    )
+    size.add_argument(
+        "--weeks", type=_integer("--weeks", 1, MAX_WEEKS), default=156, metavar="W",
+        help="measured weeks (default: 156)",
+    )  # fmt: skip
+    size.add_argument(
+        "--warmup",
+        type=_integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help=f"weeks before the measured ones (default: {DEFAULT_WARMUP_WEEKS})",
+    )
+    size.add_argument(
+        "--replications", type=_integer("--replications", 1, 100), default=3, metavar="R",
+        help="seeds S..S+R-1 (default: 3)",
+    )  # fmt: skip
+    size.add_argument("--seed", type=_seed, default=1, metavar="S", help="first seed (default: 1)")
+
     report = sub.add_parser(
         "report",
         help="turn a compare, sweep, sensitivity or calibrate folder into one HTML file",
@@ -526,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         "calibrate": _with_scheduler(_command(".calibrate", "cmd_calibrate")),
         "validate": cmd_validate,
         "report": _command(".report", "cmd_report"),
+        "size": _command(".size", "cmd_size"),
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

@@ -54,6 +54,7 @@ KEYS = (
     "grid",
     "ranges",
     "outputs",
+    "status_quo",
 )
 DEFAULT_OUTPUTS = ["reconviction_2y", "redetention_2y", "stable_6m"]
 COUNTS = {  # key: (default, lowest, highest)
@@ -83,6 +84,7 @@ class Design:
     grid: dict[str, list]
     ranges: dict[str, tuple[float, float]]
     outputs: list[str]
+    status_quo: list[str]
 
 
 def _int_params() -> set[str]:
@@ -146,6 +148,20 @@ def _outputs(data: dict, where: str) -> list[str]:
     return outputs
 
 
+def _status_quo(data: dict, ranges: dict, where: str) -> list[str]:
+    """Levers whose status-quo level a calibration may infer (each must have a range)."""
+    names = data.get("status_quo", [])
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise ScenarioError(f"{where}: status_quo must be a list of lever names in quotes")
+    kinds = {f.name: f.metadata["kind"] for f in fields(Parameters)}
+    for name in names:
+        if kinds.get(name) != "lever" or name not in ranges:
+            raise ScenarioError(
+                f"{where}: status_quo.{name} must be a policy lever with a range in [ranges]"
+            )
+    return names
+
+
 def read_design(path: str | Path) -> Design:
     """Read and validate a design file; every problem is a one-line ScenarioError."""
     path = Path(path)
@@ -189,6 +205,7 @@ def read_design(path: str | Path) -> Design:
         grid=grid,
         ranges=ranges,
         outputs=_outputs(data, where),
+        status_quo=_status_quo(data, ranges, where),
     )
 
 

@@ -162,6 +162,9 @@ def _dask_client(scheduler: str, workers: int, timeout: float) -> Iterator[Clien
     from distributed import Client, LocalCluster
 
     with ExitStack() as stack:
+        # the client warns as it recovers (rescheduling results lost with a worker); the
+        # user needs only the outcome, which the watchdog reports in one line
+        stack.enter_context(_log_level("distributed.client", logging.ERROR))
         if scheduler == "local":
             with _workers_ignore_ctrl_c():
                 cluster = LocalCluster(
@@ -191,6 +194,17 @@ def _dask_client(scheduler: str, workers: int, timeout: float) -> Iterator[Clien
                 if name.partition(".")[0] == "distributed":  # Dask sets some levels per module
                     logging.getLogger(name).setLevel(logging.CRITICAL)
             raise
+
+
+@contextmanager
+def _log_level(name: str, level: int) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 @contextmanager

@@ -300,25 +300,29 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     motivation that is high at release but fragile (004 l.6421-6461); trust
     drifts slowly back, so setbacks are remembered (004 M6). Work, housing and
     a helper build prosocial ties; no income pulls people towards the criminal
-    network (004 l.5442).
+    network (004 l.5442). Self-reliance lost inside comes back slowly outside.
     """
     pop, p = m.pop, m.p
     _update_states_kernel(
         ids, pop.svc_status, m.support.has_helper, pop.relapse, pop.stress, pop.motivation,
-        pop.trust, pop.ties_prosocial, pop.ties_criminogenic, p.stress_per_missing_domain,
-        p.memory_weeks, p.motivation_decay_per_week, p.ties_drift_per_week,
-        p.criminogenic_no_income_growth, *pop.domain_columns(), p.debt_problem_threshold,
+        pop.trust, pop.ties_prosocial, pop.ties_criminogenic, pop.self_reliance,
+        pop.self_reliance_own, p.stress_per_missing_domain, p.memory_weeks,
+        p.motivation_decay_per_week, p.ties_drift_per_week, p.criminogenic_no_income_growth,
+        p.self_reliance_recovery_per_week, *pop.domain_columns(), p.debt_problem_threshold,
     )  # fmt: skip
 
 
 @njit(cache=True)
 def _update_states_kernel(
     ids, svc_status, has_helper, relapse, stress, motivation, trust, ties_prosocial,
-    ties_criminogenic, stress_per_missing, memory_weeks, motivation_decay, ties_drift,
-    criminogenic_growth, has_id, housing, income, debt, debt_managed, addiction,
-    mental_health, care_met, debt_threshold,
+    ties_criminogenic, self_reliance, self_reliance_own, stress_per_missing, memory_weeks,
+    motivation_decay, ties_drift, criminogenic_growth, self_reliance_recovery, has_id,
+    housing, income, debt, debt_managed, addiction, mental_health, care_met, debt_threshold,
 ):  # fmt: skip
     for i in ids:
+        gap = self_reliance_own[i] - self_reliance[i]
+        if gap > 0:
+            self_reliance[i] += self_reliance_recovery * gap
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
             mental_health[i], care_met[i], debt_threshold,

@@ -5,9 +5,10 @@ of a weighted sum of risk factors, each in [0, 1], so effects add on the
 log-odds scale and the weekly chance stays a probability (no compounding
 multipliers). Risk rises with missing income (above all, 004 l.5442), no
 housing, criminogenic ties, stress, relapse, idleness, low motivation, prior
-detentions and young age; it falls with prosocial ties, stability and time
-since release. Because instability is highest just after release, the hazard
-is front-loaded without being told to be.
+detentions and young age; it falls with prosocial ties, stability, time
+since release and age above 25 (the age-crime curve; people grow a week older
+each week in the system, so long careers end). Because instability is highest
+just after release, the hazard is front-loaded without being told to be.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def offending(m: ReentryModel, ids: np.ndarray) -> None:
         pop.motivation, pop.priors, pop.age, pop.ties_prosocial,
         logit(p.offence_base_per_week), p.w_no_income, p.w_no_housing, p.w_criminogenic,
         p.w_stress, p.w_relapse, p.w_idle, p.w_low_motivation, p.w_priors, p.w_young,
-        p.w_prosocial, p.w_stable, p.w_time_since_release,
+        p.w_prosocial, p.w_stable, p.w_time_since_release, p.w_age_per_decade,
     )  # fmt: skip
     if len(offenders) == 0:
         return
@@ -65,7 +66,7 @@ def _offenders(
     addiction, mental_health, care_met, debt_threshold, ties_criminogenic, stress, relapse,
     motivation, priors, age, ties_prosocial, base_logit, w_no_income, w_no_housing,
     w_criminogenic, w_stress, w_relapse, w_idle, w_low_motivation, w_priors, w_young,
-    w_prosocial, w_stable, w_time_since_release,
+    w_prosocial, w_stable, w_time_since_release, w_age_per_decade,
 ):  # fmt: skip
     """Who offends this week: a draw against the logistic of the weighted risk factors."""
     key = stream_key(seed, week, _OFFENCE)
@@ -91,6 +92,7 @@ def _offenders(
             + w_low_motivation * (1 - motivation[i])
             + w_priors * min(priors[i], 5)
             + w_young * (age[i] < 25)
+            - w_age_per_decade * max(age[i] - 25.0, 0.0) / 10
             - w_prosocial * ties_prosocial[i]
             - w_stable * (lacks == 0)
             - w_time_since_release * years_out

@@ -111,12 +111,13 @@ class Parameters:
         "Cap on one detention episode, to keep the cohort's pre-release phase bounded.",
     )
     share_prior_detention: float = param(
-        0.72,
+        0.593,
         "share",
         (0.0, 1.0),
-        "004 Table 2.1 (72% detained before)",
-        "Share of people entering with at least one earlier detention.",
-        "fixed",
+        "assumption, fitted so that 72% of releases follow an earlier detention (004 Table "
+        "2.1); re-detentions within the run add to the new entrants' own",
+        "Share of people entering the system (not re-detained within it) with at least one "
+        "earlier detention.",
     )
     share_female: float = param(
         0.08,
@@ -217,7 +218,7 @@ class Parameters:
         "fixed",
     )
     share_benefit_if_no_work: float = param(
-        0.752,
+        0.753,
         "share",
         (0.0, 1.0),
         "assumption (range 0.3-0.8); ABC fit (ODD s.8)",
@@ -232,14 +233,14 @@ class Parameters:
         "Of those entering with debt problems, the share under a payment plan or administration.",
     )
     share_in_care_at_entry: float = param(
-        0.474,
+        0.543,
         "share",
         (0.0, 1.0),
         "004 Tables 4.1/4.2 (46% of care need had help); assumption; ABC fit (ODD s.8)",
         "Of those with a care need, the share in care when entering.",
     )
     rugzak_correlation: float = param(
-        0.707,
+        0.631,
         "correlation",
         (0.0, 0.95),
         "assumption (range 0.2-0.8); ABC fit (ODD s.8)",
@@ -261,8 +262,16 @@ class Parameters:
         "000 l.196-237 (loss of autonomy); size assumption (range 0.001-0.01)",
         "Erosion of self-reliance per week inside.",
     )
+    self_reliance_recovery_per_week: float = param(
+        0.02,
+        "share of the gap per week",
+        (0.0, 0.2),
+        "assumption (range 0.005-0.05): autonomy lost inside (000 l.203-206) comes back "
+        "outside, half of it in about 8 months at the default",
+        "Weekly share of the self-reliance lost in detention that returns outside.",
+    )
     damage_lose_housing_per_week: float = param(
-        0.0121,
+        0.00947,
         "probability per week",
         (0.0, 0.5),
         "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08); "
@@ -284,7 +293,7 @@ class Parameters:
         "Weekly hazard of losing a job while inside.",
     )
     damage_lose_id_per_week: float = param(
-        0.00921,
+        0.0096,
         "probability per week",
         (0.0, 0.2),
         "004 l.1055-1173 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
@@ -305,7 +314,7 @@ class Parameters:
         "A benefit is stopped when a stay inside lasts longer than this.",
     )
     housing_loss_to_family: float = param(
-        0.543,
+        0.501,
         "share",
         (0.0, 1.0),
         "assumption (range 0.2-0.7); ABC fit (ODD s.8)",
@@ -326,14 +335,14 @@ class Parameters:
         "Growth of criminogenic ties per week inside.",
     )
     damage_debt_per_week: float = param(
-        0.0817,
+        0.0747,
         "k EUR per week",
         (0.0, 1.0),
         "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2); ABC fit (ODD s.8)",
         "Debt growth per week inside (court costs, fines, arrears).",
     )
     debt_problem_threshold: float = param(
-        1.63,
+        2.05,
         "k EUR",
         (0.0, 20.0),
         "assumption (range 0.5-3); ABC fit (ODD s.8)",
@@ -525,7 +534,7 @@ class Parameters:
         "lever",
     )
     advance_on_application_share: float = param(
-        0.466,
+        0.472,
         "share of claims",
         (0.0, 1.0),
         "004 l.7639-7640 (an advance 'is certainly not always used'); size assumption "
@@ -541,66 +550,66 @@ class Parameters:
     )
     # ------------------------------------------------------ services outside (levers)
     capacity_id_office: float = param(
-        60.0,
+        15.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "its steady-state demand (reentry size): no shortage described; assumption",
         "Weekly intake of the ID office, relative to the release flow.",
         "lever",
     )
     capacity_shelter: float = param(
-        25.0,
+        46.9,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly intake of shelter or supported housing.",
         "lever",
     )
     capacity_benefit_office: float = param(
-        80.0,
+        111.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "its steady-state demand (reentry size): no shortage described; assumption",
         "Weekly intake of benefit applications.",
         "lever",
     )
     capacity_addiction_care: float = param(
-        12.0,
+        15.5,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly intake of addiction care.",
         "lever",
     )
     capacity_mental_health_care: float = param(
-        10.0,
+        11.5,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly intake of mental-health care.",
         "lever",
     )
     capacity_debt_counselling: float = param(
-        12.0,
+        31.4,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly intake of debt counselling.",
         "lever",
     )
     capacity_housing: float = param(
-        15.0,
+        38.3,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly allocation of independent rented homes.",
         "lever",
     )
     capacity_employment_support: float = param(
-        30.0,
+        118.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
-        "assumption",
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
         "Weekly intake of employment support.",
         "lever",
     )
@@ -647,7 +656,7 @@ class Parameters:
         "Processing time of a service once a place is taken.",
     )
     success_alone: float = param(
-        0.718,
+        0.769,
         "probability",
         (0.0, 1.0),
         "000 l.1625-1715 (graded); size assumption; ABC fit (ODD s.8)",
@@ -690,7 +699,7 @@ class Parameters:
     )
     # ------------------------------------------------------------ help-seeking
     ask_base_per_week: float = param(
-        0.456,
+        0.524,
         "probability per week",
         (0.0, 1.0),
         "000 l.1494-1526; size assumption; ABC fit (ODD s.8)",
@@ -786,7 +795,7 @@ class Parameters:
         "Weekly job loss at average stress.",
     )
     job_find_alone_per_week: float = param(
-        0.0393,
+        0.0372,
         "probability per week",
         (0.0, 0.3),
         "assumption (range 0.0-0.05); ABC fit (ODD s.8)",
@@ -850,7 +859,7 @@ class Parameters:
     )
     # ------------------------------------------------------------ offending
     offence_base_per_week: float = param(
-        0.00273,
+        0.0051,
         "probability per week",
         (0.0, 0.2),
         "calibrated to 004 l.1055 (47% in 2 y); ABC fit (ODD s.8)",
@@ -920,6 +929,14 @@ class Parameters:
         "MODEL.md mechanism 16; size assumption",
         "Offending weight of being under 25.",
     )
+    w_age_per_decade: float = param(
+        0.7,
+        "log-odds per 10 years over 25",
+        (0.0, 2.0),
+        "the age-crime curve: offending falls with age after the early twenties, roughly "
+        "halving each decade (Farrington 1986); size assumption (range 0.3-1.0)",
+        "Fall in the offending weight for every ten years of age above 25 (desistance).",
+    )
     w_prosocial: float = param(
         0.8,
         "log-odds per unit",
@@ -956,7 +973,7 @@ class Parameters:
         "Extra chance of detection under supervision.",
     )
     redetention_probability: float = param(
-        0.481,
+        0.35,
         "probability",
         (0.0, 1.0),
         "004 l.1055 (27% of 47%); assumption; ABC fit (ODD s.8)",

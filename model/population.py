@@ -53,6 +53,7 @@ _COLUMNS: dict[str, tuple] = {
     "typology": (np.int8, 0),
     # dynamic traits and states
     "self_reliance": (np.float64, 0.5),
+    "self_reliance_own": (np.float64, 0.5),
     "help_seeking": (np.float64, 0.5),
     "trust": (np.float64, 0.5),
     "motivation": (np.float64, 0.5),
@@ -232,6 +233,7 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
         - 0.05 * pop.addiction[ids]
     )
     pop.self_reliance[ids] = np.clip(sr, 0.02, 0.98)
+    pop.self_reliance_own[ids] = pop.self_reliance[ids]  # what detention erodes, and recovers to
     pop.help_seeking[ids] = np.clip(
         p.help_seeking_mean + p.help_seeking_sd * z(Purpose.HELP_SEEKING), 0.02, 0.98
     )

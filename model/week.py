@@ -24,7 +24,7 @@
    f. Some people offend; some offences lead to justice contact, some of those
       to re-detention, and the person goes back to step 2.
    g. Some leave the system for good: their reentry period is over, or they die
-      or move away.
+      or move away. Everyone in the system is a week older.
 5. **Recording.** A weekly row, and the state of release events at milestones.
 """
 
@@ -84,6 +84,7 @@ def one_week(m: ReentryModel) -> None:
     update_states(m, out)
     offending(m, out)
     leave(m, np.flatnonzero(pop.phase == RELEASED))
+    pop.age[(pop.phase == DETAINED) | (pop.phase == RELEASED)] += 1 / 52  # a week older
 
     # 5. recording
     m.record_week()

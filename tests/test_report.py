@@ -41,9 +41,10 @@ def test_a_compare_folder_becomes_one_offline_html_file(compared):
     html = (compared / "report.html").read_text()
     assert_self_contained(html)
     images = re.findall(r'src="data:image/png;base64,', html)
-    # conditions, survival, targets, waits, equity and the buddy panel
-    assert len(images) == 6
+    # conditions, the whole run with its warm-up, survival, targets, waits, equity, buddies
+    assert len(images) == 7
     for caption in (
+        "The system over the whole run, warm-up shaded",
         "Basic conditions over time",
         "Survival to the first new offence",
         "against the targets",
