@@ -114,12 +114,18 @@ def steady_state_table(weeks: pd.DataFrame, releases: pd.DataFrame, years: int) 
     )
 
 
-def welch_warmup(weeks: pd.DataFrame, window: int = 26, band: float = 0.05) -> dict[str, int]:
+def welch_warmup(
+    weeks: pd.DataFrame, window: int = 26, band: float = 0.05, min_level: float = 5.0
+) -> dict[str, int]:
     """Welch's procedure: per stock, the first week after which its smoothed mean stays
-    within ``band`` (relative) of its level over the last half of the run.
+    within ``band`` (relative, and at least one person) of its level over the last half
+    of the run.
 
     ``weeks`` holds replications of one long run from its first week (a ``run_id``
-    column); the result is in model weeks, relative to the start of the run.
+    column); the result is in model weeks, relative to the start of the run. Stocks
+    whose level is below ``min_level`` people are left out: a list of a person or two
+    has no build-up to wait for, and its later excursions of a person are noise. The
+    run must be long enough that its last half has settled.
     """
     start = int(weeks["week"].min())
     out = {}
@@ -127,8 +133,11 @@ def welch_warmup(weeks: pd.DataFrame, window: int = 26, band: float = 0.05) -> d
         if column not in weeks or not weeks[column].notna().any():
             continue
         mean = weeks.groupby("week")[column].mean()
-        smooth = mean.rolling(window, center=True, min_periods=1).mean()
+        # only full windows: a half window at either end is noise, not a trend
+        smooth = mean.rolling(window, center=True).mean().dropna()
         level = smooth.iloc[len(smooth) // 2 :].mean()
+        if abs(level) < min_level:
+            continue
         outside = np.flatnonzero(~((smooth - level).abs() <= max(band * abs(level), 1.0)))
         last = outside[-1] + 1 if len(outside) else 0
         out[column] = int(smooth.index[min(last, len(smooth) - 1)] - start)

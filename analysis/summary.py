@@ -38,6 +38,9 @@ AT_RELEASE = (
 LATER = ("housing", "income", "work", "benefit", "detained", "stable")
 SURVIVAL_WEEKS = tuple(range(0, 105, 4))
 """Weeks since release at which the survival curve is kept per run (two years)."""
+CONTACT_PROFILE_WEEKS = (1, 13, 26, 52)
+"""When the 2-year justice contacts come: the share of them within the release week,
+3 months, 6 months and the first year."""
 GROUP_OUTCOMES = {
     "release_stable": "stable at release",
     "month6_stable": "stable at 6 months",
@@ -96,6 +99,7 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     curve = survival_curve(ev)
     out["median_weeks_to_first_offence"] = median_survival(curve)
     out["survival_no_offence"] = survival_at(curve, SURVIVAL_WEEKS)
+    out["contacts_within"] = contact_profile(ev)
     out["process"] = process_summary(process, persons)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
     out.update(programme_summary(m, persons, process))
@@ -104,6 +108,21 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     out["person_weeks"] = int(m.person_weeks)
     out["seconds"] = round(m.seconds, 3)
     return _clean(out)
+
+
+def contact_profile(ev: pd.DataFrame) -> dict[str, float | None]:
+    """The share of the 2-year justice contacts that came within each of CONTACT_PROFILE_WEEKS.
+
+    Counted on release events followed for the whole two years, as the 2-year figure is.
+    """
+    followed = ev[ev["justice_contact_2y"].notna()]
+    weeks = (followed["first_contact_week"] - followed["release_week"])[
+        followed["justice_contact_2y"].astype(bool)
+    ]
+    return {
+        f"week{k}": (float((weeks < k).mean()) if len(weeks) else None)
+        for k in CONTACT_PROFILE_WEEKS
+    }
 
 
 def median_survival(curve: pd.DataFrame) -> float | None:

@@ -52,7 +52,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=10_000, help="entries over the years")
     parser.add_argument("--years", type=int, default=8, help="measured years")
     parser.add_argument("--seeds", type=int, default=8)
-    parser.add_argument("--welch-years", type=int, default=12)
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--welch-years", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--buddies", action="store_true", help="with the buddy programme on")
     args = parser.parse_args()
@@ -62,12 +63,14 @@ def main() -> None:
 
     welch_weeks = args.welch_years * WEEKS_PER_YEAR
     jobs = [
-        (s + 1, round(per_week * welch_weeks), welch_weeks, 0, params) for s in range(args.seeds)
+        (args.first_seed + s, round(per_week * welch_weeks), welch_weeks, 0, params)
+        for s in range(args.seeds)
     ]
     weekly, _ = run_all(jobs, args.workers)
     settled = welch_warmup(weekly)
     print(f"Welch's procedure: {args.seeds} replications from an empty system, a 26-week moving")
-    print("average; the week after which each stock stays within 5% (or 1 person) of its level:")
+    print("average; the week after which each stock stays within 5% (or 1 person) of its level")
+    print("over the last half (stocks of fewer than 5 people have no build-up and are left out):")
     for column, week in sorted(settled.items(), key=lambda kv: -kv[1]):
         print(f"  {column:<32}{week:>6} weeks")
     print(f"latest: {max(settled.values())} weeks; the default warm-up is {DEFAULT_WARMUP_WEEKS}\n")
@@ -75,7 +78,7 @@ def main() -> None:
     # two more years, so that every measured year's releases are followed for two years
     weeks = (args.years + 2) * WEEKS_PER_YEAR
     jobs = [
-        (s + 1, round(per_week * weeks), weeks, DEFAULT_WARMUP_WEEKS, params)
+        (args.first_seed + s, round(per_week * weeks), weeks, DEFAULT_WARMUP_WEEKS, params)
         for s in range(args.seeds)
     ]
     weeks_all, releases_all = run_all(jobs, args.workers)
@@ -83,7 +86,8 @@ def main() -> None:
     buddies = "on" if args.buddies else "off"
     print(
         f"Stationarity over {args.years} years after a {DEFAULT_WARMUP_WEEKS}-week warm-up, "
-        f"{args.entries:,} entries, {args.seeds} seeds, buddies {buddies}:"
+        f"{args.entries:,} entries, seeds {args.first_seed}..{args.first_seed + args.seeds - 1}, "
+        f"buddies {buddies}:"
     )
     shown = ["series", "years", "mean", "largest_yearly_gap", "trend_per_year", "trend_ci_low",
              "trend_ci_high", "why"]  # fmt: skip

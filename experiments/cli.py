@@ -118,8 +118,8 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
         "--mode",
         choices=MODES,
         default=mode,
-        help=f"cohort: N people released at week 0; flow: Poisson entries into detention "
-        f"(default: {mode})",
+        help=f"flow: a steady stream of entries in steady state, for policy (calibrated); "
+        f"cohort: N people released over 26 weeks, for teaching (default: {mode})",
     )
     p.add_argument(
         "--persons",
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME_OR_FILE",
         help="a shipped scenario name (see 'reentry scenarios') or a TOML file (default: baseline)",
     )
-    _add_size_options(run, mode="cohort")
+    _add_size_options(run, mode="flow")
     run.add_argument(
         "--set",
         type=_assignment,
@@ -323,9 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate",
         help="run the baseline and compare it with every calibration target",
-        description="Run the baseline cohort R times (seeds S..S+R-1) and print model against "
-        "each target in analysis/targets.toml, with the model's 95% CI over replications and "
-        "pass or fail within the target's tolerance.",
+        description="Run the baseline in steady-state flow R times (seeds S..S+R-1) and print "
+        "model against each target in analysis/targets.toml, with the model's 95% CI over "
+        "replications, and pass within the target's tolerance, pass within its own sampling "
+        "interval given its N, or fail.",
     )
     validate.add_argument(
         "--scenario",
@@ -340,13 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="R",
         help="replications (default: 5)",
     )
-    _add_size_options(validate, mode="cohort")
+    _add_size_options(validate, mode="flow")
     _add_workers(validate)
     validate.add_argument(
         "--json",
         action="store_true",
-        help='print {"targets": [{"name", "target", "model", "ci_low", '
-        '"ci_high", "tolerance", "pass"}, ...]}',
+        help='print {"targets": [{"name", "target", "model", "ci_low", "ci_high", '
+        '"tolerance", "pass", "sampling_half_width", "verdict", "n"}, ...]}; verdict is '
+        "tolerance, sampling or outside",
     )
 
     size = sub.add_parser(
@@ -495,7 +497,8 @@ def cmd_validate(args: argparse.Namespace) -> None:
     runs = pd.DataFrame([record for record, _ in execute(tasks, "process", args.workers)])
     table = compare_to_targets(runs, load_targets())
     if args.json:
-        keys = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass"]
+        keys = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass",
+                "sampling_half_width", "verdict", "n"]  # fmt: skip
         rows = table[keys].astype(object).where(table[keys].notna(), None)
         print(json.dumps({"targets": rows.to_dict(orient="records")}))
     else:

@@ -62,6 +62,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         args.warmup,
     )
     # the scenarios are checked; only now import what running and plotting need
+    from analysis.channels import channel_table
     from analysis.compare import format_table, paired_summary
     from analysis.plots import plot_outcomes, write_figures
     from analysis.validation import load_targets
@@ -80,6 +81,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
         summary.to_csv(args.out / "summary.csv", index=False)
         write_table(summary, args.out / "summary.parquet")
         plot_outcomes(summary, args.out / "outcomes.png")
+        weights = described[names[0]]["parameters"]
+        channel_table(runs, weeks, names, weights).to_csv(args.out / "channels.csv", index=False)
         (args.out / "figures").mkdir(exist_ok=True)
         write_figures(runs, weeks, "scenario", args.mode, load_targets(), args.out / "figures")
     print(format_table(summary, names[0]))

@@ -7,7 +7,7 @@ A design file is TOML::
     mode = "flow"                 # run settings (defaults shown in docs/researchers.md)
     persons = 1000
     weeks = 156
-    warmup = 260                  # flow mode (default shown); a cohort has none
+    warmup = 520                  # flow mode (default shown); a cohort has none
     replications = 3
     seed = 1
     samples = 64                  # Latin hypercube points (sweep); N (sensitivity)

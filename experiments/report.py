@@ -106,6 +106,11 @@ def build_report(root: Path, out: Path) -> Path:
             )
         )
     for name, caption in (
+        (
+            "channels.csv",
+            "Channels: each scenario's paired change in the offending risk factors and its "
+            "share of the weekly log-odds of offending (analysis/channels.py)",
+        ),
         ("points.csv", "Sweep points: mean and sd of each output"),
         ("sensitivity.csv", "Sensitivity indices"),
     ):

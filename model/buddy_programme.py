@@ -2,6 +2,10 @@
 
 * **Intake.** Referral inside prison when release is near (000 l.2917-2940),
   or at release; people who accept join the buddy waiting list.
+* **An offer lapses** when no buddy is free by ``buddy_offer_lapse_weeks``
+  after release: a buddy is for the transition, and a late start has much less
+  chance (000 l.2917-2925). So the list holds the people a buddy can still
+  help, and it cannot grow without end when the pool is full.
 * **Matching.** Each week a coordinator matches people on the list, first come
   first served, to buddies with free capacity, emptiest buddies first. Match
   quality is drawn per match; a diverse pool makes good matches likelier
@@ -78,6 +82,7 @@ class BuddyProgramme:
                 "dropped",
                 "ended_by_detention",
                 "ended_by_leaving",
+                "offers_lapsed",
                 "exits",
                 "recruits",
                 "three_way_talks",
@@ -109,13 +114,14 @@ class BuddyProgramme:
         if not self.on:
             return
         pop, p, w = m.pop, m.p, m.week
-        completed, early, dropped, by_detention, by_leaving, exits = _endings_and_exits(
+        ended = _endings_and_exits(
             m.crn.seed, w, pop.buddy_status, pop.buddy, pop.buddy_since, pop.buddy_end,
             pop.buddy_episode, pop.release_week, pop.phase, pop.typology, pop.match_quality,
             pop.trust, *need_columns(m), p.debt_problem_threshold, p.buddy_dropout_per_week,
             self.active, self.strain, self.left, self.clients, p.buddy_turnover_per_week,
-            p.burnout_hazard, p.burnout_threshold,
+            p.burnout_hazard, p.burnout_threshold, p.buddy_offer_lapse_weeks,
         )  # fmt: skip
+        completed, early, dropped, by_detention, by_leaving, lapsed, exits = ended
         k = places_in_week(self.recruit_rate, w - m.start_week)  # spread like service places
         self._recruit(m, k)
         inside = p.buddy_start == "inside"
@@ -136,6 +142,7 @@ class BuddyProgramme:
             ("buddy_completed", completed),
             ("buddy_completed_early", early),
             ("buddy_dropped", dropped),
+            ("buddy_offer_lapsed", lapsed),
         ):
             m.events.record(kind, ids, week=w)
         m.events.record("buddy_matched", matched, week=w, wait=waits)
@@ -146,6 +153,7 @@ class BuddyProgramme:
             "dropped": len(dropped),
             "ended_by_detention": len(by_detention),
             "ended_by_leaving": len(by_leaving),
+            "offers_lapsed": len(lapsed),
             "exits": exits,
             "recruits": k,
             "three_way_talks": three_way_talks,
@@ -214,10 +222,10 @@ def _endings_and_exits(
     seed, week, status, buddy, since, end, episode, release_week, phase, typology,
     match_quality, trust, has_id, housing, income, benefit_due_week, care_met, addiction,
     mental_health, debt, debt_managed, debt_threshold, dropout, active, strain, left, clients,
-    turnover, burnout_hazard, burnout_threshold,
+    turnover, burnout_hazard, burnout_threshold, lapse_weeks,
 ):  # fmt: skip
-    """Trajectories end (detention, leaving, completion, early completion, drop-out);
-    buddies leave.
+    """Trajectories end (detention, leaving, completion, early completion, drop-out),
+    offers lapse, and buddies leave.
 
     The clients of a buddy who leaves go back on the list to be matched again.
     Returns the people whose trajectory ended, by how, and the number of exits.
@@ -237,7 +245,7 @@ def _endings_and_exits(
             gone[b] = True
             exits += 1
     completed, early, dropped, by_detention = int_list(), int_list(), int_list(), int_list()
-    by_leaving = int_list()
+    by_leaving, lapsed = int_list(), int_list()
     clients[:] = 0
     for i in range(status.shape[0]):
         if status[i] == NO_BUDDY:
@@ -277,6 +285,10 @@ def _endings_and_exits(
             buddy[i] = -1
             status[i] = ON_LIST
             since[i] = week
+        # the offer lapses, also for a client whose buddy left late in the trajectory
+        if status[i] == ON_LIST and phase[i] == RELEASED and week - release_week[i] >= lapse_weeks:
+            lapsed.append(i)
+            status[i] = NO_BUDDY
         if buddy[i] >= 0:
             clients[buddy[i]] += 1
     return (
@@ -285,6 +297,7 @@ def _endings_and_exits(
         np.array(dropped, dtype=np.int64),
         np.array(by_detention, dtype=np.int64),
         np.array(by_leaving, dtype=np.int64),
+        np.array(lapsed, dtype=np.int64),
         exits,
     )
 

@@ -27,6 +27,7 @@ BUDDY_KINDS = (
     "buddy_dropped",
     "buddy_ended_by_detention",
     "buddy_ended_by_leaving",
+    "buddy_offer_lapsed",
 )
 KINDS = OUTSIDE_KINDS + PRISON_KINDS + BUDDY_KINDS
 ALL_SERVICES = (*SERVICES, *PRISON_SERVICES, "buddy_programme")

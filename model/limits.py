@@ -18,7 +18,7 @@ MAX_PERSONS = 10_000_000
 MAX_WEEKS = 2080  # 40 years
 MAX_SEED = 2**62
 """Seeds fit the 64-bit draw key with room for ``seed + replication``."""
-DEFAULT_WARMUP_WEEKS = 260
+DEFAULT_WARMUP_WEEKS = 520
 """Weeks a flow run is simulated before it is measured, chosen by Welch's procedure on the
 baseline (benchmarks/bench_steady_state.py and docs/ODD.md section 5)."""
 MAX_WARMUP_WEEKS = 1040

@@ -258,7 +258,9 @@ class ReleaseEvents:
         return df
 
 
-_MEAN_FIELDS = ("stress", "trust", "motivation", "self_reliance", "ties_criminogenic")
+_MEAN_FIELDS = (
+    "stress", "trust", "motivation", "self_reliance", "ties_criminogenic", "ties_prosocial",
+)  # fmt: skip
 _STABILITY = SNAPSHOT_FIELDS.index("stability_index")
 
 
@@ -266,7 +268,7 @@ _STABILITY = SNAPSHOT_FIELDS.index("stability_index")
 def _census(
     phase, regime, svc_status, prison_status, has_id, housing, income, debt, debt_managed,
     addiction, mental_health, care_met, debt_threshold, stress, trust, motivation,
-    self_reliance, ties_criminogenic,
+    self_reliance, ties_criminogenic, ties_prosocial,
 ):  # fmt: skip
     """One pass over everyone: phase counts, the plus regime, waiting lists, and the
     snapshot fields and mean states of those out.
@@ -328,6 +330,7 @@ def _census(
         values[3, j] = motivation[i]
         values[4, j] = self_reliance[i]
         values[5, j] = ties_criminogenic[i]
+        values[6, j] = ties_prosocial[i]
     n = counts[RELEASED]
     # in SNAPSHOT_FIELDS order; detained people are not out, so "detained" counts none
     sums = np.array([

@@ -111,7 +111,7 @@ class Parameters:
         "Cap on one detention episode, to keep the cohort's pre-release phase bounded.",
     )
     share_prior_detention: float = param(
-        0.593,
+        0.624,
         "share",
         (0.0, 1.0),
         "assumption, fitted so that 72% of releases follow an earlier detention (004 Table "
@@ -218,7 +218,7 @@ class Parameters:
         "fixed",
     )
     share_benefit_if_no_work: float = param(
-        0.753,
+        0.748,
         "share",
         (0.0, 1.0),
         "assumption (range 0.3-0.8); ABC fit (ODD s.8)",
@@ -271,7 +271,7 @@ class Parameters:
         "Weekly share of the self-reliance lost in detention that returns outside.",
     )
     damage_lose_housing_per_week: float = param(
-        0.00947,
+        0.0104,
         "probability per week",
         (0.0, 0.5),
         "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08); "
@@ -293,7 +293,7 @@ class Parameters:
         "Weekly hazard of losing a job while inside.",
     )
     damage_lose_id_per_week: float = param(
-        0.0096,
+        0.0115,
         "probability per week",
         (0.0, 0.2),
         "004 l.1055-1173 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
@@ -335,14 +335,14 @@ class Parameters:
         "Growth of criminogenic ties per week inside.",
     )
     damage_debt_per_week: float = param(
-        0.0747,
+        0.0774,
         "k EUR per week",
         (0.0, 1.0),
         "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2); ABC fit (ODD s.8)",
         "Debt growth per week inside (court costs, fines, arrears).",
     )
     debt_problem_threshold: float = param(
-        2.05,
+        1.94,
         "k EUR",
         (0.0, 20.0),
         "assumption (range 0.5-3); ABC fit (ODD s.8)",
@@ -485,7 +485,7 @@ class Parameters:
         (0.0, 1.0),
         "004 l.1792 (about 20% supervised)",
         "Share of releases under probation supervision.",
-        "fixed",
+        "lever",
     )
     supervision_weeks: int = param(
         52, "weeks", (4, 260), "assumption (range 26-104)", "Length of supervision."
@@ -534,7 +534,7 @@ class Parameters:
         "lever",
     )
     advance_on_application_share: float = param(
-        0.472,
+        0.512,
         "share of claims",
         (0.0, 1.0),
         "004 l.7639-7640 (an advance 'is certainly not always used'); size assumption "
@@ -550,7 +550,7 @@ class Parameters:
     )
     # ------------------------------------------------------ services outside (levers)
     capacity_id_office: float = param(
-        15.0,
+        21.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "its steady-state demand (reentry size): no shortage described; assumption",
@@ -558,7 +558,7 @@ class Parameters:
         "lever",
     )
     capacity_shelter: float = param(
-        46.9,
+        60.2,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -566,7 +566,7 @@ class Parameters:
         "lever",
     )
     capacity_benefit_office: float = param(
-        111.0,
+        150.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "its steady-state demand (reentry size): no shortage described; assumption",
@@ -574,7 +574,7 @@ class Parameters:
         "lever",
     )
     capacity_addiction_care: float = param(
-        15.5,
+        24.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -582,7 +582,7 @@ class Parameters:
         "lever",
     )
     capacity_mental_health_care: float = param(
-        11.5,
+        17.6,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -590,7 +590,7 @@ class Parameters:
         "lever",
     )
     capacity_debt_counselling: float = param(
-        31.4,
+        48.3,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -598,7 +598,7 @@ class Parameters:
         "lever",
     )
     capacity_housing: float = param(
-        38.3,
+        43.7,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -606,7 +606,7 @@ class Parameters:
         "lever",
     )
     capacity_employment_support: float = param(
-        118.0,
+        134.0,
         "places per week per 100 releases per week",
         (0.0, 1000.0),
         "status quo inferred by calibration round 5 (ODD s.8); assumption",
@@ -656,7 +656,7 @@ class Parameters:
         "Processing time of a service once a place is taken.",
     )
     success_alone: float = param(
-        0.769,
+        0.757,
         "probability",
         (0.0, 1.0),
         "000 l.1625-1715 (graded); size assumption; ABC fit (ODD s.8)",
@@ -795,7 +795,7 @@ class Parameters:
         "Weekly job loss at average stress.",
     )
     job_find_alone_per_week: float = param(
-        0.0372,
+        0.0399,
         "probability per week",
         (0.0, 0.3),
         "assumption (range 0.0-0.05); ABC fit (ODD s.8)",
@@ -859,7 +859,7 @@ class Parameters:
     )
     # ------------------------------------------------------------ offending
     offence_base_per_week: float = param(
-        0.0051,
+        0.0116,
         "probability per week",
         (0.0, 0.2),
         "calibrated to 004 l.1055 (47% in 2 y); ABC fit (ODD s.8)",
@@ -867,63 +867,63 @@ class Parameters:
     )
     # weights in the logit of the weekly offending hazard; each risk factor is in [0, 1]
     w_no_income: float = param(
-        1.0,
+        0.6,
         "log-odds",
         (0.0, 4.0),
         "004 l.5442 (income above all); size assumption",
         "Offending weight of having no income.",
     )
     w_no_housing: float = param(
-        0.5,
+        0.3,
         "log-odds",
         (0.0, 4.0),
         "000 l.222-228, 797-800; size assumption",
         "Offending weight of having no housing.",
     )
     w_criminogenic: float = param(
-        1.2,
+        0.72,
         "log-odds per unit",
         (0.0, 4.0),
         "000 l.770-780, 004 l.6496; size assumption",
         "Offending weight of criminogenic ties.",
     )
     w_stress: float = param(
-        0.8,
+        0.48,
         "log-odds per unit",
         (0.0, 4.0),
         "000 l.222-228, 1343-1353; size assumption",
         "Offending weight of stress.",
     )
     w_relapse: float = param(
-        0.8,
+        0.48,
         "log-odds",
         (0.0, 4.0),
         "000 l.222-228, 797-800; size assumption",
         "Offending weight of a substance relapse.",
     )
     w_idle: float = param(
-        0.3,
+        0.18,
         "log-odds",
         (0.0, 4.0),
         "004 l.1055-1173 (85% no daytime activity); size assumption",
         "Offending weight of having no daytime activity.",
     )
     w_low_motivation: float = param(
-        0.6,
+        0.36,
         "log-odds per unit",
         (0.0, 4.0),
         "004 l.6421-6461; size assumption",
         "Offending weight of low motivation (1 - motivation).",
     )
     w_priors: float = param(
-        0.15,
+        0.09,
         "log-odds per prior detention",
         (0.0, 1.0),
         "004 Table 2.1; size assumption",
         "Offending weight per earlier detention (counted up to 5).",
     )
     w_young: float = param(
-        0.5,
+        0.3,
         "log-odds",
         (0.0, 4.0),
         "MODEL.md mechanism 16; size assumption",
@@ -938,14 +938,14 @@ class Parameters:
         "Fall in the offending weight for every ten years of age above 25 (desistance).",
     )
     w_prosocial: float = param(
-        0.8,
+        0.48,
         "log-odds per unit",
         (0.0, 4.0),
         "000 l.1454-1458, 004 l.6156-6160; size assumption",
         "Protective weight of prosocial ties.",
     )
     w_stable: float = param(
-        0.4,
+        0.24,
         "log-odds",
         (0.0, 4.0),
         "MODEL.md mechanism 16; size assumption",
@@ -973,7 +973,7 @@ class Parameters:
         "Extra chance of detection under supervision.",
     )
     redetention_probability: float = param(
-        0.35,
+        0.432,
         "probability",
         (0.0, 1.0),
         "004 l.1055 (27% of 47%); assumption; ABC fit (ODD s.8)",
@@ -1034,6 +1034,14 @@ class Parameters:
         (1, 52),
         "000 l.2938-2940 (release date must be near); assumption",
         "With a start inside, referral happens this many weeks before release.",
+    )
+    buddy_offer_lapse_weeks: int = param(
+        13,
+        "weeks after release",
+        (1, 104),
+        "000 l.2917-2925 (a late start has much less chance), 000 l.3686 (a trajectory "
+        "of about 26 weeks after release); assumption (range 4-26)",
+        "An offer of a buddy lapses when no buddy is free this many weeks after release.",
     )
     buddy_uptake: float = param(
         0.6,

@@ -12,6 +12,7 @@ from analysis.summary import summarise
 from model import ReentryModel
 from model.buddy_programme import MATCHED, ON_LIST
 from model.parameters import SERVICES
+from model.population import RELEASED
 
 from .conftest import cohort
 
@@ -119,7 +120,12 @@ def test_caseload_cap_and_one_buddy_per_client_every_week(caseload):
         assert counts.max(initial=0) <= caseload
         saw_full_buddy |= bool((counts == caseload).any())
         # nobody on the list has a buddy; professionals never exceed their caseload
-        assert (pop.buddy[pop.buddy_status == ON_LIST] == -1).all()
+        listed = pop.buddy_status == ON_LIST
+        assert (pop.buddy[listed] == -1).all()
+        # an offer lapses: nobody released waits longer than the lapse for a first buddy
+        # (a client whose buddy left waits again, within the same window)
+        out = listed & (pop.phase == RELEASED)
+        assert (m.week - pop.release_week[out] <= m.p.buddy_offer_lapse_weeks).all()
         assert (pop.professional >= 0).sum() <= m.professionals.case_capacity
     assert saw_full_buddy
     assert len(m.agents_by_type[Professional]) == m.professionals.n > 0

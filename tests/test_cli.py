@@ -18,8 +18,9 @@ def reentry(*args: str, cwd=None) -> subprocess.CompletedProcess:
 def json_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "res"
     done = reentry(
-        "run", "--persons", "400", "--weeks", "120", "--seed", "2", "--json", "--out", str(out)
-    )
+        "run", "--mode", "cohort", "--persons", "400", "--weeks", "120", "--seed", "2", "--json",
+        "--out", str(out),
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout), out
 
