@@ -989,11 +989,14 @@ class Parameters:
         "lever",
     )
     buddies_per_1000_releases: float = param(
-        60.0,
+        130.0,
         "buddies per 1,000 releases a year",
         (0.0, 2000.0),
-        "assumption (range 10-200)",
-        "Size of the buddy pool at the start, relative to the yearly release volume.",
+        "assumption (range 10-200): about the size at which recruitment (30 a year) balances "
+        "turnover (about 20% a year) and burnout at the default caseload, so that the pool "
+        "starts near its steady state",
+        "Size of the buddy pool at the start, relative to the yearly release volume; "
+        "recruitment and departures set its size later.",
         "lever",
     )
     buddy_recruitment_per_1000_releases: float = param(

@@ -10,9 +10,11 @@ the yearly cohorts' outcomes drift and the test fails.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from analysis.steady_state import WEEKS_PER_YEAR, steady_state_table
 from model import ReentryModel
+from model.parameters import Parameters
 
 YEARS = 4
 ENTRIES_A_YEAR = 1250  # a quarter of the benchmark's system, four seeds
@@ -28,18 +30,22 @@ def measured(warmup: int | None):
     ]
     weekly = pd.concat([m.weekly_table().assign(run_id=i) for i, m in enumerate(runs)])
     releases = pd.concat([m.release_table() for m in runs])
-    return steady_state_table(weekly, releases, YEARS)
+    return steady_state_table(weekly, releases, YEARS), weekly
 
 
 def test_stocks_queues_and_yearly_cohorts_do_not_drift_after_the_warm_up():
-    table = measured(warmup=None)  # the default
+    table, weekly = measured(warmup=None)  # the default
     assert len(table) >= 14  # three stocks, eight waiting lists, three cohort outcomes
     drifting = table[~table["stationary"]]
     assert drifting.empty, drifting[["series", "largest_yearly_gap", "trend_per_year"]]
+    # capacity is sized on the reference release volume: the settled baseline must have it
+    after = weekly[weekly["week"] >= 0]
+    per_entry = after["releases"].sum() / after["arrivals"].sum()
+    assert per_entry == pytest.approx(Parameters().flow_releases_per_entry, rel=0.05)
 
 
 def test_the_same_check_sees_the_drift_of_a_system_filling_from_empty():
-    table = measured(warmup=0).set_index("series")
+    table = measured(warmup=0)[0].set_index("series")
     assert not table.loc["community stock (released, in the system)", "stationary"]
     assert not table.loc["2-year re-detention of the year's releases", "stationary"]
     assert (~table["stationary"]).sum() >= 4
