@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTHON_CANDIDATES := python3.13 python3.12 python3 python
 
-.PHONY: demo test lint format bench clean venv
+.PHONY: demo test lint format bench clean venv dashboard
 
 # Look on PATH first, then in pyenv's versions folder (pyenv does not put
 # 3.12 on PATH unless that version is selected).
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	echo "Using $$py ($$($$py --version))"; \
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || $$py -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,viz]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -32,6 +32,10 @@ demo: $(STAMP)
 	rm -rf results/demo
 	$(VENV)/bin/reentry compare --replications 5 --out results/demo
 	$(VENV)/bin/reentry report results/demo
+
+# The teaching dashboard (app.py) on http://127.0.0.1:8765/, offline and private.
+dashboard: $(STAMP)
+	$(VENV)/bin/reentry dashboard
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -351,6 +351,21 @@ def build_parser() -> argparse.ArgumentParser:
         "tolerance, sampling or outside",
     )
 
+    dashboard = sub.add_parser(
+        "dashboard",
+        help="serve the teaching dashboard (app.py) on 127.0.0.1",
+        description="Serve the teaching dashboard: a cohort through detention, release and "
+        "after, live in the browser, with presets for the shipped scenarios. Local only: no "
+        "telemetry, no request leaves the machine.",
+    )
+    dashboard.add_argument(
+        "--port",
+        type=_integer("--port", 1024, 65535),
+        default=8765,
+        metavar="N",
+        help="port on 127.0.0.1 (default: 8765)",
+    )
+
     size = sub.add_parser(
         "size",
         help="measure each service's steady-state demand and the share its capacity meets",
@@ -567,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": cmd_validate,
         "report": _command(".report", "cmd_report"),
         "size": _command(".size", "cmd_size"),
+        "dashboard": _command(".dashboard", "cmd_dashboard"),
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

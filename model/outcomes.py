@@ -258,6 +258,9 @@ class ReleaseEvents:
         return df
 
 
+INSIDE_FIELDS = ("valid_id", "housing", "income", "debt", "care_met", "care_need")
+"""Conditions counted among the people detained each week (``inside_share_*``): housing
+and income kept (or lost) while inside, and debts above the problem threshold."""
 _MEAN_FIELDS = (
     "stress", "trust", "motivation", "self_reliance", "ties_criminogenic", "ties_prosocial",
 )  # fmt: skip
@@ -295,9 +298,17 @@ def _census(
     for k in range(prison_status.shape[0]):
         for i in range(phase.shape[0]):
             waiting_inside[k] += prison_status[k, i] == WAITING
+    # the conditions of those inside, so that damage built up in detention can be seen
+    inside = np.zeros(len(INSIDE_FIELDS), dtype=np.int64)
     for i in range(phase.shape[0]):
         if phase[i] == DETAINED:
             plus += regime[i] == PLUS
+            inside[0] += has_id[i]
+            inside[1] += housing[i] != NO_HOUSING
+            inside[2] += income[i] != NO_INCOME
+            inside[3] += debt[i] > debt_threshold
+            inside[4] += (addiction[i] or mental_health[i]) and care_met[i]
+            inside[5] += addiction[i] or mental_health[i]
         if phase[i] != RELEASED:
             counts[phase[i]] += 1
             continue
@@ -339,7 +350,7 @@ def _census(
     ], dtype=np.float64)  # fmt: skip
     sums[_STABILITY] = pairwise_sum(values[0, :n])
     means = np.array([pairwise_sum(values[f + 1, :n]) for f in range(len(_MEAN_FIELDS))])
-    return counts, plus, waiting, waiting_inside, sums, means
+    return counts, plus, waiting, waiting_inside, sums, means, inside
 
 
 @njit(cache=True)
@@ -382,7 +393,7 @@ def pairwise_sum(values):
 def weekly_row(m: ReentryModel) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
-    counts, plus, waiting, waiting_inside, sums, means = _census(
+    counts, plus, waiting, waiting_inside, sums, means, inside = _census(
         pop.phase, pop.regime, pop.svc_status, pop.prison_status, *pop.domain_columns(),
         m.p.debt_problem_threshold, *(getattr(pop, f) for f in _MEAN_FIELDS),
     )  # fmt: skip
@@ -401,6 +412,9 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
             row[f if f == "stability_index" else f"share_{f}"] = float(sums[k]) / n if n else np.nan
     needing = int(sums[_CARE_NEED])
     row["share_care_met"] = int(sums[_CARE_MET]) / needing if needing else np.nan
+    for k, name in enumerate(INSIDE_FIELDS[:4]):
+        row[f"inside_share_{name}"] = int(inside[k]) / n_detained if n_detained else np.nan
+    row["inside_share_care_met"] = int(inside[4]) / int(inside[5]) if inside[5] else np.nan
     row.update({f"waiting_{name}": int(k) for name, k in zip(SERVICES, waiting, strict=True)})
     row.update(
         {f"waiting_{name}": int(k) for name, k in zip(PRISON_SERVICES, waiting_inside, strict=True)}

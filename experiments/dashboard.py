@@ -1,0 +1,44 @@
+"""``reentry dashboard``: serve the teaching dashboard (app.py) on this machine only.
+
+The server listens on 127.0.0.1, sends no telemetry, and serves the front-end assets
+from the installed packages: a missing asset fails at once instead of being fetched
+from a public CDN (the CDN address points at a closed local port).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import UserError
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+PRIVATE_ENV = {
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/npm/",
+}
+
+
+def server_command(port: int) -> list[str]:
+    """The solara command that serves app.py on 127.0.0.1:port, offline."""
+    solara = shutil.which("solara", path=str(Path(sys.executable).parent))
+    if solara is None or not APP.is_file():
+        raise UserError(
+            "the dashboard needs the project's viz extra and app.py: run 'make dashboard', "
+            "or '.venv/bin/pip install -e .[viz]' in a checkout"
+        )
+    return [
+        solara, "run", str(APP), "--host", "127.0.0.1", "--port", str(port), "--production",
+        "--no-open", "--no-check-version",
+    ]  # fmt: skip
+
+
+def cmd_dashboard(args: argparse.Namespace) -> None:
+    command = server_command(args.port)
+    print(f"Teaching dashboard at http://127.0.0.1:{args.port}/ (Ctrl-C stops it)", flush=True)
+    env = {**os.environ, **PRIVATE_ENV}
+    raise SystemExit(subprocess.call(command, env=env, cwd=APP.parent))

@@ -1,0 +1,93 @@
+"""The teaching dashboard (app.py) without a browser: controls drive the model.
+
+Rendered with solara's test renderer; tests/test_dashboard_browser.py drives the real
+page in Chromium.
+"""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import ipywidgets
+import pytest
+
+solara = pytest.importorskip("solara")
+app = pytest.importorskip("app")
+
+PNG = b"\x89PNG"
+
+
+def render():
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    return rc
+
+
+def status(rc) -> str:
+    (line,) = [
+        h.widget.children[0]
+        for h in rc.find(v.Html, tag="span")
+        if h.widget.children and str(h.widget.children[0]).startswith("Week")
+    ]
+    return line
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def week(rc) -> int:
+    return int(status(rc).split("|")[0].split()[1])
+
+
+def images(rc) -> list[bytes]:
+    return [bytes(i.widget.value) for i in rc.find(ipywidgets.Image)]
+
+
+def test_step_advances_the_model_and_redraws_the_plots():
+    rc = render()
+    start, before = week(rc), images(rc)
+    for _ in range(3):
+        click(rc, "Step")
+    assert week(rc) == start + 3
+    after = images(rc)
+    assert len(after) >= 5 and all(img.startswith(PNG) for img in after)
+    assert after[0] != before[0]  # the conditions plot shows the new weeks
+
+
+def test_a_slider_change_then_reset_rebuilds_the_model_with_the_new_value():
+    rc = render()
+    click(rc, "Step")
+    rc.find(v.Slider, label="Living climate (damage x)").widget.v_model = 2.0
+    assert "living climate 1 " in status(rc)  # nothing changes before Reset
+    click(rc, "Reset")
+    assert "living climate 2 " in status(rc)
+    assert week(rc) < 0  # a new model, at the start of the detention phase
+
+
+def test_a_preset_loads_its_scenario():
+    rc = render()
+    rc.find(v.Select, label="Preset (a shipped scenario)").widget.v_model = "buddy_antwerp"
+    click(rc, "Reset")
+    line = status(rc)
+    assert "preset buddy_antwerp" in line
+    assert "buddies from inside, caseload 1" in line  # the scenario's buddy programme
+
+
+def test_two_sessions_do_not_share_a_model():
+    first, second = render(), render()
+    click(first, "Step")
+    click(first, "Step")
+    assert week(first) == week(second) + 2
+
+
+def test_a_person_story_is_told_in_plain_words():
+    m = app.DashboardModel(persons=500, preset="buddy_antwerp")
+    while m.week < 20:
+        m.step()
+    i = app.pick_person(m, "a typical shy")
+    assert m.pop.typology[i] == 0  # shy
+    states = m.story.person(i, m.p.debt_problem_threshold)
+    events = m.process_table()
+    lines = app.timeline(states, events[events["person"] == i])
+    assert any("entered detention" in line for line in lines)
+    assert any(line.startswith("week") and ": released" in line for line in lines)
+    assert all(line.startswith("week ") for line in lines)
