@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTHON_CANDIDATES := python3.13 python3.12 python3 python
 
-.PHONY: demo test lint format bench clean venv dashboard
+.PHONY: demo test lint format bench clean venv dashboard chromium
 
 # Look on PATH first, then in pyenv's versions folder (pyenv does not put
 # 3.12 on PATH unless that version is selected).
@@ -37,9 +37,18 @@ demo: $(STAMP)
 dashboard: $(STAMP)
 	$(VENV)/bin/reentry dashboard
 
-test: $(STAMP)
+# The dashboard's browser test drives Debian's Chromium; install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium (Debian package) for the dashboard's browser test"; \
+	  { apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; } || \
+	  echo "warning: could not install chromium (needs root); the browser test will fail" >&2; }
+
+# Two processes, a test file each at a time (a file's fixtures stay in one process).
+test: $(STAMP) chromium
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

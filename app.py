@@ -97,6 +97,15 @@ class DashboardModel(ReentryModel):
         super().step()
         self.story.record(self)
 
+    def weeks_so_far(self):
+        import pandas as pd
+
+        if not self.weekly:
+            return None
+        if getattr(self, "_weeks_cache", (None, None))[0] != self.week:
+            self._weeks_cache = (self.week, pd.DataFrame(self.weekly))
+        return self._weeks_cache[1]
+
 
 def model_params() -> dict:
     """The controls, each with its parameter's real range."""
@@ -145,10 +154,13 @@ def model_params() -> dict:
 
 # ---------------------------------------------------------------- views
 def _figure(title: str, model: DashboardModel) -> tuple[Figure, object]:
-    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    # fixed margins and a screen resolution: constrained layout and print DPI double the
+    # time each redraw takes (benchmarks/README.md, dashboard)
+    fig = Figure(figsize=(6, 3.2), dpi=80)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.16)
     ax = fig.subplots()
     ax.set_title(title, fontsize=10)
-    ax.set_xlim(model.start_week, model.end_week)  # the whole run, filled in as it steps
+    ax.set_xlim(model.start_week, max(model.week, model.start_week + 26))
     ax.axvline(0, color="0.6", lw=0.8, ls=":")
     ax.set_xlabel("week (0 = first releases; negative = inside)", fontsize=8)
     ax.tick_params(labelsize=8)
@@ -156,9 +168,8 @@ def _figure(title: str, model: DashboardModel) -> tuple[Figure, object]:
 
 
 def _weeks(model: DashboardModel):
-    import pandas as pd
-
-    return pd.DataFrame(model.weekly) if model.weekly else None
+    """The weekly table so far, built once a week and shared by every view."""
+    return model.weeks_so_far()
 
 
 def status(model: DashboardModel) -> str:
@@ -262,12 +273,18 @@ def Buddies(model: DashboardModel):
 
 
 def pick_person(model: DashboardModel, who: str) -> int:
-    """A person of the chosen type: the first of that typology in the cohort, or an id."""
+    """A person of the chosen type, or an id.
+
+    Of each type, the one who enters detention first: the longest stay of that type, so
+    the story starts with the first step and shows the most detention damage.
+    """
     if who.isdigit():
         return min(int(who), model.persons - 1)
     typology = TYPOLOGY.index(who.split()[-1])
     matches = np.flatnonzero(model.pop.typology[: model.persons] == typology)
-    return int(matches[0]) if len(matches) else 0
+    if not len(matches):
+        return 0
+    return int(matches[np.argmin(model.pop.entry_week[matches])])
 
 
 @solara.component
@@ -293,7 +310,7 @@ def PersonStory(model: DashboardModel):
             ax.set_ylim(0, 1)
             ax.legend(fontsize=7, ncol=2)
         solara.FigureMatplotlib(fig, format="png")
-        events = model.process_table()
+        events = model.events.table()
         lines = timeline(states, events[events["person"] == i]) if len(states) else []
         solara.HTML(
             tag="div",

@@ -1,0 +1,131 @@
+"""The teaching dashboard in a real browser: Chromium (Debian's package) driven by Playwright.
+
+The server runs as users start it (``reentry dashboard``) on 127.0.0.1. Every request
+to another host is blocked and recorded; any one fails the test. Screenshots go to
+``$DASHBOARD_SCREENSHOTS`` (docs/teaching.md uses them) or to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-extensions",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    assert Path(CHROMIUM).is_file(), "Chromium is missing: make test installs it (apt-get)"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "experiments.cli", "dashboard", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail(f"the dashboard did not answer at {url}: {process.stdout.read()}")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def drawn_share(png: bytes) -> float:
+    """Share of a plot's pixels in a line colour (not white, grey or black)."""
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    spread = rgb.max(axis=2) - rgb.min(axis=2)
+    return float((spread > 60).mean())
+
+
+def test_the_dashboard_runs_in_chromium_without_leaving_the_machine(server, tmp_path):
+    shots = Path(os.environ.get("DASHBOARD_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    outside, errors = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1150})
+
+        def only_local(route):
+            url = route.request.url
+            if url.startswith(("http://127.0.0.1", "data:", "blob:")):
+                route.continue_()
+            else:
+                outside.append(url)
+                route.abort()
+
+        page.route("**/*", only_local)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server)
+        page.get_by_role("button", name="Step").wait_for(timeout=30_000)
+        status = page.get_by_text(re.compile(r"^Week -?\d+ \|")).first
+        start = int(status.inner_text().split()[1])
+        for _ in range(6):
+            page.get_by_role("button", name="Step", exact=True).click()
+        page.get_by_text(f"Week {start + 6} ").wait_for(timeout=60_000)
+        page.get_by_role("button", name="▶").click()  # Play
+        page.get_by_role("button", name="❚❚").click(timeout=60_000)  # Pause
+        page.get_by_role("button", name="▶").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=shots / "dashboard.png")
+        plots = page.locator("img")
+        assert plots.count() >= 5
+        shares = [drawn_share(plots.nth(k).screenshot()) for k in range(plots.count())]
+        # the conditions inside are drawn from the first weeks (the axes alone have no
+        # line colour; stability, waiting and buddies have data only around release)
+        assert shares[0] > 0.003, shares
+
+        # a slider change, then Reset: the model starts again with the new value
+        slider = page.locator(".v-input").filter(has_text="Living climate")
+        slider.locator("[role=slider]").focus()
+        for _ in range(10):
+            page.keyboard.press("ArrowRight")
+        page.get_by_role("button", name="Reset", exact=True).click()
+        page.get_by_text("living climate 1.5").wait_for(timeout=15_000)
+
+        # a person's story, in plain words
+        for _ in range(12):
+            page.get_by_role("button", name="Step", exact=True).click()
+        page.get_by_role("tab", name="Page 1").click()
+        page.get_by_text("entered detention").first.wait_for(timeout=15_000)
+        page.screenshot(path=shots / "person_story.png")
+        page.get_by_role("tab", name="Page 2").click()
+        page.get_by_text("Things to try").wait_for(timeout=10_000)
+        page.screenshot(path=shots / "info.png")
+        browser.close()
+    assert not outside, outside
+    assert not errors, errors
