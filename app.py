@@ -79,11 +79,15 @@ class DashboardModel(ReentryModel):
             "gating_inside": gating_inside,
             "buddy_start": buddy_start,
             "buddy_caseload": int(buddy_caseload),
-            "buddy_contact_interval": interval if interval == "reactive" else int(interval),
+            "buddy_contact_interval": str(interval),
             "benefit_advance": benefit_advance,
             "buddies_per_1000_releases": buddies_per_1000_releases,
             "professionals_per_1000_releases": professionals_per_1000_releases,
         }
+        kept = {"persons": persons, "seed": seed, **controls}
+        controls["buddy_contact_interval"] = (
+            interval if interval == "reactive" else int(interval)
+        )  # fmt: skip
         moved = {k: v for k, v in controls.items() if v != getattr(DEFAULTS, k)}
         params = {**load(preset).overrides, **moved}
         super().__init__(
@@ -91,11 +95,21 @@ class DashboardModel(ReentryModel):
             params=params,
         )  # fmt: skip
         self.preset = preset
+        self.controls = kept  # to build a twin under another preset
         self.story = StoryRecorder()
 
     def step(self) -> None:
         super().step()
         self.story.record(self)
+
+    def twin(self, preset: str) -> DashboardModel:
+        """The same class, seed and controls under another preset: common random numbers,
+        so the same people meet the other policy."""
+        return DashboardModel(**self.controls, preset=preset)
+
+    def catch_up(self, week: int) -> None:
+        while self.week < week and self.running:
+            self.step()
 
     def weeks_so_far(self):
         import pandas as pd
@@ -320,6 +334,46 @@ def PersonStory(model: DashboardModel):
         )
 
 
+@solara.component
+def SideBySide(model: DashboardModel):
+    """The same people under a second preset, on the same seed, kept at the same week."""
+    update_counter.get()
+    other, set_other = solara.use_state("buddy_antwerp")
+    twin = solara.use_memo(lambda: model.twin(other), [model, other])
+    twin.catch_up(model.week)
+    with solara.Column():
+        solara.Select("Compare with", value=other, on_value=set_other, values=list(PRESETS))
+        fig, ax = _figure(f"Solid: {model.preset}; dashed: {other}", model)
+        mine, theirs = _weeks(model), _weeks(twin)
+        if mine is not None:
+            for column, label, colour in (
+                ("share_housing", "housing", "C1"), ("share_income", "income", "C2"),
+                ("share_stable", "stable", "C0"),
+            ):  # fmt: skip
+                ax.plot(mine["week"], mine[column], color=colour, label=label)
+                ax.plot(theirs["week"], theirs[column], color=colour, ls="--")
+            per = 100 / model.persons
+            ax.plot(mine["week"], mine["justice_contacts"].cumsum() * per / 100, color="C3",
+                    label="justice contacts (per person)")  # fmt: skip
+            ax.plot(theirs["week"], theirs["justice_contacts"].cumsum() * per / 100,
+                    color="C3", ls="--")  # fmt: skip
+            ax.set_ylim(0, 1)
+            ax.legend(fontsize=7)
+        solara.FigureMatplotlib(fig, format="png")
+        i = pick_person(model, "a typical shy")
+        with solara.Row():
+            for m in (model, twin):
+                states = m.story.person(i, m.p.debt_problem_threshold)
+                events = m.events.table()
+                lines = timeline(states, events[events["person"] == i]) if len(states) else []
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=f"<b>{html.escape(m.preset)}: person {i}</b><br>"
+                    + "<br>".join(html.escape(line) for line in lines[-25:]),
+                    style="font-size: 12px; width: 48%; max-height: 300px; overflow-y: auto",
+                )
+
+
 INFO = """
 <h3>What it is</h3>
 <p>An agent-based model of the months around release from prison. A class-sized group of
@@ -358,7 +412,7 @@ def Info(model: DashboardModel):
 
 COMPONENTS = [
     (Status, 0), (Conditions, 0), (Stability, 0), (Justice, 0), (WaitingLists, 0), (Buddies, 0),
-    (PersonStory, 1), (Info, 2),
+    (PersonStory, 1), (SideBySide, 2), (Info, 3),
 ]  # fmt: skip
 
 

@@ -91,3 +91,19 @@ def test_a_person_story_is_told_in_plain_words():
     assert any("entered detention" in line for line in lines)
     assert any(line.startswith("week") and ": released" in line for line in lines)
     assert all(line.startswith("week ") for line in lines)
+
+
+def test_side_by_side_meets_the_same_people_with_another_policy_at_the_same_week():
+    m = app.DashboardModel(persons=500, seed=3, living_climate=1.5)
+    twin = m.twin("benefit_advance")
+    assert twin.p.living_climate == 1.5 and twin.p.benefit_advance and not m.p.benefit_advance
+    # common random numbers: the same people, with the same traits and stays
+    assert (twin.pop.typology == m.pop.typology).all()
+    assert (twin.pop.entry_week == m.pop.entry_week).all()
+    assert (twin.pop.release_week == m.pop.release_week).all()
+    while m.week < 30:
+        m.step()
+    twin.catch_up(m.week)
+    assert twin.week == m.week
+    # the advance gives more of them an income after release
+    assert twin.weekly[-1]["share_income"] > m.weekly[-1]["share_income"]

@@ -124,7 +124,11 @@ def test_the_dashboard_runs_in_chromium_without_leaving_the_machine(server, tmp_
         page.get_by_text("entered detention").first.wait_for(timeout=15_000)
         page.wait_for_timeout(2000)  # the tab's grid lays itself out after its text arrives
         page.screenshot(path=shots / "person_story.png")
-        page.get_by_role("tab", name="Page 2").click()
+        page.get_by_role("tab", name="Page 2").click()  # side by side, on the same seed
+        page.get_by_text(re.compile(r"^buddy_antwerp: person \d+")).wait_for(timeout=30_000)
+        page.wait_for_timeout(2000)
+        page.screenshot(path=shots / "side_by_side.png")
+        page.get_by_role("tab", name="Page 3").click()
         page.get_by_text("Things to try").wait_for(timeout=10_000)
         page.wait_for_timeout(2000)
         page.screenshot(path=shots / "info.png")
