@@ -208,82 +208,74 @@ def Status(model: DashboardModel):
     solara.Text(status(model), style="font-size: 14px; font-weight: 500")
 
 
-@solara.component
-def Conditions(model: DashboardModel):
-    """The basic conditions inside (dashed) and after release (solid)."""
-    update_counter.get()
-    fig, ax = _figure("Basic conditions: inside (dashed) and after release (solid)", model)
-    w = _weeks(model)
-    if w is not None:
-        for name, label, colour in (
-            ("valid_id", "valid ID", "C0"), ("housing", "housing", "C1"),
-            ("income", "income", "C2"), ("debt", "debts above the threshold", "C3"),
-            ("care_met", "care in place (of those in need)", "C4"),
-        ):  # fmt: skip
-            ax.plot(w["week"], w[f"inside_share_{name}"], color=colour, ls="--", lw=1)
-            ax.plot(w["week"], w[f"share_{name}"], color=colour, label=label, lw=1.5)
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("share of people", fontsize=8)
-        ax.legend(fontsize=7, loc="lower left")
-    solara.FigureMatplotlib(fig, format="png")
+def _draw_conditions(ax, w, model: DashboardModel) -> None:
+    for name, label, colour in (
+        ("valid_id", "valid ID", "C0"), ("housing", "housing", "C1"),
+        ("income", "income", "C2"), ("debt", "debts above the threshold", "C3"),
+        ("care_met", "care in place (of those in need)", "C4"),
+    ):  # fmt: skip
+        ax.plot(w["week"], w[f"inside_share_{name}"], color=colour, ls="--", lw=1)
+        ax.plot(w["week"], w[f"share_{name}"], color=colour, label=label, lw=1.5)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of people", fontsize=8)
 
 
-@solara.component
-def Stability(model: DashboardModel):
-    update_counter.get()
-    fig, ax = _figure("Stability after release", model)
-    w = _weeks(model)
-    if w is not None:
-        ax.plot(w["week"], w["share_stable"], label="all five conditions in order", color="C2")
-        ax.plot(w["week"], w["stability_index"], label="stability index", color="C0")
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=7)
-    solara.FigureMatplotlib(fig, format="png")
+def _draw_stability(ax, w, model: DashboardModel) -> None:
+    ax.plot(w["week"], w["share_stable"], label="all five conditions in order", color="C2")
+    ax.plot(w["week"], w["stability_index"], label="stability index", color="C0")
+    ax.set_ylim(0, 1)
 
 
-@solara.component
-def Justice(model: DashboardModel):
-    update_counter.get()
-    fig, ax = _figure("Cumulative justice contact and re-detention", model)
-    w = _weeks(model)
-    if w is not None:
-        per = 100 / model.persons
-        ax.plot(w["week"], w["justice_contacts"].cumsum() * per, label="justice contacts")
-        ax.plot(w["week"], w["redetentions"].cumsum() * per, label="re-detentions")
-        ax.set_ylabel("per 100 people", fontsize=8)
-        ax.legend(fontsize=7)
-    solara.FigureMatplotlib(fig, format="png")
+def _draw_justice(ax, w, model: DashboardModel) -> None:
+    per = 100 / model.persons
+    ax.plot(w["week"], w["justice_contacts"].cumsum() * per, label="justice contacts")
+    ax.plot(w["week"], w["redetentions"].cumsum() * per, label="re-detentions")
+    ax.set_ylabel("per 100 people", fontsize=8)
 
 
-@solara.component
-def WaitingLists(model: DashboardModel):
-    update_counter.get()
-    fig, ax = _figure("Waiting lists outside", model)
-    w = _weeks(model)
-    if w is not None:
-        for s in SERVICES:
-            ax.plot(w["week"], w[f"waiting_{s}"], label=s.replace("_", " "), lw=1)
-        ax.set_ylabel("people waiting", fontsize=8)
-        ax.legend(fontsize=6, ncol=2)
-    solara.FigureMatplotlib(fig, format="png")
+def _draw_waiting(ax, w, model: DashboardModel) -> None:
+    for s in SERVICES:
+        ax.plot(w["week"], w[f"waiting_{s}"], label=s.replace("_", " "), lw=1)
+    ax.set_ylabel("people waiting", fontsize=8)
 
 
-@solara.component
-def Buddies(model: DashboardModel):
-    update_counter.get()
-    fig, ax = _figure("Buddies: clients and waiting list", model)
-    w = _weeks(model)
-    if w is not None and "buddy_clients" in w:
-        ax.plot(w["week"], w["buddy_clients"], label="clients with a buddy")
-        ax.plot(w["week"], w["buddies_active"] * model.p.buddy_caseload, ls="--",
-                label="places (buddies x caseload)")  # fmt: skip
-        ax.plot(w["week"], w["buddy_waitlist"], label="waiting for a buddy")
-        ax.set_ylabel("people", fontsize=8)
-        ax.legend(fontsize=7)
-    else:
+def _draw_buddies(ax, w, model: DashboardModel) -> None:
+    if "buddy_clients" not in w:
         ax.text(0.5, 0.5, "no buddy programme (Buddy start: none)", ha="center",
                 transform=ax.transAxes)  # fmt: skip
-    solara.FigureMatplotlib(fig, format="png")
+        return
+    ax.plot(w["week"], w["buddy_clients"], label="clients with a buddy")
+    ax.plot(w["week"], w["buddies_active"] * model.p.buddy_caseload, ls="--",
+            label="places (buddies x caseload)")  # fmt: skip
+    ax.plot(w["week"], w["buddy_waitlist"], label="waiting for a buddy")
+    ax.set_ylabel("people", fontsize=8)
+
+
+VIEWS = {
+    "Basic conditions: inside (dashed) and after release (solid)": _draw_conditions,
+    "Stability after release": _draw_stability,
+    "Cumulative justice contact and re-detention": _draw_justice,
+    "Waiting lists outside": _draw_waiting,
+    "Buddies: clients and waiting list": _draw_buddies,
+}
+"""Page 0's plots: title and how to draw it from the weekly table so far."""
+
+
+def _view(title: str):
+    """A Solara component that redraws one of VIEWS after every step."""
+
+    @solara.component
+    def View(model: DashboardModel):
+        update_counter.get()
+        fig, ax = _figure(title, model)
+        w = _weeks(model)
+        if w is not None:
+            VIEWS[title](ax, w, model)
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=6 if title.startswith("Waiting") else 7, ncol=1)
+        solara.FigureMatplotlib(fig, format="png")
+
+    return View
 
 
 def pick_person(model: DashboardModel, who: str) -> int:
@@ -324,14 +316,22 @@ def PersonStory(model: DashboardModel):
             ax.set_ylim(0, 1)
             ax.legend(fontsize=7, ncol=2)
         solara.FigureMatplotlib(fig, format="png")
-        events = model.events.table()
-        lines = timeline(states, events[events["person"] == i]) if len(states) else []
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML="<br>".join(html.escape(line) for line in lines[-40:])
-            or "Press Step or Play to follow this person.",
-            style="font-size: 13px; max-height: 320px; overflow-y: auto",
-        )
+        StoryText(model, i, "", "font-size: 13px; max-height: 320px; overflow-y: auto")
+
+
+@solara.component
+def StoryText(model: DashboardModel, i: int, heading: str, style: str):
+    """Person ``i``'s timeline in plain words, the latest events last."""
+    states = model.story.person(i, model.p.debt_problem_threshold)
+    events = model.events.table()
+    lines = timeline(states, events[events["person"] == i]) if len(states) else []
+    text = "<br>".join(html.escape(line) for line in lines[-40:])
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(f"<b>{html.escape(heading)}</b><br>" if heading else "")
+        + (text or "Press Step or Play to follow this person."),
+        style=style,
+    )
 
 
 @solara.component
@@ -363,15 +363,8 @@ def SideBySide(model: DashboardModel):
         i = pick_person(model, "a typical shy")
         with solara.Row():
             for m in (model, twin):
-                states = m.story.person(i, m.p.debt_problem_threshold)
-                events = m.events.table()
-                lines = timeline(states, events[events["person"] == i]) if len(states) else []
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML=f"<b>{html.escape(m.preset)}: person {i}</b><br>"
-                    + "<br>".join(html.escape(line) for line in lines[-25:]),
-                    style="font-size: 12px; width: 48%; max-height: 300px; overflow-y: auto",
-                )
+                style = "font-size: 12px; width: 48%; max-height: 300px; overflow-y: auto"
+                StoryText(m, i, f"{m.preset}: person {i}", style)
 
 
 INFO = """
@@ -411,7 +404,7 @@ def Info(model: DashboardModel):
 
 
 COMPONENTS = [
-    (Status, 0), (Conditions, 0), (Stability, 0), (Justice, 0), (WaitingLists, 0), (Buddies, 0),
+    (Status, 0), *((_view(title), 0) for title in VIEWS),
     (PersonStory, 1), (SideBySide, 2), (Info, 3),
 ]  # fmt: skip
 

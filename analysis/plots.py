@@ -105,23 +105,35 @@ STEADY_STATE_SERIES = {
 }
 
 
+def _weekly_panels(
+    axes, data: pd.DataFrame, runs: pd.DataFrame, group: str, series: dict, xlabel: str,
+    shade: bool,
+) -> None:  # fmt: skip
+    """One panel per weekly series: each group's mean with its 95% band, and a flow run's
+    warm-up shaded when ``shade``."""
+    for ax, (column, (title, unit)) in zip(axes, series.items(), strict=False):
+        if shade:
+            _shade_warmup(ax, data["week"])
+        for i, name in enumerate(_groups(runs, group)):
+            rows = data[data[group] == name]
+            if column in rows and rows[column].notna().any():
+                _band(ax, _series(rows, "week", column), str(name), f"C{i}")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3)
+
+
 def plot_steady_state(weeks: pd.DataFrame, runs: pd.DataFrame, group: str, path: Path) -> None:
     """Stocks and queues over the whole run, warm-up shaded: is the system steady?"""
     data = weeks.merge(runs[["run_id", group]], on="run_id")
     waiting = [f"waiting_{s}" for s in SERVICES if f"waiting_{s}" in data]
     data["waiting_all"] = data[waiting].sum(axis=1) if waiting else np.nan
     fig, axes = plt.subplots(1, len(STEADY_STATE_SERIES), figsize=(20, 4))
-    for ax, (column, (title, unit)) in zip(axes, STEADY_STATE_SERIES.items(), strict=True):
-        _shade_warmup(ax, data["week"])
-        for i, name in enumerate(_groups(runs, group)):
-            rows = data[data[group] == name]
-            if column in rows and rows[column].notna().any():
-                _band(ax, _series(rows, "week", column), str(name), f"C{i}")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("model week (measured from 0)")
-        ax.set_ylabel(unit)
+    xlabel = "model week (measured from 0)"
+    _weekly_panels(axes, data, runs, group, STEADY_STATE_SERIES, xlabel, shade=True)
+    for ax in axes:
         ax.set_ylim(bottom=0)
-        ax.grid(alpha=0.3)
     _legend(axes[0], loc="lower right")
     _save(fig, path, "The system over the whole run: stocks and queues (mean, 95% CI)")
 
@@ -294,17 +306,8 @@ def plot_buddies(
     data = weeks.merge(runs[["run_id", group]], on="run_id")
     data = data[data["week"] >= -26] if mode == "cohort" else data
     fig, axes = plt.subplots(1, 4, figsize=(17, 4))
-    for ax, (column, (title, unit)) in zip(axes, BUDDY_SERIES.items(), strict=False):
-        if mode == "flow":
-            _shade_warmup(ax, data["week"])
-        for i, name in enumerate(_groups(runs, group)):
-            rows = data[data[group] == name]
-            if column in rows and rows[column].notna().any():
-                _band(ax, _series(rows, "week", column), str(name), f"C{i}")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("weeks since release" if mode == "cohort" else "model week")
-        ax.set_ylabel(unit)
-        ax.grid(alpha=0.3)
+    xlabel = "weeks since release" if mode == "cohort" else "model week"
+    _weekly_panels(axes[:3], data, runs, group, BUDDY_SERIES, xlabel, shade=mode == "flow")
     _grouped_bars(axes[3], runs, group, ["buddy"], lambda _: "buddy_turnover_per_year")
     axes[3].set_xticks([])
     axes[3].set_xlabel("scenario (colours as in the legend)")

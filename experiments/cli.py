@@ -126,14 +126,16 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
         type=_integer("--persons", 1, MAX_PERSONS),
         default=2000,
         metavar="N",
-        help="cohort size, or expected entries over the run in flow mode (default: 2000)",
+        help="cohort size, or in flow mode the expected entries over the measured weeks "
+        "(default: 2000)",
     )
     p.add_argument(
         "--weeks",
         type=_integer("--weeks", 1, MAX_WEEKS),
         default=156,
         metavar="W",
-        help="weeks after release (cohort) or in total (flow) (default: 156)",
+        help="weeks measured: from the first release (cohort) or after the warm-up (flow) "
+        "(default: 156)",
     )
     p.add_argument(
         "--warmup",
@@ -491,17 +493,9 @@ def _run_with_progress(model: ReentryModel, show: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
-    from .compare import compare_tasks
+    from .compare import tasks_from_args
 
-    tasks, _, _ = compare_tasks(
-        [args.scenario],
-        args.replications,
-        args.seed,
-        args.mode,
-        args.persons,
-        args.weeks,
-        args.warmup,
-    )
+    tasks, _, _ = tasks_from_args(args, [args.scenario])
     import pandas as pd
 
     from analysis.validation import compare_to_targets, format_validation, load_targets

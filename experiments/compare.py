@@ -51,16 +51,17 @@ def compare_tasks(
     return tasks, names, described
 
 
-def cmd_compare(args: argparse.Namespace) -> None:
-    tasks, names, described = compare_tasks(
-        args.scenarios or list(DEFAULT_SCENARIOS),
-        args.replications,
-        args.seed,
-        args.mode,
-        args.persons,
-        args.weeks,
-        args.warmup,
+def tasks_from_args(
+    args: argparse.Namespace, scenarios: list[str]
+) -> tuple[list[Task], list[str], dict[str, dict]]:
+    """:func:`compare_tasks` with the size, seed and replication flags of a command."""
+    return compare_tasks(
+        scenarios, args.replications, args.seed, args.mode, args.persons, args.weeks, args.warmup
     )
+
+
+def cmd_compare(args: argparse.Namespace) -> None:
+    tasks, names, described = tasks_from_args(args, args.scenarios or list(DEFAULT_SCENARIOS))
     # the scenarios are checked; only now import what running and plotting need
     from analysis.channels import channel_table
     from analysis.compare import format_table, paired_summary
