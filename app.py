@@ -21,7 +21,7 @@ from mesa.visualization.utils import update_counter
 from analysis.story import StoryRecorder, timeline
 from model import ReentryModel
 from model.parameters import SERVICES, Parameters
-from model.population import TYPOLOGY
+from model.population import DETAINED, NO_HOUSING, NO_INCOME, TYPOLOGY
 from scenarios.loader import load
 
 PRESETS = (
@@ -316,7 +316,38 @@ def PersonStory(model: DashboardModel):
             ax.set_ylim(0, 1)
             ax.legend(fontsize=7, ncol=2)
         solara.FigureMatplotlib(fig, format="png")
+        if len(states):
+            solara.FigureMatplotlib(_domain_strip(states, model), format="png")
         StoryText(model, i, "", "font-size: 13px; max-height: 320px; overflow-y: auto")
+
+
+def _domain_strip(states, model: DashboardModel) -> Figure:
+    """The person's basic conditions week by week: green in place, red missing; the weeks
+    inside are marked on the top row."""
+    from matplotlib.colors import ListedColormap
+
+    rows = {
+        "inside": (states["phase"] == DETAINED).to_numpy(),
+        "valid ID": states["has_id"].to_numpy(dtype=bool),
+        "housing": (states["housing"] != NO_HOUSING).to_numpy(),
+        "income": (states["income"] != NO_INCOME).to_numpy(),
+        "debts in hand": ~states["debt_problem"].to_numpy(dtype=bool),
+    }
+    grid = np.vstack(
+        [3 - rows["inside"], *(v.astype(int) for k, v in rows.items() if k != "inside")]
+    )
+    fig = Figure(figsize=(6, 1.6), dpi=80)
+    fig.subplots_adjust(left=0.17, right=0.98, top=0.85, bottom=0.28)
+    ax = fig.subplots()
+    weeks = states["week"].to_numpy()
+    ax.imshow(grid, aspect="auto", interpolation="nearest",
+              cmap=ListedColormap(["#d9534f", "#5cb85c", "#999999", "#ffffff"]), vmin=0, vmax=3,
+              extent=(weeks[0] - 0.5, weeks[-1] + 0.5, len(rows) - 0.5, -0.5))  # fmt: skip
+    ax.set_yticks(range(len(rows)), list(rows), fontsize=7)
+    ax.set_xlim(model.start_week, max(model.week, model.start_week + 26))
+    ax.set_title("Week by week: green in place, red missing; grey = inside", fontsize=9)
+    ax.tick_params(labelsize=7)
+    return fig
 
 
 @solara.component
