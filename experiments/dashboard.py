@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,5 +39,7 @@ def server_command(port: int) -> list[str]:
 def cmd_dashboard(args: argparse.Namespace) -> None:
     command = server_command(args.port)
     print(f"Teaching dashboard at http://127.0.0.1:{args.port}/ (Ctrl-C stops it)", flush=True)
-    env = {**os.environ, **PRIVATE_ENV}
-    raise SystemExit(subprocess.call(command, env=env, cwd=APP.parent))
+    os.chdir(APP.parent)
+    # become the server, so that a signal to this process (a test's terminate, a service
+    # manager's stop) reaches it: a child would be left running
+    os.execve(command[0], command, {**os.environ, **PRIVATE_ENV})

@@ -59,8 +59,12 @@ def server():
         process.kill()
         pytest.fail(f"the dashboard did not answer at {url}: {process.stdout.read()}")
     yield url
-    process.terminate()
-    process.wait(timeout=20)
+    process.terminate()  # the command became the server (exec), so this stops it
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def drawn_share(png: bytes) -> float:
