@@ -119,13 +119,13 @@ def test_the_dashboard_runs_in_chromium_without_leaving_the_machine(server, tmp_
         for _ in range(10):
             page.keyboard.press("ArrowRight")
         page.get_by_role("button", name="Reset", exact=True).click()
-        page.get_by_text("living climate 1.5").wait_for(timeout=15_000)
+        page.get_by_text("living climate 1.5").wait_for(timeout=60_000)
 
         # a person's story, in plain words
         for _ in range(12):
             page.get_by_role("button", name="Step", exact=True).click()
         page.get_by_role("tab", name="Page 1").click()
-        page.get_by_text("entered detention").first.wait_for(timeout=15_000)
+        page.get_by_text("entered detention").first.wait_for(timeout=60_000)
         page.wait_for_timeout(2000)  # the tab's grid lays itself out after its text arrives
         page.screenshot(path=shots / "person_story.png")
         page.get_by_role("tab", name="Page 2").click()  # side by side, on the same seed
@@ -133,7 +133,7 @@ def test_the_dashboard_runs_in_chromium_without_leaving_the_machine(server, tmp_
         page.wait_for_timeout(2000)
         page.screenshot(path=shots / "side_by_side.png")
         page.get_by_role("tab", name="Page 3").click()
-        page.get_by_text("Things to try").wait_for(timeout=10_000)
+        page.get_by_text("Things to try").wait_for(timeout=60_000)
         page.wait_for_timeout(2000)
         page.screenshot(path=shots / "info.png")
         browser.close()
