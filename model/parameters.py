@@ -1,11 +1,12 @@
 """Every model parameter, in one typed and documented place.
 
 Each parameter has a default, a unit, an allowed range and a source: a line in
-one of the seed documents (``000 l.623`` means line 623 of
-``shared/seeds/000_*.txt``) or ``assumption``. An assumption is a number that no
-source gives; its range is the plausible span for sensitivity analysis, never a
-finding. ``kind`` separates policy ``lever`` parameters (never calibrated) from
-``calibrated`` free parameters and ``fixed`` numbers read off a source.
+one of the four source documents (``000 l.623`` means line 623 of document 000;
+docs/sources.md names the documents and quotes each passage) or ``assumption``.
+An assumption is a number that no source gives; its range is the plausible span for
+sensitivity analysis, never a finding. ``kind`` separates policy ``lever``
+parameters (never calibrated) from ``calibrated`` free parameters and ``fixed``
+numbers read off a source.
 
 Parameters are set from a dict (``Parameters.from_dict``) or a TOML file; a bad
 name or value raises :class:`ParameterError` with a one-line message naming the
@@ -33,7 +34,7 @@ SERVICES: tuple[str, ...] = (
 """Services outside, in the order a helper works through the chain of prerequisites."""
 
 PRISON_SERVICES: tuple[str, ...] = ("caw_support", "prison_mh_therapy", "vocational_training")
-"""In-prison services with their own waiting lists (audit summary in MODEL.md)."""
+"""In-prison services with their own waiting lists (004 M3; sizes are assumptions)."""
 
 
 class ParameterError(ValueError):
@@ -411,7 +412,7 @@ class Parameters:
         "004 l.395, 8150-8152 (vicious loop); size assumption",
         "Motivation lost per week on the basic regime (the vicious loop).",
     )
-    # in-prison services (the audit summarised in MODEL.md; sizes are assumptions)
+    # in-prison services (004 M3; sizes are assumptions)
     prison_capacity_caw_support: float = param(
         3.0,
         "places per week per 100 detained",
@@ -447,7 +448,7 @@ class Parameters:
         0.03,
         "probability per week",
         (0.0, 0.5),
-        "MODEL.md audit (many trajectories stop early); size assumption",
+        "assumption (range 0.01-0.08): many in-prison trajectories stop early",
         "Weekly chance that an in-prison trajectory stops early.",
     )
     prison_apply_per_week: float = param(
@@ -636,7 +637,7 @@ class Parameters:
         "fcfs",
         "policy",
         _choice("fcfs", "priority"),
-        "MODEL.md (services)",
+        "a policy choice; first come first served is today's practice (assumption)",
         "Waiting-list order: first come first served, or the least self-reliant first.",
         "lever",
     )
@@ -926,7 +927,7 @@ class Parameters:
         0.3,
         "log-odds",
         (0.0, 4.0),
-        "MODEL.md mechanism 16; size assumption",
+        "the age-crime curve (Farrington 1986); size assumption (range 0.1-0.6)",
         "Offending weight of being under 25.",
     )
     w_age_per_decade: float = param(
@@ -948,14 +949,14 @@ class Parameters:
         0.24,
         "log-odds",
         (0.0, 4.0),
-        "MODEL.md mechanism 16; size assumption",
+        "size assumption (range 0.1-0.6): stability protects",
         "Protective weight of being stable (all five basic conditions in order).",
     )
     w_time_since_release: float = param(
         0.3,
         "log-odds per year",
         (0.0, 2.0),
-        "MODEL.md mechanism 16; size assumption",
+        "size assumption (range 0.1-0.6): re-arrest is highest early (Durose et al. 2014)",
         "Protective weight per year since release (capped at 2 years).",
     )
     detection_probability: float = param(
@@ -1003,7 +1004,7 @@ class Parameters:
         30.0,
         "new buddies a year per 1,000 releases a year",
         (0.0, 2000.0),
-        "000 M17 summary in MODEL.md (recruitment depends on funding); assumption",
+        "000 (recruitment depends on funding); assumption (range 10-60)",
         "Recruitment of new buddies, relative to the yearly release volume.",
         "lever",
     )

@@ -1,6 +1,6 @@
 """Professionals: generalist social workers who take cases, advocate and coach buddies.
 
-Mechanism 13 of MODEL.md (000 ch.4; 001): professionals work in the back
+Sources: 000 ch.4; 001: professionals work in the back
 office. They coach buddies (monthly group supervision, 000 l.3690-3692), hold a
 three-way talk when a match struggles (000 l.2329-2335) and take over a case
 above a complexity threshold (000 l.2370-2379). With clients of their own they
