@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml
 	@# plain pip is the fallback
 	$(PY) -m pip install --quiet uv && $(PY) -m uv pip install --quiet --python $(PY) -e '.[dev,viz]' \
 	  || $(PY) -m pip install --quiet -e '.[dev,viz]'
+	@# compiled once here, so that no later run (or test process) compiles its own copy
+	$(PY) -m model.compile
 	@touch $(STAMP)
 
 venv: $(STAMP)

@@ -7,6 +7,7 @@ import functools
 import pytest
 
 from model import ReentryModel
+from model.compile import compile_kernels
 from model.parameters import PRISON_SERVICES, SERVICES
 
 # Ample capacity everywhere: queues never bind, so people do not interact through them.
@@ -14,6 +15,13 @@ AMPLE = {
     **{f"capacity_{s}": 1000.0 for s in SERVICES},
     **{f"prison_capacity_{s}": 100.0 for s in PRISON_SERVICES},
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controlling process compiles the kernels before the xdist workers and the
+    # CLI processes that tests start need them; otherwise each compiles its own copy.
+    if not hasattr(config, "workerinput"):
+        compile_kernels()
 
 
 @functools.cache
