@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || $$py -m venv --clear $(VENV)
 	@# uv installs the same packages from the same registry in seconds, not minutes;
 	@# plain pip is the fallback
-	$(PY) -m pip install --quiet uv && $(PY) -m uv pip install --quiet --python $(PY) -e '.[dev,viz]' \
+	$(PY) -m pip install --quiet uv && $(PY) -m uv pip install --quiet --compile-bytecode --python $(PY) -e '.[dev,viz]' \
 	  || $(PY) -m pip install --quiet -e '.[dev,viz]'
 	@# compiled once here, so that no later run (or test process) compiles its own copy
 	$(PY) -m model.compile
