@@ -10,11 +10,11 @@ Each browser session gets its own model.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import fields
 
 import numpy as np
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
@@ -167,23 +167,102 @@ def model_params() -> dict:
 
 
 # ---------------------------------------------------------------- views
-def _figure(title: str, model: DashboardModel) -> tuple[Figure, object]:
-    # fixed margins and a screen resolution: constrained layout and print DPI double the
-    # time each redraw takes (benchmarks/README.md, dashboard)
-    fig = Figure(figsize=(6, 3.2), dpi=80)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.16)
-    ax = fig.subplots()
-    ax.set_title(title, fontsize=10)
-    ax.set_xlim(model.start_week, max(model.week, model.start_week + 26))
-    ax.axvline(0, color="0.6", lw=0.8, ls=":")
-    ax.set_xlabel("week (0 = first releases; negative = inside)", fontsize=8)
-    ax.tick_params(labelsize=8)
-    return fig, ax
+# The charts are Vega-Lite specifications drawn by the browser (with the vega bundle
+# that solara ships): the server only sends the numbers. Drawing them here with
+# matplotlib took 150-250 ms a chart, over the 300 ms a step may take (benchmarks/).
+CHART_WIDTH = 440  # two charts side by side in a laptop's browser
+X_TITLE = "week (0 = first releases; negative = inside)"
 
 
-def _weeks(model: DashboardModel):
-    """The weekly table so far, built once a week and shared by every view."""
-    return model.weeks_so_far()
+def series(weeks, lines: dict[str, object], **fields) -> list[dict]:
+    """Chart rows, one a week for each named line (``{label: values}``); gaps left out.
+
+    ``fields`` are added to every row, for example the dash style of a group of lines.
+    """
+    weeks = np.asarray(weeks, dtype=int)
+    rows = []
+    for label, values in lines.items():
+        values = np.asarray(values, dtype=float)
+        ok = np.isfinite(values)
+        rows += [
+            {"week": int(k), "value": round(float(y), 4), "line": label, **fields}
+            for k, y in zip(weeks[ok], values[ok], strict=True)
+        ]
+    return rows
+
+
+def inline(rows: list[dict]) -> dict:
+    """Vega-Lite inline data as one JSON string: solara's renderer walks every value of
+    a widget's properties, and thousands of small dicts cost it 100 ms a step."""
+    return {"values": json.dumps(rows, separators=(",", ":")), "format": {"type": "json"}}
+
+
+def line_chart(
+    title: str,
+    model: DashboardModel,
+    rows: list[dict],
+    y_title: str = "share of people",
+    y_max: float | None = 1.0,
+    dash: dict[str, str] | None = None,
+    empty: str = "no one released yet",
+) -> dict:
+    """A Vega-Lite line chart of ``rows`` over the run's weeks so far.
+
+    Args:
+        title: Chart title.
+        model: The running model (sets the weeks shown).
+        rows: From :func:`series`.
+        y_title: Title of the y axis.
+        y_max: Top of the y axis, or None to fit the data.
+        dash: ``{"field": name, "solid": value, "dashed": value}``: lines whose field
+            has the second value are dashed, and the legend says which is which.
+        empty: What the chart says while it has no rows.
+    """
+    weeks = [model.start_week, max(model.week, model.start_week + 26)]
+    if not rows:  # an empty line layer has no y extent, and Vega draws nothing at all
+        y_max = y_max or 1.0
+    encoding = {
+        "x": {"field": "week", "type": "quantitative", "title": X_TITLE,
+              "scale": {"domain": weeks, "nice": False}},
+        "y": {"field": "value", "type": "quantitative", "title": y_title,
+              "scale": {"domain": [0, y_max]} if y_max is not None else {}},
+        "color": {"field": "line", "type": "nominal", "title": None,
+                  "sort": list(dict.fromkeys(r["line"] for r in rows)),
+                  "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260}},
+    }  # fmt: skip
+    if not rows:  # a legend of no lines stops Vega from drawing the chart
+        del encoding["color"]
+    elif dash:
+        encoding["strokeDash"] = {
+            "field": dash["field"], "type": "nominal", "title": None,
+            "scale": {"domain": [dash["solid"], dash["dashed"]], "range": [[1, 0], [5, 3]]},
+            "legend": {"orient": "bottom"},
+        }  # fmt: skip
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": title, "fontSize": 13},
+        "width": CHART_WIDTH,
+        "height": 190,
+        "usermeta": {"embedOptions": {"actions": False}},
+        "layer": [
+            {"data": inline(rows), "mark": {"type": "line", "clip": True},
+             "encoding": encoding},
+            {"data": {"values": [{"week": 0}]},
+             "mark": {"type": "rule", "color": "#999", "strokeDash": [2, 2], "clip": True},
+             "encoding": {"x": {"field": "week", "type": "quantitative"}}},
+            *([] if rows else [
+                {"data": {"values": [{"week": sum(weeks) / 2, "value": y_max / 2}]},
+                 "mark": {"type": "text", "text": empty, "fontSize": 13, "color": "#666"},
+                 "encoding": {"x": {"field": "week", "type": "quantitative"},
+                              "y": {"field": "value", "type": "quantitative"}}},
+            ]),
+        ],
+    }  # fmt: skip
+
+
+def chart(spec: dict):
+    """Show a Vega-Lite spec (drawn in the browser)."""
+    return solara.widgets.VegaLite.element(spec=spec)
 
 
 def status(model: DashboardModel) -> str:
@@ -208,74 +287,76 @@ def Status(model: DashboardModel):
     solara.Text(status(model), style="font-size: 14px; font-weight: 500")
 
 
-def _draw_conditions(ax, w, model: DashboardModel) -> None:
-    for name, label, colour in (
-        ("valid_id", "valid ID", "C0"), ("housing", "housing", "C1"),
-        ("income", "income", "C2"), ("debt", "debts above the threshold", "C3"),
-        ("care_met", "care in place (of those in need)", "C4"),
-    ):  # fmt: skip
-        ax.plot(w["week"], w[f"inside_share_{name}"], color=colour, ls="--", lw=1)
-        ax.plot(w["week"], w[f"share_{name}"], color=colour, label=label, lw=1.5)
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of people", fontsize=8)
+CONDITIONS = {
+    "valid_id": "valid ID", "housing": "housing", "income": "income",
+    "debt": "debts in hand (below the threshold)", "care_met": "care in place (of those in need)",
+}  # fmt: skip
+WHERE = {"field": "where", "solid": "after release", "dashed": "inside"}
 
 
-def _draw_stability(ax, w, model: DashboardModel) -> None:
-    ax.plot(w["week"], w["share_stable"], label="all five conditions in order", color="C2")
-    ax.plot(w["week"], w["stability_index"], label="stability index", color="C0")
-    ax.set_ylim(0, 1)
+def in_order(w, prefix: str, condition: str):
+    """Share with a basic condition in order, so that higher is better on every line
+    (the weekly table counts debts above the threshold)."""
+    share = w[f"{prefix}share_{condition}"]
+    return 1 - share if condition == "debt" else share
 
 
-def _draw_justice(ax, w, model: DashboardModel) -> None:
+def conditions_chart(model: DashboardModel, w) -> dict:
+    rows = []
+    for prefix, where in (("inside_", "inside"), ("", "after release")):
+        lines = {label: in_order(w, prefix, c) for c, label in CONDITIONS.items()}
+        rows += series(w["week"], lines, where=where)
+    title = "Basic conditions in order: inside (dashed) and after release (solid)"
+    return line_chart(title, model, rows, dash=WHERE)
+
+
+def stability_chart(model: DashboardModel, w) -> dict:
+    rows = series(w["week"], {"all five conditions in order": w["share_stable"],
+                              "stability index": w["stability_index"]})  # fmt: skip
+    return line_chart("Stability after release", model, rows)
+
+
+def justice_chart(model: DashboardModel, w) -> dict:
     per = 100 / model.persons
-    ax.plot(w["week"], w["justice_contacts"].cumsum() * per, label="justice contacts")
-    ax.plot(w["week"], w["redetentions"].cumsum() * per, label="re-detentions")
-    ax.set_ylabel("per 100 people", fontsize=8)
+    rows = series(w["week"], {"justice contacts": w["justice_contacts"].cumsum() * per,
+                              "re-detentions": w["redetentions"].cumsum() * per})  # fmt: skip
+    return line_chart("Cumulative justice contact and re-detention", model, rows,
+                      "per 100 people", None)  # fmt: skip
 
 
-def _draw_waiting(ax, w, model: DashboardModel) -> None:
-    for s in SERVICES:
-        ax.plot(w["week"], w[f"waiting_{s}"], label=s.replace("_", " "), lw=1)
-    ax.set_ylabel("people waiting", fontsize=8)
+def waiting_chart(model: DashboardModel, w) -> dict:
+    rows = series(w["week"], {s.replace("_", " "): w[f"waiting_{s}"] for s in SERVICES})
+    return line_chart("Waiting lists outside", model, rows, "people waiting", None)
 
 
-def _draw_buddies(ax, w, model: DashboardModel) -> None:
+def buddy_chart(model: DashboardModel, w) -> dict:
+    title = "Buddies: clients and waiting list"
     if "buddy_clients" not in w:
-        ax.text(0.5, 0.5, "no buddy programme (Buddy start: none)", ha="center",
-                transform=ax.transAxes)  # fmt: skip
+        return line_chart(title, model, [], "people", None,
+                          empty="no buddy programme (Buddy start: none)")  # fmt: skip
+    rows = series(w["week"], {
+        "clients with a buddy": w["buddy_clients"],
+        "places (buddies x caseload)": w["buddies_active"] * model.p.buddy_caseload,
+        "waiting for a buddy": w["buddy_waitlist"],
+    })  # fmt: skip
+    return line_chart(title, model, rows, "people", None)
+
+
+CLASS_CHARTS = (conditions_chart, stability_chart, justice_chart, waiting_chart, buddy_chart)
+"""The whole class's charts, each drawn from the weekly table so far."""
+
+
+@solara.component
+def WholeClass(model: DashboardModel):
+    update_counter.get()
+    w = model.weeks_so_far()
+    if w is None:
+        solara.Text("Press Step or Play: the charts fill in week by week.")
         return
-    ax.plot(w["week"], w["buddy_clients"], label="clients with a buddy")
-    ax.plot(w["week"], w["buddies_active"] * model.p.buddy_caseload, ls="--",
-            label="places (buddies x caseload)")  # fmt: skip
-    ax.plot(w["week"], w["buddy_waitlist"], label="waiting for a buddy")
-    ax.set_ylabel("people", fontsize=8)
-
-
-VIEWS = {
-    "Basic conditions: inside (dashed) and after release (solid)": _draw_conditions,
-    "Stability after release": _draw_stability,
-    "Cumulative justice contact and re-detention": _draw_justice,
-    "Waiting lists outside": _draw_waiting,
-    "Buddies: clients and waiting list": _draw_buddies,
-}
-"""Page 0's plots: title and how to draw it from the weekly table so far."""
-
-
-def _view(title: str):
-    """A Solara component that redraws one of VIEWS after every step."""
-
-    @solara.component
-    def View(model: DashboardModel):
-        update_counter.get()
-        fig, ax = _figure(title, model)
-        w = _weeks(model)
-        if w is not None:
-            VIEWS[title](ax, w, model)
-            if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=6 if title.startswith("Waiting") else 7, ncol=1)
-        solara.FigureMatplotlib(fig, format="png")
-
-    return View
+    for pair in range(0, len(CLASS_CHARTS), 2):
+        with solara.Columns([1, 1]):
+            for make in CLASS_CHARTS[pair : pair + 2]:
+                chart(make(model, w))
 
 
 def pick_person(model: DashboardModel, who: str) -> int:
@@ -293,6 +374,12 @@ def pick_person(model: DashboardModel, who: str) -> int:
     return int(matches[np.argmin(model.pop.entry_week[matches])])
 
 
+STATES = {
+    "trust": "trust", "stress": "stress", "self_reliance": "self-reliance",
+    "ties_prosocial": "prosocial ties", "ties_criminogenic": "criminal ties",
+}  # fmt: skip
+
+
 @solara.component
 def PersonStory(model: DashboardModel):
     """One person's domains and states week by week, and their events in plain words."""
@@ -306,48 +393,49 @@ def PersonStory(model: DashboardModel):
         )  # fmt: skip
         i = pick_person(model, who)
         states = model.story.person(i, model.p.debt_problem_threshold)
-        fig, ax = _figure(f"Person {i} ({TYPOLOGY[model.pop.typology[i]]})", model)
-        if len(states):
-            for column, label in (
-                ("trust", "trust"), ("stress", "stress"), ("self_reliance", "self-reliance"),
-                ("ties_prosocial", "prosocial ties"), ("ties_criminogenic", "criminal ties"),
-            ):  # fmt: skip
-                ax.plot(states["week"], states[column], label=label, lw=1.2)
-            ax.set_ylim(0, 1)
-            ax.legend(fontsize=7, ncol=2)
-        solara.FigureMatplotlib(fig, format="png")
-        if len(states):
-            solara.FigureMatplotlib(_domain_strip(states, model), format="png")
+        rows = series(states["week"], {label: states[c] for c, label in STATES.items()})
+        chart(line_chart(f"Person {i} ({TYPOLOGY[model.pop.typology[i]]})", model, rows,
+                         "level (0-1)"))  # fmt: skip
+        chart(domain_strip(states, model))
         StoryText(model, i, "", "font-size: 13px; max-height: 320px; overflow-y: auto")
 
 
-def _domain_strip(states, model: DashboardModel) -> Figure:
+def domain_strip(states, model: DashboardModel) -> dict:
     """The person's basic conditions week by week: green in place, red missing; the weeks
-    inside are marked on the top row."""
-    from matplotlib.colors import ListedColormap
-
+    inside are grey on the top row."""
+    inside = (states["phase"] == DETAINED).to_numpy()
     rows = {
-        "inside": (states["phase"] == DETAINED).to_numpy(),
+        "inside": np.where(inside, "inside", "outside"),
         "valid ID": states["has_id"].to_numpy(dtype=bool),
         "housing": (states["housing"] != NO_HOUSING).to_numpy(),
         "income": (states["income"] != NO_INCOME).to_numpy(),
         "debts in hand": ~states["debt_problem"].to_numpy(dtype=bool),
     }
-    grid = np.vstack(
-        [3 - rows["inside"], *(v.astype(int) for k, v in rows.items() if k != "inside")]
-    )
-    fig = Figure(figsize=(6, 1.6), dpi=80)
-    fig.subplots_adjust(left=0.17, right=0.98, top=0.85, bottom=0.28)
-    ax = fig.subplots()
-    weeks = states["week"].to_numpy()
-    ax.imshow(grid, aspect="auto", interpolation="nearest",
-              cmap=ListedColormap(["#d9534f", "#5cb85c", "#999999", "#ffffff"]), vmin=0, vmax=3,
-              extent=(weeks[0] - 0.5, weeks[-1] + 0.5, len(rows) - 0.5, -0.5))  # fmt: skip
-    ax.set_yticks(range(len(rows)), list(rows), fontsize=7)
-    ax.set_xlim(model.start_week, max(model.week, model.start_week + 26))
-    ax.set_title("Week by week: green in place, red missing; grey = inside", fontsize=9)
-    ax.tick_params(labelsize=7)
-    return fig
+    cells = [
+        {"w0": int(k) - 0.5, "w1": int(k) + 0.5, "row": name,
+         "state": str(v) if name == "inside" else ("in place" if v else "missing")}
+        for name, values in rows.items()
+        for k, v in zip(states["week"], values, strict=True)
+    ]  # fmt: skip
+    weeks = [model.start_week, max(model.week, model.start_week + 26)]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": "Week by week: green in place, red missing; grey = inside",
+                  "fontSize": 12},
+        "width": CHART_WIDTH, "height": 100,
+        "usermeta": {"embedOptions": {"actions": False}},
+        "data": inline(cells),
+        "mark": {"type": "rect", "clip": True},
+        "encoding": {
+            "x": {"field": "w0", "type": "quantitative", "title": X_TITLE,
+                  "scale": {"domain": weeks, "nice": False}},
+            "x2": {"field": "w1"},
+            "y": {"field": "row", "type": "nominal", "sort": list(rows), "title": None},
+            "color": {"field": "state", "type": "nominal", "legend": None,
+                      "scale": {"domain": ["in place", "missing", "inside", "outside"],
+                                "range": ["#5cb85c", "#d9534f", "#999999", "#ffffff"]}},
+        },
+    }  # fmt: skip
 
 
 @solara.component
@@ -365,6 +453,9 @@ def StoryText(model: DashboardModel, i: int, heading: str, style: str):
     )
 
 
+SIDE_BY_SIDE = {"share_housing": "housing", "share_income": "income", "share_stable": "stable"}
+
+
 @solara.component
 def SideBySide(model: DashboardModel):
     """The same people under a second preset, on the same seed, kept at the same week."""
@@ -374,23 +465,15 @@ def SideBySide(model: DashboardModel):
     twin.catch_up(model.week)
     with solara.Column():
         solara.Select("Compare with", value=other, on_value=set_other, values=list(PRESETS))
-        fig, ax = _figure(f"Solid: {model.preset}; dashed: {other}", model)
-        mine, theirs = _weeks(model), _weeks(twin)
-        if mine is not None:
-            for column, label, colour in (
-                ("share_housing", "housing", "C1"), ("share_income", "income", "C2"),
-                ("share_stable", "stable", "C0"),
-            ):  # fmt: skip
-                ax.plot(mine["week"], mine[column], color=colour, label=label)
-                ax.plot(theirs["week"], theirs[column], color=colour, ls="--")
-            per = 100 / model.persons
-            ax.plot(mine["week"], mine["justice_contacts"].cumsum() * per / 100, color="C3",
-                    label="justice contacts (per person)")  # fmt: skip
-            ax.plot(theirs["week"], theirs["justice_contacts"].cumsum() * per / 100,
-                    color="C3", ls="--")  # fmt: skip
-            ax.set_ylim(0, 1)
-            ax.legend(fontsize=7)
-        solara.FigureMatplotlib(fig, format="png")
+        rows = []
+        for m in (model, twin):
+            w = m.weeks_so_far()
+            if w is not None:
+                lines = {label: w[c] for c, label in SIDE_BY_SIDE.items()}
+                lines["justice contacts (per person)"] = w["justice_contacts"].cumsum() / m.persons
+                rows += series(w["week"], lines, preset=m.preset)
+        dash = {"field": "preset", "solid": model.preset, "dashed": other}
+        chart(line_chart(f"Solid: {model.preset}; dashed: {other}", model, rows, dash=dash))
         i = pick_person(model, "a typical shy")
         with solara.Row():
             for m in (model, twin):
@@ -434,20 +517,32 @@ def Info(model: DashboardModel):
     solara.HTML(tag="div", unsafe_innerHTML=INFO, style="font-size: 14px; max-width: 60em")
 
 
-COMPONENTS = [
-    (Status, 0), *((_view(title), 0) for title in VIEWS),
-    (PersonStory, 1), (SideBySide, 2), (Info, 3),
-]  # fmt: skip
+TABS = {
+    "Whole class": WholeClass, "One person": PersonStory, "Side by side": SideBySide,
+    "About this model": Info,
+}  # fmt: skip
+"""The dashboard's tabs; only the open one is drawn as the model steps."""
+
+
+@solara.component
+def Views(model: DashboardModel):
+    Status(model)
+    with solara.lab.Tabs(lazy=True):
+        for name, view in TABS.items():
+            with solara.lab.Tab(name):
+                view(model)
 
 
 @solara.component
 def Page():
-    # one model per browser session: built here, not at import
-    model = solara.use_memo(lambda: DashboardModel(), [])
+    # one model per browser session: built here, not at import. SolaraViz gets the
+    # controls; the views are our own, so that the tabs can have names.
+    model = solara.use_reactive(solara.use_memo(DashboardModel, []))
     SolaraViz(
         model,
-        components=COMPONENTS,
+        components=[],
         model_params=model_params(),
         name="Support after release: detention damage and buddies",
         play_interval=150,
     )
+    Views(model.value)

@@ -36,8 +36,23 @@ def server_command(port: int) -> list[str]:
     ]  # fmt: skip
 
 
+def link_chart_assets(cdn: Path) -> None:
+    """Let solara's chart widget find the bundled Vega files.
+
+    The widget asks for ``vega@5``, ``vega-lite@5`` and ``vega-embed@6``; solara-assets
+    ships them under their full versions (``vega@5.21.0``). Without the short names
+    the server would fetch them from a public CDN.
+    """
+    for bundled in cdn.glob("vega*@*.*"):
+        name, version = bundled.name.split("@")
+        alias = cdn / f"{name}@{version.split('.')[0]}"
+        if not alias.exists():
+            alias.symlink_to(bundled.name)
+
+
 def cmd_dashboard(args: argparse.Namespace) -> None:
     command = server_command(args.port)
+    link_chart_assets(Path(sys.prefix) / "share" / "solara" / "cdn")
     print(f"Teaching dashboard at http://127.0.0.1:{args.port}/ (Ctrl-C stops it)", flush=True)
     os.chdir(APP.parent)
     # become the server, so that a signal to this process (a test's terminate, a service
