@@ -13,8 +13,10 @@ import html
 import json
 from dataclasses import fields
 
+import ipyvuetify as v
 import numpy as np
 import solara
+import traitlets
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
@@ -197,6 +199,13 @@ def inline(rows: list[dict]) -> dict:
     return {"values": json.dumps(rows, separators=(",", ":")), "format": {"type": "json"}}
 
 
+def shown_weeks(model: DashboardModel) -> list[int]:
+    """The x axis: from the first week to the next quarter after this week. It changes
+    once a quarter, so the browser redraws a chart's layout only then."""
+    quarters = max(2, -(-(model.week + 1 - model.start_week) // 13))
+    return [model.start_week, model.start_week + 13 * quarters]
+
+
 def line_chart(
     title: str,
     model: DashboardModel,
@@ -218,7 +227,7 @@ def line_chart(
             has the second value are dashed, and the legend says which is which.
         empty: What the chart says while it has no rows.
     """
-    weeks = [model.start_week, max(model.week, model.start_week + 26)]
+    weeks = shown_weeks(model)
     if not rows:  # an empty line layer has no y extent, and Vega draws nothing at all
         y_max = y_max or 1.0
     encoding = {
@@ -243,7 +252,6 @@ def line_chart(
         "title": {"text": title, "fontSize": 13},
         "width": CHART_WIDTH,
         "height": 190,
-        "usermeta": {"embedOptions": {"actions": False}},
         "layer": [
             {"data": inline(rows), "mark": {"type": "line", "clip": True},
              "encoding": encoding},
@@ -260,9 +268,77 @@ def line_chart(
     }  # fmt: skip
 
 
+CHART_VUE = """
+<template><div ref="plot"></div></template>
+<script>
+module.exports = {
+    mounted() { this.draw(); },
+    watch: { spec() { this.draw(); }, rows() { this.fill(); } },
+    methods: {
+        async draw() {
+            const spec = this.spec, rows = this.rows;
+            const embed = await this.vegaEmbed();
+            if (spec !== this.spec) return;  // a newer chart is already on its way
+            // drawn with its data: a legend of no lines stops Vega from drawing at all
+            const full = JSON.parse(JSON.stringify(spec));
+            (full.layer ? full.layer[0] : full).data = {name: 'rows', values: JSON.parse(rows)};
+            const old = this.view;
+            this.view = (await embed(this.$refs.plot, full, {actions: false})).view;
+            if (old) old.finalize();
+            if (rows !== this.rows) this.fill(); else this.drawn();
+        },
+        async fill() {
+            // new weeks only: the drawn chart takes its new data, without a new layout
+            if (!this.view) return;
+            await this.view.data('rows', JSON.parse(this.rows)).runAsync();
+            this.drawn();
+        },
+        drawn() {
+            // a count of draws on the page, for tests and benchmarks to wait on
+            const plot = this.$refs.plot;
+            plot.dataset.drawn = String(Number(plot.dataset.drawn || 0) + 1);
+        },
+        vegaEmbed() {
+            // the Vega bundle that solara serves (reentry dashboard links it), loaded once
+            if (!window.reentryVegaEmbed) {
+                const cdn = (window.solara && window.solara.cdn) || '_solara/cdn';
+                require.config({map: {'*': {
+                    'vega': `${cdn}/vega@5/build/vega.min.js`,
+                    'vega-lite': `${cdn}/vega-lite@5/build/vega-lite.min.js`,
+                    'vega-embed': `${cdn}/vega-embed@6/build/vega-embed.min.js`,
+                }}});
+                window.reentryVegaEmbed = new Promise((ok, fail) =>
+                    require(['vega', 'vega-lite', 'vega-embed'], (v, l, e) => ok(e), fail));
+            }
+            return window.reentryVegaEmbed;
+        },
+    },
+}
+</script>
+"""
+
+
+class Chart(v.VuetifyTemplate):
+    """A Vega-Lite chart drawn by the browser; a new week sends only the new data.
+
+    solara's own chart widget waits 100 ms for further changes and then lays the whole
+    chart out again, together most of the time a step may take
+    (benchmarks/bench_dashboard.py --browser).
+    """
+
+    template = traitlets.Unicode(CHART_VUE).tag(sync=True)
+    spec = traitlets.Dict().tag(sync=True)
+    rows = traitlets.Unicode("[]").tag(sync=True)
+
+
 def chart(spec: dict):
-    """Show a Vega-Lite spec (drawn in the browser)."""
-    return solara.widgets.VegaLite.element(spec=spec)
+    """Show a Vega-Lite spec; its (first layer's) inline data travels apart, as ``rows``."""
+    layered = "layer" in spec
+    holder = spec["layer"][0] if layered else spec
+    rows = holder["data"]["values"]
+    holder = {**holder, "data": {"name": "rows"}}
+    spec = {**spec, "layer": [holder, *spec["layer"][1:]]} if layered else holder
+    return Chart.element(spec=spec, rows=rows)
 
 
 def status(model: DashboardModel) -> str:
@@ -417,13 +493,12 @@ def domain_strip(states, model: DashboardModel) -> dict:
         for name, values in rows.items()
         for k, v in zip(states["week"], values, strict=True)
     ]  # fmt: skip
-    weeks = [model.start_week, max(model.week, model.start_week + 26)]
+    weeks = shown_weeks(model)
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": "Week by week: green in place, red missing; grey = inside",
                   "fontSize": 12},
         "width": CHART_WIDTH, "height": 100,
-        "usermeta": {"embedOptions": {"actions": False}},
         "data": inline(cells),
         "mark": {"type": "rect", "clip": True},
         "encoding": {

@@ -38,9 +38,8 @@ def week(rc) -> int:
 
 
 def charts(rc) -> list[list[dict]]:
-    """Each chart's data rows (the first layer's, for layered charts)."""
-    specs = [c.widget.spec for c in rc.find(solara.widgets.VegaLite)]
-    return [json.loads(s.get("data", s.get("layer", [{}])[0].get("data"))["values"]) for s in specs]
+    """Each chart's data rows, as sent to the browser."""
+    return [json.loads(c.widget.rows) for c in rc.find(app.Chart)]
 
 
 def test_step_advances_the_model_and_redraws_the_charts():
