@@ -200,10 +200,10 @@ def inline(rows: list[dict]) -> dict:
 
 
 def shown_weeks(model: DashboardModel) -> list[int]:
-    """The x axis: from the first week to the next quarter after this week. It changes
-    once a quarter, so the browser redraws a chart's layout only then."""
-    quarters = max(2, -(-(model.week + 1 - model.start_week) // 13))
-    return [model.start_week, model.start_week + 13 * quarters]
+    """The x axis: the whole run, from the first entry to two years after release. The
+    lines fill it in week by week; a fixed axis means the browser never lays a chart out
+    again as the model steps."""
+    return [model.start_week, model.end_week]
 
 
 def line_chart(

@@ -140,8 +140,9 @@ def test_the_dashboard_runs_in_chromium_without_leaving_the_machine(server, tmp_
         assert plots.count() == 5
         shares = [drawn_share(plots.nth(k).screenshot()) for k in range(plots.count())]
         # conditions, stability, justice and waiting lists have lines (the axes alone
-        # have no line colour); the baseline has no buddies, and its chart has no lines
-        assert min(shares[:4]) > 0.003 > shares[4], shares
+        # have no line colour: a chart without lines measures 0); the baseline has no
+        # buddies, and its chart has no lines
+        assert min(shares[:4]) > 0.001 > shares[4], shares
 
         # a person's story, in plain words
         page.get_by_role("tab", name="One person").click()
