@@ -114,13 +114,9 @@ class DashboardModel(ReentryModel):
             self.step()
 
     def weeks_so_far(self):
-        import pandas as pd
-
-        if not self.weekly:
-            return None
-        if getattr(self, "_weeks_cache", (None, None))[0] != self.week:
-            self._weeks_cache = (self.week, pd.DataFrame(self.weekly))
-        return self._weeks_cache[1]
+        """The weekly table so far, or None before the first step (each redraw reads
+        it once: only the open tab is drawn)."""
+        return self.weekly_table() if self.weekly else None
 
 
 def model_params() -> dict:
@@ -193,12 +189,6 @@ def series(weeks, lines: dict[str, object], **fields) -> list[dict]:
     return rows
 
 
-def inline(rows: list[dict]) -> dict:
-    """Vega-Lite inline data as one JSON string: solara's renderer walks every value of
-    a widget's properties, and thousands of small dicts cost it 100 ms a step."""
-    return {"values": json.dumps(rows, separators=(",", ":")), "format": {"type": "json"}}
-
-
 def shown_weeks(model: DashboardModel) -> list[int]:
     """The x axis: the whole run, from the first entry to two years after release. The
     lines fill it in week by week; a fixed axis means the browser never lays a chart out
@@ -215,7 +205,7 @@ def line_chart(
     dash: dict[str, str] | None = None,
     empty: str = "no one released yet",
 ) -> dict:
-    """A Vega-Lite line chart of ``rows`` over the run's weeks so far.
+    """A Vega-Lite line chart of ``rows`` on an axis of the whole run's weeks.
 
     Args:
         title: Chart title.
@@ -228,20 +218,22 @@ def line_chart(
         empty: What the chart says while it has no rows.
     """
     weeks = shown_weeks(model)
-    if not rows:  # an empty line layer has no y extent, and Vega draws nothing at all
+    if not rows:
+        # without rows there is no y extent and no legend, and Vega would draw nothing
         y_max = y_max or 1.0
     encoding = {
         "x": {"field": "week", "type": "quantitative", "title": X_TITLE,
               "scale": {"domain": weeks, "nice": False}},
         "y": {"field": "value", "type": "quantitative", "title": y_title,
               "scale": {"domain": [0, y_max]} if y_max is not None else {}},
-        "color": {"field": "line", "type": "nominal", "title": None,
-                  "sort": list(dict.fromkeys(r["line"] for r in rows)),
-                  "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260}},
     }  # fmt: skip
-    if not rows:  # a legend of no lines stops Vega from drawing the chart
-        del encoding["color"]
-    elif dash:
+    if rows:
+        encoding["color"] = {
+            "field": "line", "type": "nominal", "title": None,
+            "sort": list(dict.fromkeys(r["line"] for r in rows)),
+            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
+        }  # fmt: skip
+    if rows and dash:
         encoding["strokeDash"] = {
             "field": dash["field"], "type": "nominal", "title": None,
             "scale": {"domain": [dash["solid"], dash["dashed"]], "range": [[1, 0], [5, 3]]},
@@ -253,7 +245,7 @@ def line_chart(
         "width": CHART_WIDTH,
         "height": 190,
         "layer": [
-            {"data": inline(rows), "mark": {"type": "line", "clip": True},
+            {"data": {"name": "rows", "values": rows}, "mark": {"type": "line", "clip": True},
              "encoding": encoding},
             {"data": {"values": [{"week": 0}]},
              "mark": {"type": "rule", "color": "#999", "strokeDash": [2, 2], "clip": True},
@@ -332,10 +324,15 @@ class Chart(v.VuetifyTemplate):
 
 
 def chart(spec: dict):
-    """Show a Vega-Lite spec; its (first layer's) inline data travels apart, as ``rows``."""
+    """Show a Vega-Lite spec whose (first layer's) data is named ``rows``.
+
+    The rows travel apart, as one JSON string: solara's renderer walks every value of a
+    widget's properties (thousands of small dicts cost it 100 ms a step), and the
+    browser takes new rows without laying the chart out again.
+    """
     layered = "layer" in spec
     holder = spec["layer"][0] if layered else spec
-    rows = holder["data"]["values"]
+    rows = json.dumps(holder["data"]["values"], separators=(",", ":"))
     holder = {**holder, "data": {"name": "rows"}}
     spec = {**spec, "layer": [holder, *spec["layer"][1:]]} if layered else holder
     return Chart.element(spec=spec, rows=rows)
@@ -499,7 +496,7 @@ def domain_strip(states, model: DashboardModel) -> dict:
         "title": {"text": "Week by week: green in place, red missing; grey = inside",
                   "fontSize": 12},
         "width": CHART_WIDTH, "height": 100,
-        "data": inline(cells),
+        "data": {"name": "rows", "values": cells},
         "mark": {"type": "rect", "clip": True},
         "encoding": {
             "x": {"field": "w0", "type": "quantitative", "title": X_TITLE,

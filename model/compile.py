@@ -1,7 +1,7 @@
 """Compile the model's kernels ahead of the first run.
 
 numba keeps compiled kernels in ``__pycache__`` next to the source. A fresh install
-has none: the first run compiles every kernel (about 40 s on 2 cores), and several
+has none: the first run compiles every kernel (40-60 s on 2 cores), and several
 processes started at once each compile their own copy. Compiling once, up front,
 lets every later process load the cache in a fraction of a second.
 """
