@@ -79,8 +79,7 @@ def render(title: str, facts: dict[str, str], sections: list[Section]) -> str:
     ]
     for s in sections:
         parts.append(f"<h2>{html.escape(s.heading)}</h2>")
-        if s.text:
-            parts.append(f"<p>{html.escape(s.text)}</p>")
+        parts.extend(f"<p>{html.escape(line)}</p>" for line in s.text.splitlines() if line.strip())
         parts.extend(_table(c, f) for c, f in s.tables)
         parts.extend(_figure(c, p) for c, p in s.figures)
     parts.append("</body></html>")

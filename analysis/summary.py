@@ -100,7 +100,8 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     out["median_weeks_to_first_offence"] = median_survival(curve)
     out["survival_no_offence"] = survival_at(curve, SURVIVAL_WEEKS)
     out["contacts_within"] = contact_profile(ev)
-    out["process"] = process_summary(process, persons)
+    out["process"] = process_summary(process, persons, m.service_rate * m.weeks)
+    out["advances_used"] = advances_used(m)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
     out.update(programme_summary(m, persons, process))
     out["by_typology"] = by_group(ev, "typology")
@@ -152,8 +153,23 @@ def survival_at(curve: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float 
     return {f"w{w:03d}": (float(survival[w]) if w < len(survival) else None) for w in weeks}
 
 
-def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, Any]:
-    """Waiting times, abandonment and early stops per service; hidden needs."""
+def advances_used(m: ReentryModel) -> float | None:
+    """The share of the benefit advances on offer that were given (None with none on offer)."""
+    offered = m.advance_rate * m.weeks if m.p.benefit_advance else 0.0
+    if not offered:
+        return None
+    w = m.weekly_table()
+    return float(w.loc[w["week"] >= 0, "advances"].sum() / offered)
+
+
+def process_summary(
+    process: pd.DataFrame, persons: pd.DataFrame, offered: np.ndarray
+) -> dict[str, Any]:
+    """Waiting times, abandonment and early stops per service; hidden needs.
+
+    ``offered`` is each outside service's places over the measured weeks, so that
+    ``places_used`` says how much of its capacity a service filled.
+    """
     out: dict[str, Any] = {}
     event = process["event"].cat.codes.to_numpy()
     service = process["service"].cat.codes.to_numpy()
@@ -176,6 +192,7 @@ def process_summary(process: pd.DataFrame, persons: pd.DataFrame) -> dict[str, A
             "wait_p90_weeks": float(np.percentile(waits[s], 90.0)) if len(waits[s]) else None,
             "abandonment": n_quit / joined if joined else None,
             "refused": int(count["refused"][s]),
+            "places_used": len(waits[s]) / offered[s] if offered[s] else None,
         }
     for name in PRISON_SERVICES:
         s = ALL_SERVICES.index(name)

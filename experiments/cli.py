@@ -90,6 +90,21 @@ def _positive_number(name: str, hi: float, unit: str = ""):
     return parse
 
 
+def _non_negative(name: str, hi: float, unit: str = ""):
+    """A number in [0, hi]; nan and inf are refused."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not 0 <= value <= hi:  # False for nan
+            raise argparse.ArgumentTypeError(f"{name} must be in [0, {hi:g}]{unit}, got {text}")
+        return value
+
+    return parse
+
+
 def _scheduler(text: str) -> str:
     """'local', or tcp://HOST:PORT with a port in 1-65535."""
     if text == "local":
@@ -353,6 +368,110 @@ def build_parser() -> argparse.ArgumentParser:
         "tolerance, sampling or outside",
     )
 
+    funding = sub.add_parser(
+        "funding",
+        help="spend one yearly budget different ways and compare the options' costs and "
+        "benefits (WSIPP-style)",
+        description="Turn a yearly budget into each option's levers (buddies, FTE, places, "
+        "advances) at the unit costs of --costs, run every option and the no-extra-budget "
+        "baseline in steady-state flow on common random numbers, and report per option: "
+        "re-detentions, detention days and justice contacts avoided and stable "
+        "person-months gained (a year and per 1,000 releases), benefits and costs by who "
+        "gains or pays, NPV, benefit-cost ratio, cost per re-detention avoided, ICERs, and "
+        "the chance that benefits exceed costs. Each replication is a Monte Carlo draw of "
+        "the unit costs and the calibrated parameters, the same for every option. Writes "
+        "tables, figures and summary.md to --out; see docs/policymakers.md.",
+    )
+    funding.add_argument(
+        "--budget",
+        type=_non_negative("--budget", 1e9, " EUR a year"),
+        required=True,
+        metavar="EUR_PER_YEAR",
+        help="extra budget a year that every option spends, e.g. 500000",
+    )
+    funding.add_argument(
+        "--options",
+        type=Path,
+        metavar="FILE",
+        help="option file (TOML; default: the shipped scenarios/funding/options.toml)",
+    )
+    funding.add_argument(
+        "--costs",
+        type=Path,
+        metavar="FILE",
+        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
+    )
+    funding.add_argument(
+        "--baseline",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="the scenario without extra budget (default: baseline)",
+    )
+    funding.add_argument(
+        "--releases-per-year",
+        type=_positive_number("--releases-per-year", 1e6),
+        default=1000.0,
+        metavar="N",
+        help="releases a year in the area the budget serves (default: 1000)",
+    )
+    funding.add_argument(
+        "--years",
+        type=_integer("--years", 2, 20, " years"),
+        default=3,
+        metavar="N",
+        help="years measured after the warm-up, and discounted (default: 3)",
+    )
+    funding.add_argument(
+        "--discount",
+        type=_non_negative("--discount", 0.2),
+        default=0.035,
+        metavar="R",
+        help="real discount rate a year, in [0, 0.2] (default: 0.035; WSIPP uses 0.02-0.05)",
+    )
+    funding.add_argument(
+        "--replications",
+        type=_integer("--replications", 1, 10_000),
+        default=20,
+        metavar="R",
+        help="Monte Carlo draws; each runs the baseline and every option once (default: 20)",
+    )
+    funding.add_argument(
+        "--fixed-parameters",
+        action="store_true",
+        help="keep the calibrated parameters at their means: only unit costs and chance vary",
+    )
+    funding.add_argument(
+        "--persons",
+        type=_integer("--persons", 1, MAX_PERSONS),
+        metavar="N",
+        help="entries simulated over the measured years (default: the area's own size); "
+        "results are scaled to --releases-per-year",
+    )
+    funding.add_argument(
+        "--warmup",
+        type=_integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help=f"weeks simulated before the measured years (default: {DEFAULT_WARMUP_WEEKS})",
+    )
+    funding.add_argument(
+        "--seed", type=_seed, default=1, metavar="S", help="seed of draw 0 (default: 1)"
+    )
+    _add_execution_options(funding, default_out="results/funding")
+
+    costs = sub.add_parser(
+        "costs",
+        help="list the unit-cost table with values, ranges and sources",
+        description="List every unit cost: value, low-high range, unit, price year and "
+        "source, and what one unit of each fundable lever costs a year. Checks the file: a "
+        "bad one is refused in one line.",
+    )
+    costs.add_argument(
+        "--costs",
+        type=Path,
+        metavar="FILE",
+        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
+    )
+
     dashboard = sub.add_parser(
         "dashboard",
         help="serve the teaching dashboard (app.py) on 127.0.0.1",
@@ -577,6 +696,8 @@ def main(argv: list[str] | None = None) -> int:
         "report": _command(".report", "cmd_report"),
         "size": _command(".size", "cmd_size"),
         "dashboard": _command(".dashboard", "cmd_dashboard"),
+        "funding": _with_scheduler(_command(".funding", "cmd_funding")),
+        "costs": _command(".funding", "cmd_costs"),
         "scenarios": cmd_scenarios,
         "params": cmd_params,
     }

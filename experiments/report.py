@@ -13,6 +13,8 @@ from .store import load_results, locked, read_manifest
 if TYPE_CHECKING:
     import pandas as pd
 
+    from analysis.report import Section
+
 MAX_GROUPS = 8
 """Sweeps with more points than this are drawn pooled: one line per point is unreadable."""
 
@@ -34,6 +36,11 @@ def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:
     """The label that groups runs into lines, and a sentence saying what it is."""
     if command == "compare":
         return runs["scenario"].astype(str), "One line per scenario."
+    if command == "funding":
+        return runs["scenario"].astype(str), (
+            "One line per funding option; baseline has no extra budget. Each line pools the "
+            "Monte Carlo draws of unit costs and model parameters."
+        )
     if command == "sweep" and runs["point"].nunique() <= MAX_GROUPS:
         return _point_labels(runs), "One line per sweep point."
     import pandas as pd
@@ -72,6 +79,34 @@ def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def funding_section(root: Path) -> Section:
+    """The plain summary, the economics, effects and payer tables and the three figures."""
+    from analysis.report import Section
+
+    summary = root / "summary.md"
+    text = summary.read_text(encoding="utf-8") if summary.is_file() else ""
+    text = "\n".join(line.removeprefix("# ").replace("**", "") for line in text.splitlines()[1:])
+    section = Section("Funding options", text)
+    for name, caption in (
+        ("economics.csv", "Per option: present values, NPV, benefit-cost ratio, chance that "
+         "benefits exceed costs, cost per re-detention avoided, ICERs"),
+        ("effects.csv", "Effects a year and per 1,000 releases: mean, 95% CI of the mean, and "
+         "the 2.5-97.5% range of the draws"),
+        ("payers.csv", "Present values by who gains (positive) or pays (negative)"),
+    ):  # fmt: skip
+        table = _read_csv(root / name)
+        if table is not None:
+            section.tables.append((caption, table))
+    for name, caption in (
+        ("ce_plane.png", "Cost-effectiveness plane: every draw of every option"),
+        ("acceptability.png", "Cost-effectiveness acceptability curve"),
+        ("payers.png", "Benefits and costs by payer"),
+    ):
+        if (root / "figures" / name).is_file():
+            section.figures.append((caption, root / "figures" / name))
+    return section
+
+
 def build_report(root: Path, out: Path) -> Path:
     """Write the figures into ``root/figures`` and the HTML report to ``out``."""
     manifest, runs, weeks = load_results(root)
@@ -82,9 +117,10 @@ def build_report(root: Path, out: Path) -> Path:
     from analysis.validation import compare_to_targets, load_targets
 
     command = str(manifest.get("command"))
-    if command == "compare":
+    if command in ("compare", "funding"):
         # the order the user named the scenarios in, with the reference first
-        order = {name: i for i, name in enumerate(manifest.get("scenarios", {}))}
+        names = manifest.get("scenarios") or ["baseline", *manifest["funding"]["options"]]
+        order = {name: i for i, name in enumerate(names)}
         runs = runs.sort_values("scenario", key=lambda c: c.map(order), kind="stable")
     runs = runs.reset_index(drop=True)
     runs["group"], grouping_note = grouping(command, runs)
@@ -105,6 +141,8 @@ def build_report(root: Path, out: Path) -> Path:
                 tables=[("Key outcomes: mean, difference and 95% CI", paired_summary(runs, names))],
             )
         )
+    if command == "funding":
+        sections.append(funding_section(root))
     for name, caption in (
         (
             "channels.csv",

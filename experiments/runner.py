@@ -25,6 +25,7 @@ WEEK_COLUMNS = (
     "share_housing",
     "share_income",
     "share_work",
+    "share_benefit",
     "share_valid_id",
     "share_debt_unmanaged",
     "share_care_met",
@@ -36,10 +37,14 @@ WEEK_COLUMNS = (
     "offences",
     "justice_contacts",
     "redetentions",
+    "advances",
+    "in_shelter",
+    "supervised",
     "buddy_waitlist",
     "buddy_utilisation",
     "mean_buddy_strain",
     "buddies_active",
+    "buddy_recruits",
     "professional_load",
     *(f"waiting_{s}" for s in SERVICES),
 )
@@ -95,6 +100,7 @@ def flatten(summary: dict[str, Any]) -> dict[str, Any]:
     for service in SERVICES:
         row[f"wait_weeks_{service}"] = summary["process"][service]["wait_mean_weeks"]
         row[f"abandonment_{service}"] = summary["process"][service]["abandonment"]
+        row[f"places_used_{service}"] = summary["process"][service]["places_used"]
     for group in ("by_typology", "by_length_group"):
         for name, outcomes in summary[group].items():
             for k in ("month6_stable", "justice_contact_2y"):

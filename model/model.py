@@ -26,6 +26,7 @@ from .population import (
 )
 from .professionals import Professionals
 from .rng import KeyedRNG, Purpose
+from .services import places_in_week
 from .supervision import Supervision
 from .support import Provider, Support
 from .week import one_week
@@ -122,6 +123,7 @@ class ReentryModel(mesa.Model):
         self.service_rate = np.array(
             [getattr(self.p, f"capacity_{s}") / 100 * releases_per_week for s in SERVICES]
         )
+        self.advance_rate = p.benefit_advance_places / 100 * releases_per_week
         self.week = self.start_week
         self.professionals = Professionals(self)
         self.buddies = BuddyProgramme(self)
@@ -176,6 +178,10 @@ class ReentryModel(mesa.Model):
         self.events = ProcessLog()
         self.buddies.totals = dict.fromkeys(self.buddies.totals, 0)
         self.person_weeks = 0
+
+    def advances_in_week(self) -> int:
+        """Benefit advances the scheme offers this week (spread like service places)."""
+        return places_in_week(self.advance_rate, self.week - self.start_week)
 
     def record_week(self) -> None:
         self.releases.snapshot(self)

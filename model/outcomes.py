@@ -28,6 +28,7 @@ from .population import (
     PLUS,
     PRE_ENTRY,
     RELEASED,
+    SHELTER,
     TYPOLOGY,
     WAITING,
     WORK,
@@ -271,16 +272,18 @@ _STABILITY = SNAPSHOT_FIELDS.index("stability_index")
 def _census(
     phase, regime, svc_status, prison_status, has_id, housing, income, debt, debt_managed,
     addiction, mental_health, care_met, debt_threshold, stress, trust, motivation,
-    self_reliance, ties_criminogenic, ties_prosocial,
+    self_reliance, ties_criminogenic, ties_prosocial, supervised_until, week,
 ):  # fmt: skip
-    """One pass over everyone: phase counts, the plus regime, waiting lists, and the
-    snapshot fields and mean states of those out.
+    """One pass over everyone: phase counts, the plus regime, waiting lists, the
+    snapshot fields and mean states of those out, and how many of them are in a
+    shelter or under supervision (what the municipality and probation pay for).
 
     The fields are those of :func:`_state_matrix`, counted directly (a test checks
     that the two agree). Returns the phase counts, the plus-regime count, the lists'
     lengths outside and inside, the sum of each snapshot field over those out (the
     number with a care need met in the ``care_met`` slot), and the sums of
-    ``_MEAN_FIELDS``.
+    ``_MEAN_FIELDS``, the conditions of those inside, and the shelter and supervision
+    counts.
     """
     counts = np.zeros(4, dtype=np.int64)  # pre-entry, detained, released, left
     plus = 0
@@ -291,6 +294,7 @@ def _census(
     # counters in locals, not an array, so that they stay in registers
     n_id = n_housed = n_independent = n_income = n_work = n_benefit = n_debt = 0
     n_unmanaged = n_care_need = n_care_met = n_daytime = n_two_plus = n_stable = 0
+    n_shelter = n_supervised = 0
     # row by row: each row is contiguous, so the compiler vectorises the count
     for s in range(svc_status.shape[0]):
         for i in range(phase.shape[0]):
@@ -335,6 +339,8 @@ def _census(
         )  # fmt: skip
         n_two_plus += lacks >= 2
         n_stable += lacks == 0
+        n_shelter += housing[i] == SHELTER
+        n_supervised += supervised_until[i] > week
         values[0, j] = 1 - lacks / 5
         values[1, j] = stress[i]
         values[2, j] = trust[i]
@@ -350,7 +356,7 @@ def _census(
     ], dtype=np.float64)  # fmt: skip
     sums[_STABILITY] = pairwise_sum(values[0, :n])
     means = np.array([pairwise_sum(values[f + 1, :n]) for f in range(len(_MEAN_FIELDS))])
-    return counts, plus, waiting, waiting_inside, sums, means, inside
+    return counts, plus, waiting, waiting_inside, sums, means, inside, n_shelter, n_supervised
 
 
 @njit(cache=True)
@@ -393,9 +399,10 @@ def pairwise_sum(values):
 def weekly_row(m: ReentryModel) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
-    counts, plus, waiting, waiting_inside, sums, means, inside = _census(
+    counts, plus, waiting, waiting_inside, sums, means, inside, shelter, supervised = _census(
         pop.phase, pop.regime, pop.svc_status, pop.prison_status, *pop.domain_columns(),
         m.p.debt_problem_threshold, *(getattr(pop, f) for f in _MEAN_FIELDS),
+        pop.supervised_until, m.week,
     )  # fmt: skip
     n, n_detained = int(counts[RELEASED]), int(counts[DETAINED])
     row: dict[str, float] = {
@@ -405,6 +412,8 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
         "released": n,
         "left": int(counts[LEFT]),
         "regime_plus_share": plus / n_detained if n_detained else np.nan,
+        "in_shelter": int(shelter),
+        "supervised": int(supervised),
     }
     # care is a share of those with a care need; phase is already in the counts above
     for k, f in enumerate(SNAPSHOT_FIELDS):

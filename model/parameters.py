@@ -534,6 +534,16 @@ class Parameters:
         "An advance on the benefit at release bridges the 8-12 week delay.",
         "lever",
     )
+    benefit_advance_places: float = param(
+        100.0,
+        "advances per week per 100 releases per week",
+        (0.0, 1000.0),
+        "a policy choice (assumption): at 100, one for every release, more than the people "
+        "released without income need; a funded scheme may offer fewer",
+        "With benefit_advance on, the advances a week at release, relative to the release "
+        "flow; people released without income beyond them wait for their benefit.",
+        "lever",
+    )
     advance_on_application_share: float = param(
         0.512,
         "share of claims",

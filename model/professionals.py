@@ -12,6 +12,7 @@ with complex needs) or reactive (to those who ask).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,7 +38,9 @@ class Professionals:
         self.p = p = m.p
         releases_per_year = m.releases_per_week * 52
         self.fte = p.professionals_per_1000_releases * releases_per_year / 1000
-        self.n = round(self.fte)
+        # a part-time post counts as a professional, and capacity follows the FTE itself,
+        # so that every extra euro of staff buys capacity (no steps of a whole FTE)
+        self.n = math.ceil(self.fte)
         if self.n:  # registered with the model (m.agents_by_type[Professional])
             Professional.create_agents(m, self.n, np.arange(self.n))
         self.clients = np.zeros(self.n, dtype=np.int64)
@@ -48,10 +51,10 @@ class Professionals:
     # ------------------------------------------------------------------ capacity
     @property
     def case_capacity(self) -> int:
-        return self.n * self.p.professional_caseload
+        return round(self.fte * self.p.professional_caseload)
 
     def coaching_capacity(self) -> int:
-        return self.n * self.p.professional_buddies_coached
+        return round(self.fte * self.p.professional_buddies_coached)
 
     def overload(self) -> float:
         """Load above 1 (0 when within capacity): drives box-ticking and substitution."""
@@ -82,11 +85,12 @@ class Professionals:
         self.referred = np.zeros(0, dtype=np.int64)
         buddies = m.buddies.active_count() if hasattr(m, "buddies") else 0
         # coaching a full group of buddies takes a quarter of a caseload (assumption, 0.1-0.5)
-        coached_share = 0.25 * buddies / self.coaching_capacity() if self.n else 0.0
-        self.load = (self.clients.sum() / self.case_capacity + coached_share) if self.n else np.inf
+        cases, coached = self.case_capacity, self.coaching_capacity()
+        coached_share = 0.25 * buddies / coached if coached else (np.inf if buddies else 0.0)
+        self.load = (self.clients.sum() / cases + coached_share) if cases else np.inf
         self.stats = {
             "professional_clients": int(self.clients.sum()),
-            "professional_load": float(self.load) if self.n else np.nan,
+            "professional_load": float(self.load) if cases else np.nan,
             "professional_intake": taken,
             "buddy_signals": referred_n,
             "takeovers": self.takeovers,

@@ -40,7 +40,10 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
     # CAW lodged the benefit claim inside, so it pays from release; others must apply
     pop.income[no_income[pop.prepared[no_income]]] = BENEFIT
     if p.benefit_advance:
-        start_benefit(m, no_income[~pop.prepared[no_income]], advance=True)
+        # as many as the scheme funds this week; the others apply for their benefit later
+        advanced = no_income[~pop.prepared[no_income]][: m.advances_in_week()]
+        start_benefit(m, advanced, advance=True)
+        m.counts["advances"] = len(advanced)
 
     # a buddy matched inside has helped arrange ID and the benefit claim (000 l.2920-2925)
     with_buddy = ids[pop.buddy_status[ids] == MATCHED]

@@ -56,7 +56,16 @@ def one_week(m: ReentryModel) -> None:
     """Advance every person by one week (see the module docstring)."""
     pop = m.pop
     m.counts = dict.fromkeys(
-        ("arrivals", "releases", "offences", "justice_contacts", "redetentions", "exits"), 0
+        (
+            "arrivals",
+            "releases",
+            "advances",
+            "offences",
+            "justice_contacts",
+            "redetentions",
+            "exits",
+        ),
+        0,
     )
 
     # 1. entering detention
