@@ -25,6 +25,24 @@ GRID = DESIGN + "[grid]\nbuddy_caseload = [1, 2]\n"
 RANGES = DESIGN + "samples = 8\n[ranges]\nsuccess_alone = [0.4, 0.6]\n"
 
 
+COSTS = (Path(__file__).parent.parent / "scenarios" / "funding" / "costs.toml").read_text()
+OPTION = 'description = "o"\n[options.x]\nallocation = { housing_places = 1.0 }\n'
+
+
+def costs_case(text: str, expected: str) -> tuple[str, dict, str]:
+    """``reentry costs`` on the cost file ``text``."""
+    return ("costs --costs {dir}/c.toml", {"c.toml": text}, expected)
+
+
+def options_case(text: str, expected: str) -> tuple[str, dict, str]:
+    """``reentry funding`` with the option file ``text``."""
+    return (
+        "funding --budget 500000 --options {dir}/o.toml --out {new}",
+        {"o.toml": text},
+        expected,
+    )
+
+
 def design_case(text: str | bytes, expected: str) -> tuple[str, dict, str]:
     """A sweep of the design file ``text``."""
     return ("sweep {dir}/d.toml --out {new}", {"d.toml": text}, expected)
@@ -194,6 +212,60 @@ CASES = [
     ("report {out} --output {dir}/old.html", {"old.html": "<p>mine</p>"}, "pass --overwrite"),
     ("report {out} --output {dir}/nope/r.html", {}, "the folder"),
     ("report {out} --output {dir}/x.html", {"x.html/keep": "x"}, "is a folder"),
+    # ---- funding: cost table, option files and flags
+    costs_case(
+        COSTS.replace("[professional_fte]\n", "[professional_fte]\nvalu = 1\n"),
+        "[professional_fte]: unknown field 'valu'; did you mean 'value'?",
+    ),
+    costs_case(COSTS + "[coffee]\nvalue = 1\n", "unknown cost item 'coffee'"),
+    costs_case(
+        COSTS.replace("value = 600\n", "value = -600\n"),
+        "[volunteer_expenses]: value must not be negative (got -600)",
+    ),
+    costs_case(
+        COSTS.replace("low = 300\nhigh = 1200", "low = 1200\nhigh = 300"),
+        "[volunteer_expenses]: the range is reversed: low 1200 > high 300",
+    ),
+    costs_case(
+        COSTS.replace("value = 600\n", "value = 6000\n"),
+        "value 6000 is outside its range [300, 1200]",
+    ),
+    costs_case(COSTS.replace("value = 600\n", 'value = "600"\n'), "value must be a number"),
+    costs_case(COSTS.replace("year = 2021", "year = 21.5"), "year must be a whole year"),
+    costs_case(COSTS.split("[benefit_month]")[0], "missing cost items: benefit_month"),
+    costs_case(
+        COSTS.replace("value = 45\n", "value = 200\n").replace("high = 80", "high = 250"),
+        "detention_day_marginal must stay below detention_day_average",
+    ),
+    ("costs --costs {dir}/none.toml", {}, "cost file not found"),
+    (
+        "funding --budget 500000 --costs {dir}/c.toml --out {new}",
+        {"c.toml": COSTS.replace("value = 600\n", "value = -1\n")},
+        "must not be negative",
+    ),
+    options_case(
+        OPTION.replace("housing_places", "housng_places"),
+        "unknown lever 'housng_places'; did you mean 'housing_places'?",
+    ),
+    options_case(OPTION.replace("1.0", "0.6"), "shares must sum to 1 (got 0.6)"),
+    options_case(OPTION.replace("1.0", "1.5"), "allocation.housing_places must be a share"),
+    options_case(OPTION.replace("allocation", "alocation"), "unknown key 'alocation'"),
+    options_case(OPTION.replace("housing_places", "buddies"), "buddy_start is 'none'"),
+    options_case(
+        OPTION + "[options.x.parameters]\nsuccess_alone = 2\n",
+        "success_alone must be in [0.0, 1.0]",
+    ),
+    options_case(OPTION.replace("options.x", "options.baseline"), "names the reference run"),
+    options_case('description = "o"\n', "no options"),
+    options_case("[options.x]\n", "allocation must name the levers"),
+    ("funding --budget -5 --out {new}", {}, "--budget must be in [0, 1e+09]"),
+    ("funding --budget lots --out {new}", {}, "--budget must be a number"),
+    ("funding --out {new}", {}, "the following arguments are required: --budget"),
+    ("funding --budget 1 --discount 0.5 --out {new}", {}, "--discount must be in [0, 0.2]"),
+    ("funding --budget 1 --years 1 --out {new}", {}, "--years must be in [2, 20]"),
+    ("funding --budget 1 --releases-per-year 0 --out {new}", {}, "--releases-per-year must be"),
+    ("funding --budget 1e9 --out {new}", {}, "lower --budget"),
+    ("funding --budget 1 --baseline nosuch --out {new}", {}, "unknown scenario 'nosuch'"),
     # ---- the command itself
     ("nosuch", {}, "invalid choice: 'nosuch'"),
     ("", {}, "the following arguments are required: command"),
