@@ -75,31 +75,17 @@ def _seed(text: str) -> int:
     return value
 
 
-def _positive_number(name: str, hi: float, unit: str = ""):
-    """A number in (0, hi]; nan and inf are refused."""
+def _number(name: str, hi: float, unit: str = "", zero: bool = False):
+    """A number in (0, hi], or [0, hi] when ``zero`` is allowed; nan and inf are refused."""
+    shown = f"{'[' if zero else '('}0, {hi:g}]{unit}"
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 < value <= hi:  # False for nan
-            raise argparse.ArgumentTypeError(f"{name} must be in (0, {hi:g}]{unit}, got {text}")
-        return value
-
-    return parse
-
-
-def _non_negative(name: str, hi: float, unit: str = ""):
-    """A number in [0, hi]; nan and inf are refused."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not 0 <= value <= hi:  # False for nan
-            raise argparse.ArgumentTypeError(f"{name} must be in [0, {hi:g}]{unit}, got {text}")
+        if not (value >= 0 if zero else value > 0) or not value <= hi:  # False for nan
+            raise argparse.ArgumentTypeError(f"{name} must be in {shown}, got {text}")
         return value
 
     return parse
@@ -201,7 +187,7 @@ def _add_execution_options(p: argparse.ArgumentParser, default_out: str) -> None
     )
     p.add_argument(
         "--dask-timeout",
-        type=_positive_number("--dask-timeout", 86_400, " seconds"),
+        type=_number("--dask-timeout", 86_400, " seconds"),
         default=DASK_TIMEOUT,
         metavar="SECONDS",
         help="Dask: how long to wait for the scheduler to answer, or for a worker when the "
@@ -330,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.add_argument(
         "--accept",
-        type=_positive_number("--accept", 1),
+        type=_number("--accept", 1),
         default=0.1,
         metavar="Q",
         help="share of samples accepted, in (0, 1] (default: 0.1)",
@@ -384,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     funding.add_argument(
         "--budget",
-        type=_non_negative("--budget", 1e9, " EUR a year"),
+        type=_number("--budget", 1e9, " EUR a year", zero=True),
         required=True,
         metavar="EUR_PER_YEAR",
         help="extra budget a year that every option spends, e.g. 500000",
@@ -409,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     funding.add_argument(
         "--releases-per-year",
-        type=_positive_number("--releases-per-year", 1e6),
+        type=_number("--releases-per-year", 1e6),
         default=1000.0,
         metavar="N",
         help="releases a year in the area the budget serves (default: 1000)",
@@ -423,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     funding.add_argument(
         "--discount",
-        type=_non_negative("--discount", 0.2),
+        type=_number("--discount", 0.2, zero=True),
         default=0.035,
         metavar="R",
         help="real discount rate a year, in [0, 0.2] (default: 0.035; WSIPP uses 0.02-0.05)",

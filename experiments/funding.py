@@ -33,7 +33,9 @@ POSTERIOR = Path(__file__).resolve().parent.parent / "analysis" / "posterior.tom
 WTP = np.linspace(0, 300_000, 61)
 """Willingness to pay per re-detention avoided for the acceptability curve (EUR)."""
 UNDERUSED = 0.9
-"""A resource used below this share of its capacity is not the bottleneck."""
+"""A resource used below this share of its capacity on average is not the bottleneck."""
+FULL = 0.97
+"""A resource used at this share of its capacity or more is used up."""
 EVIDENCE = {
     "benefit_advance": "the model's effect of a benefit advance is above published "
     "evaluations of money at release (LIFE: about 8 points fewer theft arrests; TARP: none "
@@ -129,34 +131,52 @@ def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
     return tasks, context
 
 
-def bottlenecks(runs: pd.DataFrame, option: Option, scale: float) -> list[str]:
-    """Why a lever may change little: the resource it buys is not what holds people back."""
-    base = runs[runs["scenario"] == "baseline"].mean(numeric_only=True)
-    mine = runs[runs["scenario"] == option.name].mean(numeric_only=True)
+def bottlenecks(runs: pd.DataFrame, option: Option) -> list[str]:
+    """Why a lever may change little: the resource it buys is not what holds people back.
+
+    Judged on the baseline runs (or, for buddies and advances, the option's own), as the
+    mean over draws and the number of draws in which the resource is used up.
+    """
+    base = runs[runs["scenario"] == "baseline"]
+    mine = runs[runs["scenario"] == option.name]
+
+    def use(frame: pd.DataFrame, column: str) -> tuple[float, str]:
+        values = frame[column].dropna() if column in frame else frame.iloc[:0, 0]
+        if values.empty:
+            return float("nan"), ""
+        full = int((values >= FULL).sum())
+        return float(values.mean()), f" (used up in {full} of {len(values)} draws)"
+
     notes = []
     for lever in option.allocation:
-        if lever == "professionals" and base["professional_load_mean"] < UNDERUSED:
-            notes.append(
-                f"professionals work at {base['professional_load_mean']:.0%} of their caseload "
-                "today: more of them take on few new clients"
-            )
-        elif lever == "buddies" and mine.get("buddy_utilisation", 1.0) < UNDERUSED:
-            notes.append(
-                f"buddies have a client {mine['buddy_utilisation']:.0%} of the time: the pool "
-                "is larger than the referrals"
-            )
-        elif lever == "benefit_advance" and (mine.get("advances_used") or 1.0) < UNDERUSED:
-            notes.append(
-                f"only {mine['advances_used']:.0%} of the funded advances are taken up: fewer "
-                "people are released without income than the budget would serve"
-            )
+        if lever == "professionals":
+            used, draws = use(base, "professional_load_mean")
+            if used < UNDERUSED:
+                notes.append(
+                    f"professionals work at {used:.0%} of their caseload today{draws}: more of "
+                    "them take on few new clients"
+                )
+        elif lever == "buddies":
+            used, draws = use(mine, "buddy_utilisation")
+            if used < UNDERUSED:
+                notes.append(
+                    f"buddies have a client {used:.0%} of the time{draws}: the pool is larger "
+                    "than the referrals"
+                )
+        elif lever == "benefit_advance":
+            used, draws = use(mine, "advances_used")
+            if used < UNDERUSED:
+                notes.append(
+                    f"only {used:.0%} of the funded advances are taken up{draws}: fewer people "
+                    "are released without income than the budget would serve"
+                )
         elif lever.endswith("_places"):
             service = lever.removesuffix("_places")
-            used = base.get(f"places_used_{service}")
-            if used is not None and used < UNDERUSED:
+            used, draws = use(base, f"places_used_{service}")
+            if used < UNDERUSED:
                 notes.append(
-                    f"{service.replace('_', ' ')} fills {used:.0%} of its places today and has "
-                    "almost no waiting list: more places change little"
+                    f"{service.replace('_', ' ')} fills {used:.0%} of its places today{draws}: "
+                    "more places change little where it is not full"
                 )
         if lever in EVIDENCE:
             notes.append(EVIDENCE[lever])
@@ -277,7 +297,7 @@ def analyse(runs: pd.DataFrame, weeks: pd.DataFrame, context: dict[str, Any], ou
         name: Option(name, o["description"], o["allocation"], o["parameters"])
         for name, o in context["options"].items()
     }
-    notes = {name: bottlenecks(runs, o, context["scale"]) for name, o in by_name.items()}
+    notes = {name: bottlenecks(runs, o) for name, o in by_name.items()}
     economics["not_the_bottleneck"] = economics["option"].map(lambda n: "; ".join(notes[n]))
     for name, table in (
         ("draws", per_draw),
