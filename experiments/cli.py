@@ -402,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     funding.add_argument(
         "--years",
-        type=_integer("--years", 2, 20, " years"),
+        type=_integer("--years", 1, 20, " years"),
         default=3,
         metavar="N",
         help="years measured after the warm-up, and discounted (default: 3)",

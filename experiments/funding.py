@@ -12,6 +12,7 @@ measured years describe a programme that has settled.
 from __future__ import annotations
 
 import argparse
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -347,6 +348,8 @@ def cmd_costs(args: argparse.Namespace) -> None:
     print(format_costs(table))
     base = Parameters()
     values = table.values()
-    print("\nWhat one unit of each fundable lever costs a year (scenarios/funding.py):")
+    print("\nWhat each fundable lever costs a year at these values (scenarios/funding.py):")
     for lever in LEVERS.values():
-        print(f"  {lever.name:<28} {_euros(lever.unit_cost(values, base)):>12}  per {lever.unit}")
+        cost = _euros(lever.unit_cost(values, base))
+        print(f"  {lever.name:<26} {cost:>10} a year for {lever.one}")
+        print(textwrap.fill(lever.doc, 96, initial_indent=" " * 4, subsequent_indent=" " * 4))

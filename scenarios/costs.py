@@ -9,6 +9,7 @@ value. Every failure is a one-line :class:`ScenarioError`.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +155,11 @@ def format_costs(table: CostTable) -> str:
             f"{item.name:<{width}}  {item.value:>10,.6g}  [{item.low:,.6g} to {item.high:,.6g}]  "
             f"{item.unit}, {item.year}{mark}"
         )
-        lines.append(f"{'':<{width}}  source: {item.source}")
+        lines.append(
+            textwrap.fill(
+                f"source: {item.source}", 96, initial_indent=" " * 4, subsequent_indent=" " * 12
+            )
+        )
     n = sum(item.assumption for item in table.items.values())
     lines.append(
         f"\n{n} of {len(table.items)} items are assumptions: replace them with local figures."

@@ -43,7 +43,8 @@ class Lever:
 
     Attributes:
         name: Name in option files.
-        unit: What one unit is, for people ("buddies in the pool").
+        unit: What the units are, for people ("buddies in the pool").
+        one: One unit ("a buddy in the pool").
         doc: How the cost is made up.
         unit_cost: Euros a year for one unit, from the unit costs and the parameters.
         apply: ``(units, releases_per_year, params, base) -> overrides``: the parameter
@@ -53,6 +54,7 @@ class Lever:
 
     name: str
     unit: str
+    one: str
     doc: str
     unit_cost: Callable[[dict[str, float], Parameters], float]
     apply: Callable[[float, float, Parameters, Parameters], dict[str, Any]]
@@ -126,6 +128,7 @@ LEVERS: dict[str, Lever] = {
         Lever(
             "buddies",
             "buddies in the pool",
+            "a buddy in the pool",
             "a coordinator's share (professional_fte / volunteers_per_coordinator), the "
             "buddy's expenses, and recruiting and training the buddies who replace those "
             "who leave (buddy_turnover_per_week)",
@@ -135,6 +138,7 @@ LEVERS: dict[str, Lever] = {
         Lever(
             "professionals",
             "professional FTE",
+            "a professional FTE",
             "professional_fte",
             lambda c, _: c["professional_fte"],
             _professionals,
@@ -143,6 +147,7 @@ LEVERS: dict[str, Lever] = {
             Lever(
                 f"{s}_places",
                 f"{s.replace('_', ' ')} intake places a week",
+                f"an intake place a week of {s.replace('_', ' ')}",
                 f"52 admissions a year, each holding a place for admission_weeks_{s} at "
                 f"place_week_{s}",
                 _place_cost(s),
@@ -153,6 +158,7 @@ LEVERS: dict[str, Lever] = {
         Lever(
             "benefit_advance",
             "benefit advances a year",
+            "one benefit advance a year",
             "advance_administration plus the share never recovered "
             "(advance_unrecovered_share x advance_amount); the amount itself is a benefit "
             "due anyway",

@@ -262,7 +262,7 @@ CASES = [
     ("funding --budget lots --out {new}", {}, "--budget must be a number"),
     ("funding --out {new}", {}, "the following arguments are required: --budget"),
     ("funding --budget 1 --discount 0.5 --out {new}", {}, "--discount must be in [0, 0.2]"),
-    ("funding --budget 1 --years 1 --out {new}", {}, "--years must be in [2, 20]"),
+    ("funding --budget 1 --years 0 --out {new}", {}, "--years must be in [1, 20]"),
     ("funding --budget 1 --releases-per-year 0 --out {new}", {}, "--releases-per-year must be"),
     ("funding --budget 1e9 --out {new}", {}, "lower --budget"),
     ("funding --budget 1 --baseline nosuch --out {new}", {}, "unknown scenario 'nosuch'"),

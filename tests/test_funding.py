@@ -205,3 +205,15 @@ def test_a_zero_budget_reproduces_the_baseline_exactly(tmp_path):
             pd.testing.assert_series_equal(row, base, check_names=False)
     draws = pd.read_csv(out / "draws.csv")
     assert (draws[["npv", "benefits_pv", "redetentions_avoided_pv"]] == 0).all().all()
+
+
+def test_reentry_costs_lists_every_item_with_its_source_and_every_lever(capsys):
+    from experiments.cli import main
+
+    assert main(["costs"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())  # sources are wrapped over lines
+    for item in COSTS.items.values():
+        assert item.name in shown and " ".join(item.source.split()) in shown
+    assert shown.count("(assumption)") == sum(i.assumption for i in COSTS.items.values()) > 0
+    for lever in LEVERS.values():
+        assert f"a year for {lever.one}" in shown
