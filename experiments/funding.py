@@ -74,7 +74,7 @@ def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
     draws: list[dict[str, Any]] = []
     for d in range(args.replications):
         cost_rng, param_rng = (np.random.default_rng([args.seed, d, k]) for k in (1, 2))
-        unit_costs = costs.draw(cost_rng) if args.replications > 1 else costs.values()
+        unit_costs = costs.draw(cost_rng)
         theta = {} if args.fixed_parameters else posterior_draw(param_rng, set(scenario.overrides))
         base = {**scenario.overrides, **theta}
         base_params = Parameters.from_dict(base)
@@ -106,7 +106,7 @@ def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
                 )
             )
         draws.append({"draw": d, "costs": unit_costs, "parameters": theta, "units": units})
-    model_releases = persons / (52 * args.years) * 52 * scenario.params.flow_releases_per_entry
+    model_releases = persons / args.years * scenario.params.flow_releases_per_entry
     context = {
         "baseline": scenario.name,
         "options": {
