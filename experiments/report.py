@@ -79,24 +79,72 @@ def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def _thousands(values: pd.Series) -> pd.Series:
+    return values.map(lambda x: f"{x / 1e3:,.0f}")
+
+
 def funding_section(root: Path) -> Section:
-    """The plain summary, the economics, effects and payer tables and the three figures."""
+    """The plain summary, the headline tables in readable units and the three figures."""
     from analysis.report import Section
 
     summary = root / "summary.md"
     text = summary.read_text(encoding="utf-8") if summary.is_file() else ""
     text = "\n".join(line.removeprefix("# ").replace("**", "") for line in text.splitlines()[1:])
     section = Section("Funding options", text)
-    for name, caption in (
-        ("economics.csv", "Per option: present values, NPV, benefit-cost ratio, chance that "
-         "benefits exceed costs, cost per re-detention avoided, ICERs"),
-        ("effects.csv", "Effects a year and per 1,000 releases: mean, 95% CI of the mean, and "
-         "the 2.5-97.5% range of the draws"),
-        ("payers.csv", "Present values by who gains (positive) or pays (negative)"),
-    ):  # fmt: skip
-        table = _read_csv(root / name)
-        if table is not None:
-            section.tables.append((caption, table))
+    economics = _read_csv(root / "economics.csv")
+    effects = _read_csv(root / "effects.csv")
+    payers = _read_csv(root / "payers.csv")
+    if economics is not None:
+        section.tables.append(
+            (
+                "Per option, present values in EUR thousand (economics.csv has every column)",
+                economics.assign(
+                    benefits=_thousands(economics["benefits_pv"]),
+                    cost=_thousands(economics["programme_cost_pv"]),
+                    npv=_thousands(economics["npv"]),
+                    npv_95pct_of_draws=[
+                        f"{lo / 1e3:,.0f} to {hi / 1e3:,.0f}"
+                        for lo, hi in economics[["npv_range_low", "npv_range_high"]].to_numpy()
+                    ],
+                    bcr=economics["bcr"].map("{:.2f}".format),
+                    chance_benefits_exceed_costs=economics["chance_benefits_exceed_costs"].map(
+                        "{:.0%}".format
+                    ),
+                    cost_per_redetention_avoided=economics["cost_per_redetention_avoided"].map(
+                        lambda x: "" if x != x else f"{x:,.0f}"
+                    ),
+                )[
+                    ["option", "benefits", "cost", "npv", "npv_95pct_of_draws", "bcr",
+                     "chance_benefits_exceed_costs", "cost_per_redetention_avoided"]
+                ],
+            )
+        )  # fmt: skip
+    if effects is not None:
+        shown = effects.assign(
+            per_year=[
+                f"{m:,.1f} ({lo:,.1f} to {hi:,.1f})"
+                for m, lo, hi in effects[
+                    ["per_year_mean", "per_year_range_low", "per_year_range_high"]
+                ].to_numpy()
+            ]
+        ).pivot(index="option", columns="label", values="per_year")
+        section.tables.append(
+            (
+                "Effects a year: mean (95% of draws); per 1,000 releases and the CIs of the "
+                "mean are in effects.csv",
+                shown.loc[list(dict.fromkeys(effects["option"]))].reset_index(),
+            )
+        )
+    if payers is not None:
+        section.tables.append(
+            (
+                "Present values by who gains (positive) or pays (negative), EUR thousand",
+                payers.assign(value=_thousands(payers["mean"]))
+                .pivot(index="option", columns="payer", values="value")
+                .loc[list(dict.fromkeys(payers["option"])), list(dict.fromkeys(payers["payer"]))]
+                .reset_index(),
+            )
+        )
     for name, caption in (
         ("ce_plane.png", "Cost-effectiveness plane: every draw of every option"),
         ("acceptability.png", "Cost-effectiveness acceptability curve"),
