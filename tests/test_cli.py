@@ -103,6 +103,9 @@ def test_bad_input_gives_one_line_error_and_exit_2(args, expected):
         ["sweep", "no/such/design.toml"],
         ["sensitivity", "no/such/design.toml"],
         ["calibrate", "no/such/design.toml"],
+        ["funding", "--budget", "1", "--baseline", "nosuch"],
+        ["funding", "--budget", "1", "--options", "no/such/options.toml"],
+        ["costs", "--costs", "no/such/costs.toml"],
     ],
 )
 def test_input_errors_are_found_before_the_heavy_imports(args):
