@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.parameters import SERVICES
+
 UNDERUSED = 0.9
 """A resource used below this share of its capacity on average is not the bottleneck."""
 FULL = 0.97
@@ -25,53 +27,55 @@ EVIDENCE = {
 FEW_DRAWS = 20
 
 
+USE: dict[str, tuple[str, str, str]] = {
+    "professionals": (
+        "baseline",
+        "professional_load_mean",
+        "professionals work at {used:.0%} of their caseload today{draws}: more of them take "
+        "on few new clients",
+    ),
+    "buddies": (
+        "option",
+        "buddy_utilisation",
+        "buddies have a client {used:.0%} of the time{draws}: the pool is larger than the "
+        "referrals",
+    ),
+    "benefit_advance": (
+        "option",
+        "advances_used",
+        "only {used:.0%} of the funded advances are taken up{draws}: fewer people are released "
+        "without income than the budget would serve",
+    ),
+    **{
+        f"{s}_places": (
+            "baseline",
+            f"places_used_{s}",
+            f"{s.replace('_', ' ')} fills {{used:.0%}} of its places today{{draws}}: more "
+            "places change little where it is not full",
+        )
+        for s in SERVICES
+    },
+}
+"""Per lever: whose runs show its use (the baseline's, or the option's own), the column
+that measures it against capacity, and the note when it is under-used."""
+
+
 def bottlenecks(runs: pd.DataFrame, option: str, allocation: dict[str, float]) -> list[str]:
     """Why a lever may change little: the resource it buys is not what holds people back.
 
-    Judged on the baseline runs (or, for buddies and advances, the option's own), as the
-    mean over draws and the number of draws in which the resource is used up.
+    Judged as the mean over draws of the resource's use (:data:`USE`), with the number of
+    draws in which it is used up; and where the model's effect of the lever stands against
+    published evaluations (:data:`EVIDENCE`).
     """
-    base = runs[runs["scenario"] == "baseline"]
-    mine = runs[runs["scenario"] == option]
-
-    def use(frame: pd.DataFrame, column: str) -> tuple[float, str]:
-        values = frame[column].dropna() if column in frame else frame.iloc[:0, 0]
-        if values.empty:
-            return float("nan"), ""
-        full = int((values >= FULL).sum())
-        return float(values.mean()), f" (used up in {full} of {len(values)} draws)"
-
     notes = []
     for lever in allocation:
-        if lever == "professionals":
-            used, draws = use(base, "professional_load_mean")
-            if used < UNDERUSED:
-                notes.append(
-                    f"professionals work at {used:.0%} of their caseload today{draws}: more of "
-                    "them take on few new clients"
-                )
-        elif lever == "buddies":
-            used, draws = use(mine, "buddy_utilisation")
-            if used < UNDERUSED:
-                notes.append(
-                    f"buddies have a client {used:.0%} of the time{draws}: the pool is larger "
-                    "than the referrals"
-                )
-        elif lever == "benefit_advance":
-            used, draws = use(mine, "advances_used")
-            if used < UNDERUSED:
-                notes.append(
-                    f"only {used:.0%} of the funded advances are taken up{draws}: fewer people "
-                    "are released without income than the budget would serve"
-                )
-        elif lever.endswith("_places"):
-            service = lever.removesuffix("_places")
-            used, draws = use(base, f"places_used_{service}")
-            if used < UNDERUSED:
-                notes.append(
-                    f"{service.replace('_', ' ')} fills {used:.0%} of its places today{draws}: "
-                    "more places change little where it is not full"
-                )
+        whose, column, note = USE[lever]
+        frame = runs[runs["scenario"] == ("baseline" if whose == "baseline" else option)]
+        values = frame[column].dropna() if column in frame else frame.iloc[:0, 0]
+        if len(values) and values.mean() < UNDERUSED:
+            full = int((values >= FULL).sum())
+            draws = f" (used up in {full} of {len(values)} draws)"
+            notes.append(note.format(used=values.mean(), draws=draws))
         if lever in EVIDENCE:
             notes.append(EVIDENCE[lever])
     return notes
