@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compare import _ci
+from .intervals import UNIT, difference_interval
 
 # channel: (weekly column of the released population, sign of the exposure, weight)
 CHANNELS: dict[str, tuple[str, int, str]] = {
@@ -69,7 +69,7 @@ def channel_table(
         mine = exposed[exposed["scenario"] == scenario].set_index("replication")
         for channel in [*CHANNELS, "supervision"]:
             diff = (mine[channel] - reference[channel].reindex(mine.index)).to_numpy(float)
-            d_mean, d_low, d_high = _ci(diff)
+            d_mean, d_low, d_high = difference_interval(diff, UNIT)
             weight = weights[CHANNELS[channel][2]] if channel in CHANNELS else np.nan
             rows.append(
                 {

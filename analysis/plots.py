@@ -2,9 +2,11 @@
 
 Every figure takes the run table and, where it draws time series, the weekly
 table of an experiment, plus the name of the run column that groups runs into
-lines (``scenario`` for a comparison). Lines are means over replications;
-bands and whiskers are 95% t-intervals of that mean, so they shrink with more
-replications (one replication draws no band).
+lines (``scenario`` for a comparison). Lines are means over replications; bands
+and whiskers are 95% intervals of that mean that respect the quantity's bounds
+(:mod:`analysis.intervals`), so they shrink with more replications (one
+replication draws no band). A figure made from fewer than 5 replications says so
+in its title.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.parameters import SERVICES
 from model.population import LENGTH_GROUPS, TYPOLOGY
 
+from .intervals import FEW, FEW_WARNING, band, bounds_of, mean_interval
 from .summary import SURVIVAL_WEEKS
 
 CONDITIONS = {
@@ -44,30 +46,19 @@ EQUITY_OUTCOMES = {
 }
 
 
-def mean_ci(values: pd.Series | np.ndarray) -> tuple[float, float]:
-    """Mean and half-width of its 95% t-interval (0 for fewer than two values)."""
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if len(v) == 0:
-        return np.nan, np.nan
-    if len(v) < 2:
-        return float(v.mean()), 0.0
-    return float(v.mean()), float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+def _with_group(weeks: pd.DataFrame, runs: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The weekly rows with each run's group (the runs' own column wins over the weeks')."""
+    return weeks.drop(columns=[group], errors="ignore").merge(runs[["run_id", group]], on="run_id")
 
 
-def _series(frame: pd.DataFrame, x: str, column: str) -> pd.DataFrame:
-    """Per value of ``x``: the mean of ``column`` over runs and its CI half-width, as
-    :func:`mean_ci` gives them (computed for all weeks at once: a figure has thousands)."""
-    g = frame.groupby(x)[column].agg(["mean", "std", "count"])
-    n = g["count"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * g["std"].to_numpy() / np.sqrt(n)
-    ci = np.where(n >= 2, half, np.where(n == 1, 0.0, np.nan))
-    return pd.DataFrame({"mean": g["mean"].to_numpy(), "ci": ci}, index=g.index)
+def _title(title: str, runs: pd.DataFrame, group: str) -> str:
+    """The figure's title, with a warning when any line rests on few replications."""
+    few = runs.groupby(group, sort=False).size().min() < FEW
+    return f"{title}\nWarning: {FEW_WARNING}" if few else title
 
 
 def _save(fig: plt.Figure, path: Path, title: str) -> None:
-    fig.suptitle(title)
+    fig.suptitle(title, color="black")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -89,9 +80,17 @@ def _not_recorded(ax: plt.Axes) -> None:
 
 def _band(ax: plt.Axes, s: pd.DataFrame, label: str, colour: str) -> None:
     ax.plot(s.index, s["mean"], label=label, color=colour)
-    ax.fill_between(
-        s.index, s["mean"] - s["ci"], s["mean"] + s["ci"], alpha=0.18, color=colour, lw=0
-    )
+    ax.fill_between(s.index, s["low"], s["high"], alpha=0.18, color=colour, lw=0)
+
+
+def _errors(m: np.ndarray) -> np.ndarray:
+    """Whisker lengths below and above each mean, from rows of (mean, low, high)."""
+    return np.nan_to_num(np.vstack([m[:, 0] - m[:, 1], m[:, 2] - m[:, 0]]))
+
+
+def _interval(rows: pd.DataFrame, column: str) -> tuple[float, float, float]:
+    values = rows[column] if column in rows else pd.Series(dtype=float)
+    return mean_interval(values, bounds_of(column))
 
 
 def _shade_warmup(ax: plt.Axes, weeks: pd.Series) -> None:
@@ -122,7 +121,7 @@ def _weekly_panels(
         for i, name in enumerate(_groups(runs, group)):
             rows = data[data[group] == name]
             if column in rows and rows[column].notna().any():
-                _band(ax, _series(rows, "week", column), str(name), f"C{i}")
+                _band(ax, band(rows, "week", column), str(name), f"C{i}")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(unit)
@@ -131,7 +130,7 @@ def _weekly_panels(
 
 def plot_steady_state(weeks: pd.DataFrame, runs: pd.DataFrame, group: str, path: Path) -> None:
     """Stocks and queues over the whole run, warm-up shaded: is the system steady?"""
-    data = weeks.merge(runs[["run_id", group]], on="run_id")
+    data = _with_group(weeks, runs, group)
     waiting = [f"waiting_{s}" for s in SERVICES if f"waiting_{s}" in data]
     data["waiting_all"] = data[waiting].sum(axis=1) if waiting else np.nan
     fig, axes = plt.subplots(1, len(STEADY_STATE_SERIES), figsize=(20, 4))
@@ -140,31 +139,59 @@ def plot_steady_state(weeks: pd.DataFrame, runs: pd.DataFrame, group: str, path:
     for ax in axes:
         ax.set_ylim(bottom=0)
     _legend(axes[0], loc="lower right")
-    _save(fig, path, "The system over the whole run: stocks and queues (mean, 95% CI)")
+    _save(
+        fig,
+        path,
+        _title("The system over the whole run: stocks and queues (mean, 95% CI)", runs, group),
+    )
 
 
 def plot_outcomes(summary: pd.DataFrame, path: Path) -> None:
-    """Key outcomes per scenario: mean and 95% CI over replications."""
-    outcomes = list(dict.fromkeys(summary["outcome"]))
-    fig, axes = plt.subplots(len(outcomes), 1, figsize=(8, 1.6 * len(outcomes) + 1), squeeze=False)
-    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
-        rows = summary[summary["outcome"] == outcome]
-        y = range(len(rows))
-        err = [rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]]
-        ax.errorbar(rows["mean"], y, xerr=err, fmt="o", capsize=3)
-        ax.set_yticks(list(y), rows["scenario"])
-        ax.set_title(rows["label"].iloc[0], fontsize=9, loc="left")
-        ax.set_xlabel("share (0-1)" if "per_year" not in outcome else "per year", fontsize=8)
+    """A forest plot: each scenario's paired difference from the reference, with its 95% CI.
+
+    Shares are on one shared axis in percentage points, so that gaps compare across
+    outcomes; other outcomes (rates) get a panel of their own.
+    """
+    others = summary[summary["diff"].notna()]
+    reference = summary.loc[summary["diff"].isna(), "scenario"].iloc[0]
+    panels = [
+        (rows, share) for share in (True, False) if len(rows := others[others["share"] == share])
+    ]
+    heights = [rows["label"].nunique() for rows, _ in panels] or [1]
+    fig, axes = plt.subplots(
+        len(panels) or 1, 1, figsize=(9, 0.45 * sum(heights) + 1.8 + len(panels)),
+        gridspec_kw={"height_ratios": heights}, squeeze=False,
+    )  # fmt: skip
+    scenarios = list(dict.fromkeys(others["scenario"]))
+    for ax, (rows, share) in zip(axes[:, 0], panels, strict=False):
+        scale = 100 if share else 1
+        labels = list(dict.fromkeys(rows["label"]))
+        offsets = np.linspace(-0.3, 0.3, len(scenarios)) if len(scenarios) > 1 else [0.0]
+        for i, (scenario, offset) in enumerate(zip(scenarios, offsets, strict=True)):
+            mine = rows[rows["scenario"] == scenario]
+            y = np.array([labels.index(lab) for lab in mine["label"]]) + offset
+            m = mine[["diff", "diff_ci_low", "diff_ci_high"]].to_numpy() * scale
+            ax.errorbar(m[:, 0], y, xerr=_errors(m), fmt="o", ms=4, capsize=2, color=f"C{i + 1}",
+                        label=scenario)  # fmt: skip
+        ax.axvline(0, color="0.3", lw=0.8)
+        ax.set_yticks(np.arange(len(labels)), labels, fontsize=8)
         ax.invert_yaxis()
         ax.grid(axis="x", alpha=0.3)
-    _save(fig, path, "Key outcomes by scenario (mean and 95% CI over replications)")
+        ax.set_xlabel(
+            f"difference from {reference}, percentage points" if share
+            else f"difference from {reference}"
+        )  # fmt: skip
+    _legend(axes[0, 0], loc="lower right")
+    few = (summary["n"] < FEW).any()
+    title = f"Paired differences from {reference} (mean and 95% CI over replications)"
+    _save(fig, path, f"{title}\nWarning: {FEW_WARNING}" if few else title)
 
 
 def plot_conditions(
     weeks: pd.DataFrame, runs: pd.DataFrame, group: str, mode: str, path: Path
 ) -> None:
     """Stability and each basic condition over the weeks, one line per group."""
-    data = weeks.merge(runs[["run_id", group]], on="run_id")
+    data = _with_group(weeks, runs, group)
     columns = [c for c in CONDITIONS if c in data.columns]
     ncols = 4
     nrows = -(-len(columns) // ncols)
@@ -173,7 +200,7 @@ def plot_conditions(
         if mode == "flow":
             _shade_warmup(ax, data["week"])
         for i, name in enumerate(_groups(runs, group)):
-            _band(ax, _series(data[data[group] == name], "week", column), str(name), f"C{i}")
+            _band(ax, band(data[data[group] == name], "week", column), str(name), f"C{i}")
         ax.set_title(CONDITIONS[column], fontsize=10)
         ax.set_xlabel("weeks since release" if mode == "cohort" else "model week")
         ax.set_ylabel("share of released people (0-1)")
@@ -181,7 +208,13 @@ def plot_conditions(
     for ax in axes.flat[len(columns) :]:
         ax.set_visible(False)
     _legend(axes.flat[0])
-    _save(fig, path, "Basic conditions over time (line: mean; band: 95% CI over replications)")
+    _save(
+        fig,
+        path,
+        _title(
+            "Basic conditions over time (line: mean; band: 95% CI over replications)", runs, group
+        ),
+    )
 
 
 def plot_survival(runs: pd.DataFrame, group: str, path: Path) -> None:
@@ -197,17 +230,21 @@ def plot_survival(runs: pd.DataFrame, group: str, path: Path) -> None:
     for i, name in enumerate(_groups(runs, group) if columns else []):
         rows = runs[runs[group] == name]
         s = pd.DataFrame(
-            [mean_ci(rows[c]) for c in columns.values()],
+            [_interval(rows, c) for c in columns.values()],
             index=list(columns),
-            columns=["mean", "ci"],
-        ).dropna()
+            columns=["mean", "low", "high"],
+        ).dropna(subset=["mean"])
         _band(ax, s, str(name), f"C{i}")
     ax.set_xlabel("weeks since release")
     ax.set_ylabel("share without a new offence (0-1)")
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     _legend(ax)
-    _save(fig, path, "Survival to the first new offence (Kaplan-Meier; mean, 95% CI)")
+    _save(
+        fig,
+        path,
+        _title("Survival to the first new offence (Kaplan-Meier; mean, 95% CI)", runs, group),
+    )
 
 
 def plot_targets(runs: pd.DataFrame, group: str, targets: list[dict], path: Path) -> None:
@@ -232,15 +269,21 @@ def plot_targets(runs: pd.DataFrame, group: str, targets: list[dict], path: Path
     offsets = np.linspace(-0.25, 0.25, len(names)) if len(names) > 1 else [0.0]
     for off, name in zip(offsets, names, strict=True):
         rows = runs[runs[group] == name]
-        m = np.array([mean_ci(rows[t["outcome"]]) for t in chosen])
-        ax.errorbar(m[:, 0], y + off, xerr=m[:, 1], fmt="o", ms=4, capsize=2, label=str(name))
+        m = np.array([_interval(rows, t["outcome"]) for t in chosen])
+        ax.errorbar(m[:, 0], y + off, xerr=_errors(m), fmt="o", ms=4, capsize=2, label=str(name))
     ax.set_yticks(y, [t["name"] for t in chosen], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of release events (0-1)")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    _save(fig, path, "Shares at release, 3 and 6 months: model against targets (004, Leiden)")
+    _save(
+        fig,
+        path,
+        _title(
+            "Shares at release, 3 and 6 months: model against targets (Leiden study)", runs, group
+        ),
+    )
 
 
 def _grouped_bars(
@@ -255,9 +298,11 @@ def _grouped_bars(
     x = np.arange(len(labels))
     for i, name in enumerate(names):
         rows = runs[runs[group] == name]
-        m = np.array([mean_ci(rows.get(column(lab), pd.Series(dtype=float))) for lab in labels])
+        m = np.array([_interval(rows, column(lab)) for lab in labels])
+        if np.isnan(m[:, 0]).all():
+            continue  # nothing recorded for this group (no programme): no bar, no legend entry
         offset = (i - (len(names) - 1) / 2) * width
-        ax.bar(x + offset, m[:, 0], width, yerr=m[:, 1], label=name, color=f"C{i}")
+        ax.bar(x + offset, m[:, 0], width, yerr=_errors(m), label=name, color=f"C{i}")
     ax.set_xticks(x, [lab.replace("_", " ") for lab in labels], fontsize=8, rotation=20)
     ax.grid(axis="y", alpha=0.3)
 
@@ -274,7 +319,11 @@ def plot_waits(runs: pd.DataFrame, group: str, path: Path) -> None:
     axes[1].set_ylabel("share of those who joined the list (0-1)")
     axes[1].set_title("Gave up while waiting", fontsize=10)
     _legend(axes[0])
-    _save(fig, path, "Services after release: waiting times and abandonment (mean, 95% CI)")
+    _save(
+        fig,
+        path,
+        _title("Services after release: waiting times and abandonment (mean, 95% CI)", runs, group),
+    )
 
 
 def plot_equity(runs: pd.DataFrame, group: str, path: Path) -> None:
@@ -290,7 +339,11 @@ def plot_equity(runs: pd.DataFrame, group: str, path: Path) -> None:
             ax.set_xlabel(what)
             ax.set_ylabel("share of release events (0-1)")
     _legend(axes[0, 0])
-    _save(fig, path, "Who gains: outcomes by typology and detention length (mean, 95% CI)")
+    _save(
+        fig,
+        path,
+        _title("Who gains: outcomes by typology and detention length (mean, 95% CI)", runs, group),
+    )
 
 
 BUDDY_SERIES = {
@@ -308,7 +361,7 @@ def plot_buddies(
     A cohort's long detention phase is cut to the half year before release,
     when intake inside begins.
     """
-    data = weeks.merge(runs[["run_id", group]], on="run_id")
+    data = _with_group(weeks, runs, group)
     data = data[data["week"] >= -26] if mode == "cohort" else data
     fig, axes = plt.subplots(1, 4, figsize=(17, 4))
     xlabel = "weeks since release" if mode == "cohort" else "model week"
@@ -319,7 +372,13 @@ def plot_buddies(
     axes[3].set_title("Buddy turnover", fontsize=10)
     axes[3].set_ylabel("exits per active buddy per year")
     _legend(axes[3])
-    _save(fig, path, "Buddy programme (mean, 95% CI; groups without a programme draw nothing)")
+    _save(
+        fig,
+        path,
+        _title(
+            "Buddy programme (mean, 95% CI; groups without a programme draw nothing)", runs, group
+        ),
+    )
 
 
 def has_buddies(runs: pd.DataFrame) -> bool:
@@ -355,3 +414,56 @@ def write_figures(
         figures.append(("The system over the whole run, warm-up shaded", out / "steady_state.png"))
         plot_steady_state(weeks, runs, group, figures[-1][1])
     return figures
+
+
+def plot_sweep(runs: pd.DataFrame, outputs: list[str], path: Path) -> bool:
+    """Each output against the swept parameters: a line for one, a heat map for a grid of
+    two, and scatters against each parameter otherwise. Returns False when nothing varied."""
+    params = [c for c in runs.columns if c.startswith("param_") and runs[c].nunique() > 1]
+    outputs = [o for o in outputs if o in runs and runs[o].notna().any()]
+    if not params or not outputs:
+        return False
+    points = runs.groupby(params, dropna=False)[outputs]
+    grid2 = len(params) == 2 and all(runs[p].nunique() <= 12 for p in params)
+    if len(params) == 1 or grid2:
+        fig, axes = plt.subplots(1, len(outputs), figsize=(5 * len(outputs), 4), squeeze=False)
+        for ax, output in zip(axes[0], outputs, strict=True):
+            if grid2:
+                table = points[output].mean().unstack(params[1])
+                image = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap="viridis")
+                ax.set_xticks(range(table.shape[1]), [str(v) for v in table.columns])
+                ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
+                ax.set_xlabel(params[1].removeprefix("param_"))
+                ax.set_ylabel(params[0].removeprefix("param_"))
+                for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+                    ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+                fig.colorbar(image, ax=ax, shrink=0.8)
+            else:
+                x = params[0]
+                s = pd.DataFrame(
+                    [(key, *mean_interval(g[output], bounds_of(output)))
+                     for key, g in runs.groupby(x, sort=True)],
+                    columns=[x, "mean", "low", "high"],
+                )  # fmt: skip
+                pos = np.arange(len(s))
+                ax.errorbar(pos, s["mean"], yerr=_errors(s[["mean", "low", "high"]].to_numpy()),
+                            fmt="o-", capsize=3)  # fmt: skip
+                ax.set_xticks(pos, [f"{v:.3g}" if isinstance(v, float) else str(v) for v in s[x]])
+                ax.set_xlabel(x.removeprefix("param_"))
+                ax.grid(alpha=0.3)
+            ax.set_title(output, fontsize=10)
+    else:
+        shown = params[:6]
+        fig, axes = plt.subplots(len(outputs), len(shown), squeeze=False,
+                                 figsize=(3.2 * len(shown), 2.8 * len(outputs)))  # fmt: skip
+        means = points.mean().reset_index()
+        for r, output in enumerate(outputs):
+            for c, param in enumerate(shown):
+                ax = axes[r, c]
+                ax.scatter(means[param], means[output], s=8, alpha=0.6)
+                ax.set_xlabel(param.removeprefix("param_"), fontsize=8)
+                ax.set_ylabel(output if c == 0 else "", fontsize=8)
+                ax.grid(alpha=0.3)
+    title = "Outputs against the swept parameters (mean over replications"
+    _save(fig, path, _title(title + ("; 95% CI)" if len(params) == 1 else ")"), runs, "point"))
+    return True

@@ -17,12 +17,13 @@ STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222;
        line-height: 1.45; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }
-table { border-collapse: collapse; font-size: .85em; margin: .5em 0 1.5em; }
+table { border-collapse: collapse; font-size: .85em; margin: .5em 0 1.5em; display: block;
+        overflow-x: auto; max-width: 100%; }
 th, td { border: 1px solid #ddd; padding: .25em .6em; text-align: right; }
 th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
 figure { margin: 1em 0 2em; } figcaption { font-size: .9em; color: #555; }
 img { max-width: 100%; } .note { color: #555; font-size: .9em; }
-.fail { color: #b00; font-weight: 600; } .pass { color: #070; }
+.fail { color: #b00; font-weight: 600; } .pass { color: #070; } td.text { text-align: left; }
 """
 
 
@@ -48,7 +49,9 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return f'<span class="{"pass" if value else "fail"}">{"pass" if value else "FAIL"}</span>'
     if isinstance(value, float):
-        return "" if pd.isna(value) else f"{value:.3f}"
+        if pd.isna(value):
+            return ""
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
     return html.escape(str(value))
 
 
@@ -56,7 +59,12 @@ def _table(caption: str, frame: pd.DataFrame, max_rows: int = 60) -> str:
     shown = frame.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td class="text">{_cell(v)}</td>' if isinstance(v, str) else f"<td>{_cell(v)}</td>"
+            for v in row
+        )
+        + "</tr>"
         for row in shown.itertuples(index=False)
     )
     more = (
@@ -64,7 +72,8 @@ def _table(caption: str, frame: pd.DataFrame, max_rows: int = 60) -> str:
         if len(frame) > max_rows
         else ""
     )
-    return f"<h3>{html.escape(caption)}</h3><table><tr>{head}</tr>{body}</table>{more}"
+    heading = f"<h3>{html.escape(caption)}</h3>" if caption else ""
+    return f"{heading}<table><tr>{head}</tr>{body}</table>{more}"
 
 
 def render(title: str, facts: dict[str, str], sections: list[Section]) -> str:

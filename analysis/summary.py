@@ -248,6 +248,8 @@ def programme_summary(
             "buddy_trajectories": dict(b.totals) if b.on else None,
         }
     )
+    out["buddy_ever_share"] = float(persons["buddy_ever"].mean()) if b.on and len(persons) else None
+    out["professional_ever_share"] = float(persons["pro_ever"].mean()) if len(persons) else None
     by_type = persons.groupby("typology", observed=False)
     out["reach_by_typology"] = {
         str(t): {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
 
 from model.limits import warmup_weeks
-from scenarios.loader import DEFAULT_SCENARIOS, ScenarioError, load
+from model.parameters import ParameterError, Parameters
+from scenarios.loader import DEFAULT_SCENARIOS, Scenario, ScenarioError, load
 
 from .runner import Task
 
@@ -18,10 +21,14 @@ def compare_tasks(
     persons: int,
     weeks: int,
     warmup: int | None = None,
+    sets: dict[str, Any] | None = None,
 ) -> tuple[list[Task], list[str], dict[str, dict]]:
-    """Replication r of every scenario gets seed + r: the pairing of common random numbers."""
+    """Replication r of every scenario gets seed + r: the pairing of common random numbers.
+
+    ``sets`` (``--set NAME=VALUE``) override parameters on top of every scenario.
+    """
     warmup = warmup_weeks(mode, warmup)
-    scenarios = [load(arg) for arg in scenario_args]
+    scenarios = [with_sets(load(arg), sets or {}) for arg in scenario_args]
     names = [sc.name for sc in scenarios]
     if len(set(names)) != len(names):
         raise ScenarioError(f"each scenario may appear once (got {', '.join(names)})")
@@ -51,13 +58,25 @@ def compare_tasks(
     return tasks, names, described
 
 
+def with_sets(scenario: Scenario, sets: dict[str, Any]) -> Scenario:
+    """The scenario with ``--set`` overrides on top; a bad value names the scenario."""
+    if not sets:
+        return scenario
+    try:
+        params = Parameters.from_dict(sets, base=scenario.params)
+    except ParameterError as exc:
+        raise ScenarioError(f"--set on {scenario.name}: {exc}") from None
+    return Scenario(scenario.name, scenario.description, params, {**scenario.overrides, **sets})
+
+
 def tasks_from_args(
     args: argparse.Namespace, scenarios: list[str]
 ) -> tuple[list[Task], list[str], dict[str, dict]]:
     """:func:`compare_tasks` with the size, seed and replication flags of a command."""
     return compare_tasks(
-        scenarios, args.replications, args.seed, args.mode, args.persons, args.weeks, args.warmup
-    )
+        scenarios, args.replications, args.seed, args.mode, args.persons, args.weeks, args.warmup,
+        dict(getattr(args, "set", [])),
+    )  # fmt: skip
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
@@ -69,7 +88,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
     from analysis.validation import load_targets
 
     from .experiment import run_from_args
-    from .store import write_table
+    from .store import write_csv, write_table
 
     manifest = {
         "command": "compare",
@@ -78,12 +97,14 @@ def cmd_compare(args: argparse.Namespace) -> None:
         "warmup": tasks[0].warmup,
     }
     with run_from_args(args, tasks, manifest) as (runs, weeks):
+        if args.progress:
+            print(f"Writing tables and figures to {args.out}/ ...", file=sys.stderr, flush=True)
         summary = paired_summary(runs, names)
-        summary.to_csv(args.out / "summary.csv", index=False)
+        write_csv(summary, args.out / "summary.csv")
         write_table(summary, args.out / "summary.parquet")
         plot_outcomes(summary, args.out / "outcomes.png")
         weights = described[names[0]]["parameters"]
-        channel_table(runs, weeks, names, weights).to_csv(args.out / "channels.csv", index=False)
+        write_csv(channel_table(runs, weeks, names, weights), args.out / "channels.csv")
         (args.out / "figures").mkdir(exist_ok=True)
         write_figures(runs, weeks, "scenario", args.mode, load_targets(), args.out / "figures")
     print(format_table(summary, names[0]))

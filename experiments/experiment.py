@@ -90,6 +90,9 @@ def run_experiment(
     plain = [asdict(t) for t in tasks]
     check_folder(out, experiment_id(plain), resume)
     check_fits(tasks, executor, workers, scheduler)
+    from model.compile import ensure_compiled
+
+    ensure_compiled()  # here, once, so that no worker compiles its own copy
     with (
         open_executor(executor, workers, scheduler, timeout) as run,
         locked(out, str(manifest.get("command", "experiment"))),

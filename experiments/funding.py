@@ -12,6 +12,7 @@ measured years describe a programme that has settled.
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 import tomllib
 from pathlib import Path
@@ -130,7 +131,7 @@ def analyse(runs: pd.DataFrame, weeks: pd.DataFrame, context: dict[str, Any], ou
     from analysis.funding_plots import plot_acceptability, plot_ce_plane, plot_payers
     from analysis.funding_summary import bottlenecks, plain_summary, units_table
 
-    from .store import write_table
+    from .store import write_csv, write_table
 
     costs = {d["draw"]: d["costs"] for d in context["draws"]}
     per_draw = bc.evaluate(
@@ -162,7 +163,7 @@ def analyse(runs: pd.DataFrame, weeks: pd.DataFrame, context: dict[str, Any], ou
             pd.DataFrame([{"draw": d["draw"], **d["parameters"]} for d in context["draws"]]),
         ),
     ):
-        table.to_csv(out / f"{name}.csv", index=False, float_format="%.6g")
+        write_csv(table, out / f"{name}.csv")
         write_table(table, out / f"{name}.parquet")
     figures = out / "figures"
     figures.mkdir(exist_ok=True)
@@ -185,6 +186,8 @@ def cmd_funding(args: argparse.Namespace) -> None:
         "funding": context,
     }
     with run_from_args(args, tasks, manifest) as (runs, weeks):
+        if args.progress:
+            print(f"Writing tables and figures to {args.out}/ ...", file=sys.stderr, flush=True)
         summary = analyse(runs, weeks, context, args.out)
     print(summary)
     print(f"\n{len(runs)} runs; tables, figures and summary.md in {args.out}/")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ def _point_labels(runs: pd.DataFrame) -> pd.Series:
 
 def grouping(command: str, runs: pd.DataFrame) -> tuple[pd.Series, str]:
     """The label that groups runs into lines, and a sentence saying what it is."""
-    if command == "compare":
+    if command in ("compare", "run"):
         return runs["scenario"].astype(str), "One line per scenario."
     if command == "funding":
         return runs["scenario"].astype(str), (
@@ -64,7 +64,6 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
 
 
 def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
-    settings = manifest.get("settings", {})
     return {
         "folder": str(root),
         "command": str(manifest.get("command")),
@@ -75,8 +74,64 @@ def _facts(root: Path, manifest: dict, runs: pd.DataFrame) -> dict[str, str]:
         "created": str(manifest.get("created")),
         "git commit": str(manifest.get("git_commit")),
         "packages": ", ".join(f"{k} {v}" for k, v in manifest.get("packages", {}).items() if v),
-        "settings": json.dumps({k: v for k, v in settings.items() if v is not None}),
     }
+
+
+TITLES = {
+    "compare": "Scenario comparison",
+    "sweep": "Parameter sweep",
+    "sensitivity": "Sensitivity analysis",
+    "calibrate": "Calibration",
+    "funding": "Funding options",
+    "run": "One run",
+}
+HIDDEN_SETTINGS = ("command", "progress", "resume", "dask_timeout", "chunk_size", "overwrite",
+                   "no_progress", "json", "dir", "output")  # fmt: skip
+
+
+def settings_table(manifest: dict) -> pd.DataFrame:
+    """The command's settings as a two-column table (what was asked, not how it ran)."""
+    import pandas as pd
+
+    settings = manifest.get("settings", {})
+    rows = [
+        {"setting": k.replace("_", " "), "value": _shown(v)}
+        for k, v in settings.items()
+        if v not in (None, [], {}) and k not in HIDDEN_SETTINGS
+    ]
+    return pd.DataFrame(rows, columns=["setting", "value"])
+
+
+def _shown(value: object) -> str:
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(v, list | tuple) for v in value)
+    ):
+        return ", ".join(f"{k} = {v}" for k, v in value)  # --set pairs
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def scenarios_table(manifest: dict) -> pd.DataFrame | None:
+    """Each scenario's description and the parameters it changes from the defaults."""
+    import pandas as pd
+
+    described = manifest.get("scenarios")
+    if not described:
+        return None
+    return pd.DataFrame(
+        [
+            {
+                "scenario": name,
+                "description": d.get("description", ""),
+                "parameters changed": "; ".join(f"{k} = {v}" for k, v in d["overrides"].items())
+                or "(none: the defaults)",
+            }
+            for name, d in described.items()
+        ]
+    )
 
 
 def _thousands(values: pd.Series) -> pd.Series:
@@ -160,7 +215,8 @@ def build_report(root: Path, out: Path) -> Path:
     manifest, runs, weeks = load_results(root)
     # the folder is readable; only now import the analysis (seconds), so errors are instant
     from analysis.compare import paired_summary
-    from analysis.plots import write_figures
+    from analysis.intervals import FEW, FEW_WARNING
+    from analysis.plots import plot_outcomes, plot_sweep, write_figures
     from analysis.report import Section, render
     from analysis.validation import compare_to_targets, load_targets
 
@@ -178,19 +234,37 @@ def build_report(root: Path, out: Path) -> Path:
     figures_dir.mkdir(exist_ok=True)
     figures = write_figures(runs, weeks, "group", mode, targets, figures_dir)
 
-    sections: list[Section] = []
+    sections: list[Section] = [Section("Settings", tables=[("", settings_table(manifest))])]
+    if runs.groupby("group").size().min() < FEW:
+        sections[0].text = f"Warning: {FEW_WARNING}. Read every interval below as a rough guide."
+    described = scenarios_table(manifest)
+    if described is not None:
+        sections.append(Section("Scenarios", tables=[("", described)]))
     if command == "compare":
         names = list(dict.fromkeys(runs["scenario"]))
+        summary = paired_summary(runs, names)
+        plot_outcomes(summary, figures_dir / "outcomes.png")
+        shown = summary.drop(columns=["outcome", "share", "warning"])
+        shown = shown.rename(columns={"label": "outcome"})
         sections.append(
             Section(
-                "Scenarios compared",
+                "Key outcomes",
                 f"Paired on common random numbers against {names[0]}: replication r of every "
-                "scenario shares its seed, so differences are policy, not chance.",
-                tables=[("Key outcomes: mean, difference and 95% CI", paired_summary(runs, names))],
+                "scenario shares its seed, so differences are policy, not chance. Shares are "
+                "fractions; the reference's difference is blank.",
+                tables=[("", shown)],
+                figures=[("Paired differences with 95% CIs", figures_dir / "outcomes.png")],
             )
         )
     if command == "funding":
         sections.append(funding_section(root))
+    if command == "sweep" and plot_sweep(
+        runs, manifest["design"]["outputs"], figures_dir / "sweep.png"
+    ):
+        sections.append(
+            Section("Outputs against the swept parameters",
+                    figures=[("Outputs against the swept parameters", figures_dir / "sweep.png")])
+        )  # fmt: skip
     for name, caption in (
         (
             "channels.csv",
@@ -202,41 +276,26 @@ def build_report(root: Path, out: Path) -> Path:
     ):
         table = _read_csv(root / name)
         if table is not None:
-            sections.append(Section(caption, tables=[(caption, table)]))
+            sections.append(Section(caption, tables=[("", table)]))
     if (root / "sensitivity.png").is_file():
         sections[-1].figures.append(("Sensitivity indices with 95% CI", root / "sensitivity.png"))
-    first = runs[runs["group"] == runs["group"].iloc[0]]
-    check = compare_to_targets(first, targets)
-    sections.append(
-        Section(
-            "Against the calibration targets",
-            f"Group '{first['group'].iloc[0]}', {len(first)} runs. The targets describe the Leiden "
-            "cohort and national figures (analysis/targets.toml); they judge a baseline, and "
-            "show other scenarios only for contrast.",
-            tables=[
-                (
-                    "Model against targets",
-                    check[
-                        [
-                            "name",
-                            "target",
-                            "model",
-                            "ci_low",
-                            "ci_high",
-                            "tolerance",
-                            "pass",
-                            "source",
-                        ]
-                    ],
-                )
-            ],
+    judged = runs[(runs["scenario"] == "baseline") & (runs["point"] < 0)]
+    if command in ("compare", "funding", "run") and len(judged):
+        check = compare_to_targets(judged, targets)
+        columns = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass", "source"]
+        sections.append(
+            Section(
+                "Against the calibration targets",
+                f"The baseline's {len(judged)} runs. The targets describe the Leiden cohort and "
+                "national figures (analysis/targets.toml).",
+                tables=[("", check[columns])],
+            )
         )
-    )
     lines = runs.groupby("group", sort=False).size().rename("runs").reset_index()
     sections.append(
-        Section("Figures", grouping_note, figures=figures, tables=[("Lines and bars", lines)])
+        Section("Figures", grouping_note, figures=figures, tables=[("Runs per line", lines)])
     )
-    title = f"reentry {command}: {root.name}"
+    title = f"{TITLES.get(command, command)}: {root.resolve().name}"
     out.write_text(render(title, _facts(root, manifest, runs), sections))
     return out
 
@@ -258,6 +317,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         check_output(args.output, args.overwrite)
     out = args.output or args.dir / "report.html"
     read_manifest(args.dir)  # a folder that is not ours is refused before it is locked
+    print(f"Reading {args.dir} and drawing the figures...", file=sys.stderr, flush=True)
     with locked(args.dir, "report"):
         path = build_report(args.dir, out)
     print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

@@ -15,6 +15,8 @@ from model.parameters import SERVICES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from model.model import ReentryModel
+
 WEEK_COLUMNS = (
     "week",
     "released",
@@ -89,6 +91,7 @@ def flatten(summary: dict[str, Any]) -> dict[str, Any]:
             "reach_by_typology",
             "needs_by_typology",
             "buddy_trajectories",
+            "overrides",
         ):
             continue
         if isinstance(value, dict):
@@ -108,21 +111,32 @@ def flatten(summary: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Run one task; return its flat record and its small weekly table."""
-    # imported here, so that building tasks (and checking their inputs) stays instant
-    from analysis.summary import summarise
-    from model import ReentryModel
+def model_for(task: Task) -> ReentryModel:
+    """The model a task describes, not yet run."""
+    from model import ReentryModel  # here, so that building tasks stays instant
 
-    model = ReentryModel(
+    return ReentryModel(
         mode=task.mode,
         persons=task.persons,
         weeks=task.weeks,
         seed=task.seed,
         params=task.params,
         warmup=task.warmup,
-    ).run()
-    summary = summarise(model)
+    )
+
+
+def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run one task; return its flat record and its small weekly table."""
+    from analysis.summary import summarise
+
+    model = model_for(task).run()
+    return results_of(task, model, summarise(model))
+
+
+def results_of(
+    task: Task, model: ReentryModel, summary: dict[str, Any]
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """A finished run's flat record and its small weekly table, keyed by the task."""
     record = {
         "run_id": task.run_id,
         "scenario": task.scenario,
@@ -133,7 +147,11 @@ def run_task(task: Task) -> tuple[dict[str, Any], pd.DataFrame]:
     }
     weekly = model.weekly_table()
     weekly = weekly[[c for c in WEEK_COLUMNS if c in weekly.columns]].copy()
-    weekly.insert(0, "run_id", task.run_id)
+    # each week carries what it belongs to, so that tables join without lookups
+    keys = {"run_id": task.run_id, "scenario": task.scenario, "point": task.point,
+            **{f"param_{k}": v for k, v in task.tags.items()}}  # fmt: skip
+    for position, (name, value) in enumerate(keys.items()):
+        weekly.insert(position, name, value)
     return record, weekly
 
 

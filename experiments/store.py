@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from model.model import ReentryModel
 
 RUN_FILES = (
+    "manifest.json",
     "weekly.parquet",
     "releases.parquet",
     "process.parquet",
@@ -63,6 +64,11 @@ def _atomic(path: Path, write) -> None:
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """A table as CSV with six significant digits (no 17-digit floats), written atomically."""
+    _atomic(path, lambda tmp: df.to_csv(tmp, index=False, float_format="%.6g"))
 
 
 def write_json(data: Any, path: Path) -> None:
@@ -133,10 +139,25 @@ def _mkdir(out: Path) -> None:
         raise StoreError(f"cannot create --out {out}: {exc.strerror}") from None
 
 
-def write_run(out: Path, model: ReentryModel, summary: dict[str, Any], overwrite: bool) -> None:
-    """Write weekly, release, process and person tables and the summary to ``out``."""
+def write_run(
+    out: Path,
+    model: ReentryModel,
+    summary: dict[str, Any],
+    overwrite: bool,
+    manifest: dict[str, Any],
+    record: dict[str, Any],
+    weeks: pd.DataFrame,
+) -> None:
+    """Write a run's own tables and summary, and the manifest, run and week tables that
+    make the folder an experiment of one run (so that ``reentry report`` reads it)."""
+    import pandas as pd
+
     check_target(out, overwrite)
     _mkdir(out)
+    write_json({"kind": KIND, "format_version": FORMAT_VERSION, "runs_planned": 1, **manifest},
+               out / MANIFEST)  # fmt: skip
+    write_table(pd.DataFrame([record]), out / "runs.parquet")
+    write_table(weeks, out / "weeks.parquet")
     write_table(model.weekly_table(), out / "weekly.parquet")
     write_table(model.release_table(), out / "releases.parquet")
     write_table(model.process_table(), out / "process.parquet")
@@ -329,10 +350,7 @@ class ResultStore:
         self.flush()
         runs, weeks = tidy(*read_chunks(self.chunks))
         if "seconds" in runs:
-            _atomic(
-                self.root / TIMINGS,
-                lambda tmp: runs[["run_id", "seconds"]].to_csv(tmp, index=False),
-            )
+            write_csv(runs[["run_id", "seconds"]], self.root / TIMINGS)
             runs = runs.drop(columns="seconds")
         write_table(runs, self.root / "runs.parquet")
         write_table(weeks, self.root / "weeks.parquet")
@@ -352,5 +370,6 @@ def tidy(runs: pd.DataFrame, weeks: pd.DataFrame) -> tuple[pd.DataFrame, pd.Data
     if weeks.empty:
         return runs, weeks
     weeks = weeks.sort_values(["run_id", "week"], kind="stable", ignore_index=True)
-    order = ["run_id", *(c for c in WEEK_COLUMNS if c in weeks)]
+    keys = ["run_id", "scenario", "point", *(c for c in weeks if c.startswith("param_"))]
+    order = [*(c for c in keys if c in weeks), *(c for c in WEEK_COLUMNS if c in weeks)]
     return runs, weeks[order].infer_objects()

@@ -41,8 +41,9 @@ def test_a_compare_folder_becomes_one_offline_html_file(compared):
     html = (compared / "report.html").read_text()
     assert_self_contained(html)
     images = re.findall(r'src="data:image/png;base64,', html)
-    # conditions, the whole run with its warm-up, survival, targets, waits, equity, buddies
-    assert len(images) == 7
+    # the paired differences (forest plot), conditions, the whole run with its warm-up,
+    # survival, targets, waits, equity, buddies
+    assert len(images) == 8
     for caption in (
         "The system over the whole run, warm-up shaded",
         "Basic conditions over time",
