@@ -371,7 +371,8 @@ def plot_buddies(
     axes[3].set_xlabel("scenario (colours as in the legend)")
     axes[3].set_title("Buddy turnover", fontsize=10)
     axes[3].set_ylabel("exits per active buddy per year")
-    _legend(axes[3])
+    if axes[3].get_legend_handles_labels()[0]:  # beside the panel, clear of its whiskers
+        axes[3].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
     _save(
         fig,
         path,
@@ -423,7 +424,7 @@ def plot_sweep(runs: pd.DataFrame, outputs: list[str], path: Path) -> bool:
     outputs = [o for o in outputs if o in runs and runs[o].notna().any()]
     if not params or not outputs:
         return False
-    points = runs.groupby(params, dropna=False)[outputs]
+    points = runs.groupby(params, dropna=False)
     grid2 = len(params) == 2 and all(runs[p].nunique() <= 12 for p in params)
     if len(params) == 1 or grid2:
         fig, axes = plt.subplots(1, len(outputs), figsize=(5 * len(outputs), 4), squeeze=False)
@@ -456,7 +457,7 @@ def plot_sweep(runs: pd.DataFrame, outputs: list[str], path: Path) -> bool:
         shown = params[:6]
         fig, axes = plt.subplots(len(outputs), len(shown), squeeze=False,
                                  figsize=(3.2 * len(shown), 2.8 * len(outputs)))  # fmt: skip
-        means = points.mean().reset_index()
+        means = points[outputs].mean().reset_index()
         for r, output in enumerate(outputs):
             for c, param in enumerate(shown):
                 ax = axes[r, c]

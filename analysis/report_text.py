@@ -14,7 +14,9 @@ def _pct(x: float | None) -> str:
 def format_summary(s: dict[str, Any]) -> str:
     """Key outcomes, the state over time, process figures and equity breakdowns."""
     lines = [
-        f"Scenario {s.get('scenario', '?')}  mode={s['mode']}  persons={s['persons']}  "
+        f"Scenario {s.get('scenario', '?')}"
+        + "".join(f" {k}={v}" for k, v in (s.get("overrides") or {}).items())
+        + f"  mode={s['mode']}  persons={s['persons']}  "
         f"weeks={s['weeks']}  warmup={s['warmup']}  seed={s['seed']}",
         f"{s['release_events']} release events counted; {s['person_weeks']:,} person-weeks "
         f"in {s['seconds']:.1f} s",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from model.parameters import Parameters
 from scenarios.loader import ScenarioError
 
-from .design import read_design, sweep_points, tasks_for
+from .design import read_design, sweep_points, tasks_for, with_overrides
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +41,7 @@ def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> None:
-    design = read_design(args.design)
+    design = with_overrides(read_design(args.design), args)
     kinds = {f.name: f.metadata["kind"] for f in fields(Parameters)}
     levers = [n for n in design.ranges if kinds[n] == "lever" and n not in design.status_quo]
     if levers:
@@ -51,13 +51,19 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         )
     if not design.ranges:
         raise ScenarioError(f"{args.design}: calibration needs a [ranges] table")
+    shaped = [n for n, d in design.dists.items() if d["dist"] != "uniform"]
+    if shaped:
+        raise ScenarioError(
+            f"{args.design}: calibration takes uniform ranges only ([low, high], a flat prior); "
+            f"ranges.{shaped[0]} is {design.dists[shaped[0]]['dist']}"
+        )
     # the design is checked; only now import the analysis and the runner (seconds)
     import pandas as pd
 
     from analysis.validation import compare_to_targets, format_validation, load_targets
 
     from .experiment import run_from_args
-    from .store import write_json, write_table
+    from .store import write_csv, write_json, write_table
 
     targets = load_targets()
     points = sweep_points(design)
@@ -103,9 +109,8 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         }
         write_json(result, args.out / "calibration.json")
         write_table(check, args.out / "targets_at_best.parquet")
-        pd.DataFrame({"point": loss.index, "distance": loss.to_numpy()}).to_csv(
-            args.out / "distances.csv", index=False
-        )
+        distances = pd.DataFrame({"point": loss.index, "distance": loss.to_numpy()})
+        write_csv(distances, args.out / "distances.csv")  # closest first
     print(
         f"accepted {len(keep)} of {len(points)} samples (distance {loss.iloc[0]:.1f} best, "
         f"{loss.loc[keep].median():.1f} median)\n"

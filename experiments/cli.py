@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -148,6 +149,46 @@ def _add_size_options(p: argparse.ArgumentParser, mode: str) -> None:
     p.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (default: 1)")
 
 
+def _add_design_overrides(p: argparse.ArgumentParser) -> None:
+    """Flags that override the design file's size, warm-up, seed and replications."""
+    p.add_argument(
+        "--persons",
+        type=_integer("--persons", 1, MAX_PERSONS),
+        metavar="N",
+        help="override the design's persons (cohort size, or flow entries)",
+    )
+    p.add_argument(
+        "--weeks",
+        type=_integer("--weeks", 1, MAX_WEEKS),
+        metavar="W",
+        help="override the design's measured weeks",
+    )
+    p.add_argument(
+        "--warmup",
+        type=_integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help="override the design's warm-up (flow mode)",
+    )
+    p.add_argument(
+        "--replications",
+        type=_integer("--replications", 1, 10_000),
+        metavar="R",
+        help="override the design's replications per point",
+    )
+    p.add_argument("--seed", type=_seed, metavar="S", help="override the design's first seed")
+
+
+def _add_set(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--set",
+        type=_assignment,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"override one parameter on top of {what} (repeatable); see 'reentry params'",
+    )
+
+
 def _add_workers(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--workers",
@@ -228,14 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a shipped scenario name (see 'reentry scenarios') or a TOML file (default: baseline)",
     )
     _add_size_options(run, mode="flow")
-    run.add_argument(
-        "--set",
-        type=_assignment,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override one parameter on top of the scenario (repeatable); see 'reentry params'",
-    )
+    _add_set(run, "the scenario")
     run.add_argument(
         "--out",
         type=Path,
@@ -271,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replications per scenario (default: 5)",
     )
     _add_size_options(compare, mode="flow")
+    _add_set(compare, "every scenario")
     _add_execution_options(compare, default_out="results/compare")
 
     sweep = sub.add_parser(
@@ -281,15 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Writes runs, weeks and a points table (mean and sd per point) to --out.",
     )
     sweep.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
+    _add_design_overrides(sweep)
     _add_execution_options(sweep, default_out="results/sweep")
 
     sens = sub.add_parser(
         "sensitivity",
         help="Sobol or Morris sensitivity analysis (SALib) from a design file",
-        description="Sample the [ranges] of a design file with SALib (Sobol: samples = N, a "
-        "power of 2, giving N(d+2) points; Morris: N trajectories), run each point with "
-        "replications on common random numbers, and write S1, ST and their confidence "
-        "intervals (or mu*, sigma) as a table and a plot.",
+        description="Sample the [ranges] of a design file (uniform, triangular or truncated "
+        "normal) with SALib. The design key samples = N gives, for d parameters, N(d+2) "
+        "points for Sobol (N a power of 2) or N trajectories, N(d+1) points, for Morris. Run "
+        "each point with replications on common random numbers, and write S1, ST (or mu*, "
+        "sigma) with bootstrap 95% confidence intervals as a table and a plot; warn, with "
+        "the N needed, when N is too small for stable indices.",
     )
     sens.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
     sens.add_argument(
@@ -298,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="sobol",
         help="sensitivity method (default: sobol)",
     )
+    _add_design_overrides(sens)
     _add_execution_options(sens, default_out="results/sensitivity")
 
     calibrate = sub.add_parser(
@@ -321,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="Q",
         help="share of samples accepted, in (0, 1] (default: 0.1)",
     )
+    _add_design_overrides(calibrate)
     _add_execution_options(calibrate, default_out="results/calibration")
 
     validate = sub.add_parser(
@@ -551,34 +591,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    warmup_weeks(args.mode, args.warmup)  # a warm-up for a cohort is refused at once
+    warmup = warmup_weeks(args.mode, args.warmup)  # a warm-up for a cohort is refused at once
     scenario = load(args.scenario)
-    params = scenario.params
-    if args.set:
-        params = params.from_dict(dict(args.set), base=params)
+    overrides = {**scenario.overrides, **dict(args.set)}
+    params = scenario.params.from_dict(dict(args.set), base=scenario.params)
     from analysis.report_text import format_summary
     from analysis.summary import summarise
-    from model import ReentryModel
+    from model.compile import ensure_compiled
 
+    from .experiment import provenance
+    from .runner import Task, model_for, results_of
     from .store import check_target, locked, write_run
 
     if args.out is not None:
         check_target(args.out, overwrite=args.overwrite)
-    model = ReentryModel(
+    task = Task(
+        run_id="run",
+        scenario=scenario.name,
+        params=overrides,
+        replication=0,
+        seed=args.seed,
         mode=args.mode,
         persons=args.persons,
         weeks=args.weeks,
-        seed=args.seed,
-        params=params,
-        warmup=args.warmup,
+        warmup=warmup,
     )
+    ensure_compiled()
+    model = model_for(task)
     show = not (args.no_progress or args.json) and sys.stderr.isatty()
     _run_with_progress(model, show)
     summary = summarise(model)
     summary["scenario"] = scenario.name
+    summary["overrides"] = dict(args.set)  # --set on top of the scenario
     if args.out is not None:
+        manifest = {
+            "command": "run",
+            "scenarios": {
+                scenario.name: {
+                    "description": scenario.description,
+                    "overrides": overrides,
+                    "parameters": params.to_dict(),
+                }
+            },
+            "seeds": [args.seed],
+            "warmup": warmup,
+            "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+            **provenance(),
+        }
+        record, weeks = results_of(task, model, summary)
         with locked(args.out, "run"):
-            write_run(args.out, model, summary, overwrite=args.overwrite)
+            write_run(args.out, model, summary, args.overwrite, manifest, record, weeks)
     if args.json:
         print(json.dumps(summary))
     else:
@@ -608,6 +670,9 @@ def cmd_validate(args: argparse.Namespace) -> None:
     from .executors import check_fits, execute
 
     check_fits(tasks, "process", args.workers, None)
+    from model.compile import ensure_compiled
+
+    ensure_compiled()
     runs = pd.DataFrame([record for record, _ in execute(tasks, "process", args.workers)])
     table = compare_to_targets(runs, load_targets())
     if args.json:
@@ -641,14 +706,13 @@ def cmd_params(args: argparse.Namespace) -> None:
                 f"{r.source} | {r.doc} |"
             )
     else:
-        with pd.option_context(
-            "display.max_rows", None, "display.max_colwidth", 60, "display.width", 200
-        ):
-            print(
-                table[["name", "default", "unit", "allowed", "kind", "source"]].to_string(
-                    index=False
-                )
-            )
+        # a block per parameter, wrapped to 100 columns: a table of every field would not fit
+        for r in table.itertuples():
+            head = f"{r.name} = {r.default!r}  ({r.unit}; {r.allowed}; {r.kind})"
+            print(textwrap.fill(head, 100, subsequent_indent="    "))
+            for label, text in (("", r.doc), ("source: ", r.source)):
+                print(textwrap.fill(label + text, 100, initial_indent="    ",
+                                    subsequent_indent="    " + " " * len(label)))  # fmt: skip
 
 
 def _with_scheduler(command):

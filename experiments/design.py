@@ -10,16 +10,26 @@ A design file is TOML::
     warmup = 520                  # flow mode (default shown); a cohort has none
     replications = 3
     seed = 1
-    samples = 64                  # Latin hypercube points (sweep); N (sensitivity)
+    samples = 64                  # sweep: Latin hypercube points; sensitivity: N, giving
+                                  # N(d+2) points (Sobol) or N trajectories, N(d+1) points
+                                  # (Morris), for d parameters in [ranges]
     outputs = ["reconviction_2y", "stable_6m"]
 
     [grid]                        # sweep: every combination of these values
     buddy_caseload = [1, 2, 3]
     buddy_contact_interval = [1, 2, 4, "reactive"]
 
-    [ranges]                      # sweep (Latin hypercube) or sensitivity: [low, high]
-    success_buddy = [0.6, 0.9]
+    [ranges]                      # sweep (Latin hypercube) or sensitivity
+    success_buddy = [0.6, 0.9]    # uniform on [low, high]
     buddy_caseload = [1, 3]       # integer parameters are rounded
+    success_alone = { dist = "triangular", low = 0.6, mode = 0.75, high = 0.9 }
+    ask_base_per_week = { dist = "normal", mean = 0.5, sd = 0.1 }
+
+A range is uniform (``[low, high]``, or ``{ dist = "uniform", low, high }``), triangular
+(``low``, ``mode``, ``high``) or normal (``mean``, ``sd``), the normal truncated to the
+parameter's allowed range (or to optional ``low``, ``high`` inside it) so that every
+sample is a valid value. ``Design.ranges`` holds each range's support ``(low, high)``;
+``Design.dists`` holds the full specification.
 
 Every key is checked for its type, every name against the parameters and every
 value against its allowed range before any run starts; each problem is one
@@ -29,7 +39,7 @@ line naming the key and what is allowed.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +92,11 @@ class Design:
     seed: int
     samples: int
     grid: dict[str, list]
-    ranges: dict[str, tuple[float, float]]
+    ranges: dict[str, tuple[float, float]]  # each range's support (low, high)
     outputs: list[str]
     status_quo: list[str]
+    # name: {"dist": "uniform" | "triangular" | "normal", and its fields}; see RANGE_FORMS
+    dists: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _int_params() -> set[str]:
@@ -122,21 +134,91 @@ def _grid(data: dict, where: str) -> dict[str, list]:
     return grid
 
 
-def _ranges(data: dict, where: str) -> dict[str, tuple[float, float]]:
-    ranges = {}
-    for name, bounds in _table(data, "ranges", where).items():
-        if not (
-            isinstance(bounds, list)
-            and len(bounds) == 2
-            and all(map(_is_number, bounds))
-            and bounds[0] < bounds[1]
-        ):
-            raise ScenarioError(
-                f"{where}: ranges.{name} must be [low, high], two numbers with low < high "
-                f"(got {bounds!r})"
-            )
-        ranges[name] = (float(bounds[0]), float(bounds[1]))
-    return ranges
+RANGE_FORMS = (
+    '[low, high] (uniform), { dist = "uniform", low = L, high = H }, '
+    '{ dist = "triangular", low = L, mode = M, high = H } or '
+    '{ dist = "normal", mean = M, sd = S } (truncated to the allowed range, or to optional '
+    "low, high)"
+)
+_DIST_FIELDS = {  # dist: (required fields, optional fields)
+    "uniform": (("low", "high"), ()),
+    "triangular": (("low", "mode", "high"), ()),
+    "normal": (("mean", "sd"), ("low", "high")),
+}
+
+
+def _allowed(name: str, where: str) -> tuple[float, float]:
+    """A numeric parameter's allowed (low, high); unknown and choice parameters are refused."""
+    allowed = {f.name: f.metadata["allowed"] for f in fields(Parameters)}
+    if name not in allowed:
+        try:
+            Parameters.from_dict({name: 0})  # raises the unknown-name error with a suggestion
+        except ParameterError as exc:
+            raise ScenarioError(f"{where}: {exc}") from None
+    if allowed[name][0] == "choice":
+        raise ScenarioError(f"{where}: ranges.{name}: {name} is a choice, so it goes in [grid]")
+    return float(allowed[name][0]), float(allowed[name][1])
+
+
+def _dist(name: str, spec: Any, where: str) -> dict[str, Any]:
+    """One [ranges] entry as {"dist": ..., "low": ..., "high": ..., and its own fields}.
+
+    ``low`` and ``high`` are always the support: for a normal, its truncation (by default
+    the parameter's allowed range, so that every sample is a valid value).
+    """
+
+    def bad(problem: str) -> ScenarioError:
+        return ScenarioError(
+            f"{where}: ranges.{name} must be {RANGE_FORMS}: {problem} (got {spec!r})"
+        )
+
+    if isinstance(spec, list):
+        if not (len(spec) == 2 and all(map(_is_number, spec)) and spec[0] < spec[1]):
+            raise bad("[low, high] takes two numbers with low < high")
+        return {"dist": "uniform", "low": float(spec[0]), "high": float(spec[1])}
+    if not isinstance(spec, dict):
+        raise bad("a list or an inline table")
+    dist = spec.get("dist")
+    if dist not in _DIST_FIELDS:
+        raise bad(f"unknown dist {dist!r}; use uniform, triangular or normal")
+    required, optional = _DIST_FIELDS[dist]
+    missing = [k for k in required if k not in spec]
+    if missing:
+        raise bad(f"{dist} needs {', '.join(missing)}")
+    unknown = [k for k in spec if k not in ("dist", *required, *optional)]
+    if unknown:
+        raise bad(f"{dist} takes {', '.join(required + optional)}, not {unknown[0]}")
+    if not all(_is_number(v) for k, v in spec.items() if k != "dist"):
+        raise bad("every field but dist must be a number")
+    values = {k: float(v) for k, v in spec.items() if k != "dist"}
+    lo, hi = _allowed(name, where)
+    rounded = name in _int_params()  # integer samples are rounded, so are the bounds checked
+    outside = [
+        f"{k} = {v:g}"
+        for k, v in values.items()
+        if k != "sd" and not lo <= (round(v) if rounded else v) <= hi
+    ]
+    if outside:
+        raise bad(f"{', '.join(outside)} outside the allowed range [{lo:g}, {hi:g}] of {name}")
+    low, high = values.get("low", lo), values.get("high", hi)
+    if not low < high:
+        raise bad("low must be below high")
+    if dist == "triangular" and not low <= values["mode"] <= high:
+        raise bad("mode must lie in [low, high]")
+    if dist == "normal" and not values["sd"] > 0:
+        raise bad("sd must be > 0")
+    if dist == "normal" and not low <= values["mean"] <= high:
+        raise bad("mean must lie in [low, high]")
+    return {"dist": dist, **values, "low": low, "high": high}
+
+
+def _ranges(
+    data: dict, where: str
+) -> tuple[dict[str, tuple[float, float]], dict[str, dict[str, Any]]]:
+    """The [ranges] table as supports (low, high) and distribution specifications."""
+    dists = {name: _dist(name, spec, where) for name, spec in _table(data, "ranges", where).items()}
+    ranges = {name: (d["low"], d["high"]) for name, d in dists.items()}
+    return ranges, dists
 
 
 def _outputs(data: dict, where: str) -> list[str]:
@@ -170,7 +252,7 @@ def read_design(path: str | Path) -> Design:
     if not data:
         raise ScenarioError(f"{where} is empty: a design needs a [grid] or a [ranges] table")
     scenario = load(text_field(data, "scenario", "baseline", where))
-    grid, ranges = _grid(data, where), _ranges(data, where)
+    grid, (ranges, dists) = _grid(data, where), _ranges(data, where)
     if not grid and not ranges:
         raise ScenarioError(f"{where}: nothing to vary; add a [grid] or a [ranges] table")
     mode = text_field(data, "mode", "flow", where)
@@ -191,7 +273,15 @@ def read_design(path: str | Path) -> Design:
                 raise ParameterError(f"ranges.{name}: {name} is a choice, so it goes in [grid]")
             for value in (low, high):
                 v = round(value) if name in _int_params() else value
-                Parameters.from_dict({name: v}, base=scenario.params)
+                try:
+                    Parameters.from_dict({name: v}, base=scenario.params)
+                except ParameterError as exc:
+                    if dists[name]["dist"] == "uniform":
+                        raise  # the message of plain [low, high] ranges, as it always was
+                    raise ParameterError(
+                        f"ranges.{name}: {exc} at {v:g}, an end of its support "
+                        f"[{low:g}, {high:g}]; give low, high inside which every value is valid"
+                    ) from None
     except ParameterError as exc:
         raise ScenarioError(f"{where}: {exc}") from None
     return Design(
@@ -206,6 +296,7 @@ def read_design(path: str | Path) -> Design:
         ranges=ranges,
         outputs=_outputs(data, where),
         status_quo=_status_quo(data, ranges, where),
+        dists=dists,
     )
 
 
@@ -241,10 +332,66 @@ def sweep_points(design: Design) -> list[dict[str, Any]]:
     unit = qmc.LatinHypercube(d=len(names), seed=design.seed).random(design.samples)
     lows = np.array([design.ranges[n][0] for n in names])
     highs = np.array([design.ranges[n][1] for n in names])
-    lhs = round_integers(
-        [dict(zip(names, row, strict=True)) for row in qmc.scale(unit, lows, highs)]
-    )
+    values = qmc.scale(unit, lows, highs)  # uniform ranges, as always
+    for j, name in enumerate(names):
+        spec = design.dists.get(name, {"dist": "uniform"})
+        if spec["dist"] != "uniform":  # the same stratified u, through the inverse CDF
+            values[:, j] = from_unit(spec, unit[:, j])
+    lhs = round_integers([dict(zip(names, row, strict=True)) for row in values])
     return [{**g, **s} for g in grid for s in lhs]
+
+
+def from_unit(spec: dict[str, Any], u: np.ndarray) -> np.ndarray:
+    """Map values in [0, 1] through the inverse CDF (scipy ``ppf``) of a [ranges] entry.
+
+    A Latin hypercube stays one in the new distribution: each of its strata holds the same
+    probability. The result is kept inside the support against rounding in ``ppf``.
+    """
+    from scipy import stats
+
+    low, high = spec["low"], spec["high"]
+    if spec["dist"] == "triangular":
+        c = (spec["mode"] - low) / (high - low)
+        values = stats.triang.ppf(u, c, loc=low, scale=high - low)
+    elif spec["dist"] == "normal":
+        mean, sd = spec["mean"], spec["sd"]
+        values = stats.truncnorm.ppf(u, (low - mean) / sd, (high - mean) / sd, loc=mean, scale=sd)
+    else:
+        values = low + np.asarray(u, dtype=float) * (high - low)
+    return np.clip(values, low, high)
+
+
+def salib_problem(design: Design) -> dict[str, Any]:
+    """The SALib problem for ``design.ranges``; all-uniform designs give plain bounds.
+
+    SALib's conventions (SALib.util._nonuniform_scale_samples, 1.6): ``triang`` bounds are
+    [low, high, c] with the peak at low + c (high - low) and 0 <= c < 1; ``truncnorm``
+    bounds are [lower, upper, mean, sd].
+    """
+    names = list(design.ranges)
+    specs = [design.dists.get(n, {"dist": "uniform"}) for n in names]
+    problem: dict[str, Any] = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [list(design.ranges[n]) for n in names],
+    }
+    if all(s["dist"] == "uniform" for s in specs):
+        return problem
+    salib, bounds = [], []
+    for s in specs:
+        low, high = s["low"], s["high"]
+        if s["dist"] == "triangular":
+            # SALib refuses c = 1 (mode at high): the float just below is the same triangle
+            c = min((s["mode"] - low) / (high - low), float(np.nextafter(1.0, 0.0)))
+            salib.append("triang")
+            bounds.append([low, high, c])
+        elif s["dist"] == "normal":
+            salib.append("truncnorm")
+            bounds.append([low, high, s["mean"], s["sd"]])
+        else:
+            salib.append("unif")
+            bounds.append([low, high])
+    return {**problem, "bounds": bounds, "dists": salib}
 
 
 def _labels(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -278,3 +425,23 @@ def tasks_for(design: Design, points: list[dict[str, Any]]) -> list[Task]:
         for i, point in enumerate(points)
         for r in range(design.replications)
     ]
+
+
+def with_overrides(design: Design, args) -> Design:
+    """The design with the size, warm-up, seed and replications given on the command line.
+
+    Flags left out keep the design file's values; a warm-up is checked against the mode.
+    """
+    import dataclasses
+
+    changes = {
+        key: getattr(args, key)
+        for key in ("persons", "weeks", "replications", "seed", "warmup")
+        if getattr(args, key, None) is not None
+    }
+    if "warmup" in changes:
+        try:
+            warmup_weeks(design.mode, changes["warmup"])
+        except ParameterError as exc:
+            raise ScenarioError(f"--warmup: {exc}") from None
+    return dataclasses.replace(design, **changes)

@@ -213,6 +213,7 @@ def funding_section(root: Path) -> Section:
 def build_report(root: Path, out: Path) -> Path:
     """Write the figures into ``root/figures`` and the HTML report to ``out``."""
     manifest, runs, weeks = load_results(root)
+    print(f"Drawing the figures of {root} ...", file=sys.stderr, flush=True)
     # the folder is readable; only now import the analysis (seconds), so errors are instant
     from analysis.compare import paired_summary
     from analysis.intervals import FEW, FEW_WARNING
@@ -278,7 +279,12 @@ def build_report(root: Path, out: Path) -> Path:
         if table is not None:
             sections.append(Section(caption, tables=[("", table)]))
     if (root / "sensitivity.png").is_file():
-        sections[-1].figures.append(("Sensitivity indices with 95% CI", root / "sensitivity.png"))
+        sections[-1].figures.append(
+            ("Sensitivity indices with bootstrap 95% CIs", root / "sensitivity.png")
+        )
+        warning = root / "sensitivity_warning.txt"
+        if warning.is_file():
+            sections[-1].text = "Warning: " + warning.read_text(encoding="utf-8").strip()
     judged = runs[(runs["scenario"] == "baseline") & (runs["point"] < 0)]
     if command in ("compare", "funding", "run") and len(judged):
         check = compare_to_targets(judged, targets)
@@ -317,7 +323,6 @@ def cmd_report(args: argparse.Namespace) -> None:
         check_output(args.output, args.overwrite)
     out = args.output or args.dir / "report.html"
     read_manifest(args.dir)  # a folder that is not ours is refused before it is locked
-    print(f"Reading {args.dir} and drawing the figures...", file=sys.stderr, flush=True)
     with locked(args.dir, "report"):
         path = build_report(args.dir, out)
     print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 from scenarios.loader import ScenarioError
 
-from .design import check_outputs, read_design, round_integers, sweep_points, tasks_for
+from .design import (
+    check_outputs,
+    read_design,
+    round_integers,
+    salib_problem,
+    sweep_points,
+    tasks_for,
+    with_overrides,
+)
 
 # SALib, the analysis and the runner take seconds to import: each command imports
 # them once its design file has been checked, so a bad file is reported at once.
@@ -22,12 +31,12 @@ def _manifest(command: str, design, extra=None) -> dict:
 
 
 def cmd_sweep(args: argparse.Namespace) -> None:
-    design = read_design(args.design)
+    design = with_overrides(read_design(args.design), args)
     points = sweep_points(design)
     tasks = tasks_for(design, points)
     from .experiment import run_from_args
     from .runner import recorded_outcomes
-    from .store import write_table
+    from .store import write_csv, write_table
 
     check_outputs(design, args.design, recorded_outcomes())
     with run_from_args(args, tasks, _manifest("sweep", design, {"points": points})) as (runs, _):
@@ -35,7 +44,7 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
         table.columns = [f"{o}_{stat}" for o, stat in table.columns]
         table = table.reset_index()
-        table.to_csv(args.out / "points.csv", index=False)
+        write_csv(table, args.out / "points.csv")
         write_table(table, args.out / "points.parquet")
     print(table.to_string(index=False, max_rows=40, float_format=lambda v: f"{v:.3f}"))
     print(
@@ -45,15 +54,11 @@ def cmd_sweep(args: argparse.Namespace) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> None:
-    design = read_design(args.design)
+    design = with_overrides(read_design(args.design), args)
     if not design.ranges:
         raise ScenarioError(f"{args.design}: sensitivity needs a [ranges] table")
     names = list(design.ranges)
-    problem = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [list(design.ranges[n]) for n in names],
-    }
+    problem = salib_problem(design)  # uniform, triangular or truncated normal ranges
     n = design.samples
     if args.method == "sobol" and n & (n - 1):
         raise ScenarioError(f"{args.design}: samples must be a power of 2 for Sobol (got {n})")
@@ -61,7 +66,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
-    from analysis.sensitivity import analyse, plot_indices, point_means
+    from analysis.sensitivity import analyse, plot_indices, point_means, stability_warning
 
     from .experiment import run_from_args
     from .runner import recorded_outcomes
@@ -72,6 +77,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         X = sobol_sample.sample(problem, n, calc_second_order=False, seed=design.seed)
     else:
         X = morris_sample.sample(problem, n, num_levels=4, seed=design.seed)
+    # a guard against rounding in scipy's ppf: triangular and normal values stay in their
+    # support (uniform columns are left exactly as SALib gives them, as always)
+    for j, k in enumerate(names):
+        if design.dists.get(k, {"dist": "uniform"})["dist"] != "uniform":
+            X[:, j] = np.clip(X[:, j], *design.ranges[k])
     points = round_integers([dict(zip(names, row, strict=True)) for row in X])
     # the rounded values are what the model saw, so they are what is analysed
     X = np.array([[p[k] for k in names] for p in points], dtype=float)
@@ -81,11 +91,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     with run_from_args(args, tasks, manifest) as (runs, _):
         Y = point_means(runs, design.outputs, len(points))
         table = analyse(args.method, problem, X, Y, design.seed)
+        warning = stability_warning(table, args.method, n)
         table.to_csv(args.out / "sensitivity.csv", index=False)
         write_table(table, args.out / "sensitivity.parquet")
-        plot_indices(table, args.method, args.out / "sensitivity.png")
+        plot_indices(table, args.method, args.out / "sensitivity.png", warning)
+        note = args.out / "sensitivity_warning.txt"
+        if warning:
+            note.write_text(f"warning: {warning}\n")
+        else:
+            note.unlink(missing_ok=True)  # a resumed run may no longer need it
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(
-        f"\n{len(runs)} runs ({len(points)} samples x {design.replications} replications); "
+        "\n*_low, *_high: bootstrap 95% confidence intervals (index -+ *_conf); "
+        "flag: an index not to read as it stands"
+    )
+    print(
+        f"{len(runs)} runs ({len(points)} samples x {design.replications} replications); "
         f"results in {args.out}/"
     )
+    if warning:
+        print(f"\nwarning: {warning}", file=sys.stderr)

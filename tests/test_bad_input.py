@@ -266,6 +266,16 @@ CASES = [
     ("funding --budget 1 --releases-per-year 0 --out {new}", {}, "--releases-per-year must be"),
     ("funding --budget 1e9 --out {new}", {}, "lower --budget"),
     ("funding --budget 1 --baseline nosuch --out {new}", {}, "unknown scenario 'nosuch'"),
+    # ---- overrides on the command line
+    ("compare --set success_alone=2 --out {new}", {}, "--set on baseline: success_alone must be"),
+    ("compare --set nosuch=1 --out {new}", {}, "unknown parameter 'nosuch'"),
+    ("sweep {dir}/d.toml --persons 0 --out {new}", {"d.toml": GRID}, "--persons must be in"),
+    ("sweep {dir}/d.toml --replications x --out {new}", {"d.toml": GRID}, "must be an integer"),
+    (
+        "sweep {dir}/d.toml --warmup 52 --out {new}",
+        {"d.toml": 'mode = "cohort"\n' + GRID},
+        "--warmup: warmup applies to flow mode",
+    ),
     # ---- the command itself
     ("nosuch", {}, "invalid choice: 'nosuch'"),
     ("", {}, "the following arguments are required: command"),

@@ -183,3 +183,15 @@ def test_sweep_flags_override_the_design_and_the_report_plots_the_outputs(tmp_pa
     html = (out / "report.html").read_text()
     assert (out / "figures" / "sweep.png").is_file() and "swept parameters" in html
     assert "Against the calibration targets" not in html  # no baseline run to judge
+
+
+def test_params_fits_in_100_columns_and_shows_every_source():
+    done = _reentry("params")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert max(map(len, lines)) <= 100
+    from model.parameters import parameter_table
+
+    text = " ".join(" ".join(lines).split())
+    for row in parameter_table():
+        assert row["name"] in text and " ".join(row["source"].split()) in text

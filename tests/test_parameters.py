@@ -71,3 +71,12 @@ def test_bad_values_give_one_line_errors_naming_the_field(values, message):
 def test_model_arguments_are_validated(kwargs, message):
     with pytest.raises(ParameterError, match=re.escape(message)):
         ReentryModel(**kwargs)
+
+
+def test_base_chances_at_the_ends_of_their_allowed_range_run():
+    """A chance of 0 or 1 is allowed, so a run must take it: 0 means never (no offence)."""
+    from model import ReentryModel
+
+    ends = {"ask_base_per_week": 1.0, "offence_base_per_week": 0.0, "misconduct_base_per_week": 0.0}
+    weekly = ReentryModel("flow", persons=300, weeks=60, warmup=52, params=ends).run()
+    assert weekly.weekly_table()["offences"].sum() == 0
