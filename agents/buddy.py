@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class Buddy(mesa.Agent):
-    """A volunteer with limited hours and a caseload cap (000 l.2605-2607, 3682).
+    """A volunteer with limited hours and a caseload cap (BrugBinnenBuiten2023 §5.1, p.121).
 
     Args:
         model: The model.

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 class Professional(mesa.Agent):
-    """A social worker with a caseload who also coaches buddies (000 ch.4).
+    """A social worker with a caseload who also coaches buddies (BrugBinnenBuiten2023 ch.4).
 
     Args:
         model: The model.

@@ -1,28 +1,28 @@
-"""The buddy programme (mechanism 12; 000 ch.3-5; 001; 003).
+"""The buddy programme (BrugBinnenBuiten2023 ch.3-5; HU2020; ESHPM2019).
 
-* **Intake.** Referral inside prison when release is near (000 l.2917-2940),
+* **Intake.** Referral inside prison when release is near (BrugBinnenBuiten2023 §5.4),
   or at release; people who accept join the buddy waiting list.
 * **An offer lapses** when no buddy is free by ``buddy_offer_lapse_weeks``
   after release: a buddy is for the transition, and a late start has much less
-  chance (000 l.2917-2925). So the list holds the people a buddy can still
+  chance (BrugBinnenBuiten2023 §5.4). So the list holds the people a buddy can still
   help, and it cannot grow without end when the pool is full.
 * **Matching.** Each week a coordinator matches people on the list, first come
   first served, to buddies with free capacity, emptiest buddies first. Match
   quality is drawn per match; a diverse pool makes good matches likelier
-  (000 l.2735-2738).
-* **Trajectory.** About 26 weeks after release (000 l.3686), then closure and
-  handover. The rational type leaves once their questions are answered: an
-  early *completion*, not a drop-out (000 l.1124-1139).
-* **Contact.** Proactive every 1, 2 or 4 weeks, or reactive only (000
-  l.1519-1523). A buddy's hours are shared among their clients, so each
+  (BrugBinnenBuiten2023 §5.2.1.1).
+* **Trajectory.** About 26 weeks after release (BrugBinnenBuiten2023 p.121), then
+  closure and handover. The rational type leaves once their questions are
+  answered: an early *completion*, not a drop-out (BrugBinnenBuiten2023 §2.3.2.3).
+* **Contact.** Proactive every 1, 2 or 4 weeks, or reactive only
+  (BrugBinnenBuiten2023 §3.3.1.1). A buddy's hours are shared among their clients, so each
   contact does less when the caseload is higher.
 * **What buddies do.** They go along to services (the buddy grade of access
-  success), calm stress and build trust (000 l.1345-1347; 004 l.8422-8427), are
+  success), calm stress and build trust (BrugBinnenBuiten2023 §3.2; Leiden2024 §7.4.3), are
   a prosocial tie and catch escalations early (through ``has_helper``), and
-  signal risk to the professional (001 l.65-69).
+  signal risk to the professional (HU2020 p.2).
 * **Strain.** Each contact adds strain, more for demanding and complex clients,
   and more when professionals are overloaded and buddies fill the gap
-  (substitution, 000 l.1262-1272). Coaching takes strain off; above a threshold
+  (substitution, BrugBinnenBuiten2023 §3.1). Coaching takes strain off; above a threshold
   burnout makes buddies leave; new buddies are recruited at a funded rate.
 """
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 # buddy_status of a person
 NO_BUDDY, ON_LIST, MATCHED = 0, 1, 2
 HOURS_PER_CLIENT = 4.0
-"""Hours of buddy time one client needs for the full effect (000 l.2605-2607)."""
+"""Hours of buddy time one client needs for the full effect (BrugBinnenBuiten2023 §5.1)."""
 EARLY_EXIT_WEEKS = 4
 """The rational type's trajectory can close once no need is left, after this many weeks
 (assumption, range 2-8)."""
@@ -318,7 +318,7 @@ def _intake_match_and_strain(
     k_tie = stream_key(seed, 0, _QUEUE_TIE)
     k_quality = stream_key(seed, week, _QUALITY)
     k_coaching = stream_key(seed, week, _COACHING)
-    # intake: referral inside when release is near, or at release (000 l.2917-2940)
+    # intake: referral inside when release is near, or at release (BrugBinnenBuiten2023 §5.4)
     waiting = int_list()
     for i in range(status.shape[0]):
         if status[i] == NO_BUDDY and offered[i] != release_week[i]:  # not yet offered
@@ -372,7 +372,7 @@ def _intake_match_and_strain(
                 b, round_ = 0, round_ + 1
 
     # strain recovers; coaching takes strain off; a struggling match gets a three-way
-    # talk (000 l.2329-2335) when a professional has room
+    # talk (BrugBinnenBuiten2023 §4.4.4) when a professional has room
     due = int_list()
     for b in range(active.shape[0]):
         if active[b]:

@@ -40,7 +40,7 @@ _CONTACT_KEPT = int(Purpose.CONTACT_KEPT)
 
 
 def benefit_arrives(m: ReentryModel, ids: np.ndarray) -> None:
-    """A pending benefit decision pays out once its 8-12 weeks have passed (004 l.7639)."""
+    """A pending benefit decision pays out once its 8-12 weeks have passed (Leiden2024 §6.2.3)."""
     pop = m.pop
     due = pop.benefit_due_week[ids]
     arrived = ids[(due != NO_WEEK) & (due <= m.week)]
@@ -53,7 +53,7 @@ def proactive_contacts(m: ReentryModel) -> None:
 
     Contacts with people still inside (a buddy who starts before release) build
     trust and calm stress; discovery and referral wait until release. A promised
-    contact that does not take place costs trust (004 l.5745).
+    contact that does not take place costs trust (Leiden2024 §4.6).
     """
     pop, p, w = m.pop, m.p, m.week
     for salt, provider in enumerate(m.support.providers):
@@ -120,7 +120,8 @@ def _contact_kernel(
 
 
 def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
-    """People ask for help with an unmet need (000 l.1494-1526; 004 M5).
+    """People ask for help with an unmet need (BrugBinnenBuiten2023 §3.3.1.1;
+    Leiden2024 §4.6, §6.1.1).
 
     The weekly chance rises with help-seeking, trust and self-reliance and falls
     with stress, so reactive services select the capable. A person who asks
@@ -206,7 +207,7 @@ def _seek_help_kernel(
                     pick = s
                     break
         # the application: refused on the spot when an entry condition is not met,
-        # which feeds the responsibilisation loop (000 l.968-975)
+        # which feeds the responsibilisation loop (BrugBinnenBuiten2023 §2.2.5)
         need_known[pick, i] = True
         if accepts(pick, has_id[i], address[i], income[i], relapse[i], gating_outside):
             svc_status[pick, i] = WAITING
@@ -223,10 +224,10 @@ def _seek_help_kernel(
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     """Homes, jobs and sobriety can be lost; work can be found without help.
 
-    A helper catches escalations early (bailiff, eviction: 000 M13), which
-    lowers the chance of losing a home or a job. Work found alone needs an ID
-    and an address; self-reliance and readiness help, and the VOG shuts a share
-    of jobs (see :func:`model.services.open_job_share`).
+    A helper catches escalations early (bailiff, eviction: BrugBinnenBuiten2023
+    §3.3.1.2, §4.2.2), which lowers the chance of losing a home or a job. Work
+    found alone needs an ID and an address; self-reliance and readiness help, and
+    the VOG shuts a share of jobs (see :func:`model.services.open_job_share`).
     """
     pop, p = m.pop, m.p
     _life_events_kernel(
@@ -296,11 +297,12 @@ def _life_events_kernel(
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     """Stress, motivation, trust and ties follow what happens, with memory.
 
-    Unresolved problems raise stress (000 M8); stress and waiting erode a
-    motivation that is high at release but fragile (004 l.6421-6461); trust
-    drifts slowly back, so setbacks are remembered (004 M6). Work, housing and
-    a helper build prosocial ties; no income pulls people towards the criminal
-    network (004 l.5442). Self-reliance lost inside comes back slowly outside.
+    Unresolved problems raise stress (BrugBinnenBuiten2023 introduction, §2.1.2);
+    stress and waiting erode a motivation that is high at release but fragile
+    (Leiden2024 §5.3.1); trust drifts slowly back, so setbacks are remembered
+    (Leiden2024 §4.6, §7.4.3). Work, housing and a helper build prosocial ties;
+    no income pulls people towards the criminal network (Leiden2024 §4.4.1).
+    Self-reliance lost inside comes back slowly outside.
     """
     pop, p = m.pop, m.p
     _update_states_kernel(

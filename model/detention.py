@@ -1,16 +1,16 @@
 """The detention phase: damage, the behaviour-gated regime and in-prison services.
 
-* Damage per week inside (000 l.196-237; 004 l.1585, 8733): self-reliance
-  erodes, homes and jobs are lost, prosocial ties fade, criminogenic ties grow,
+* Damage per week inside (BrugBinnenBuiten2023 introduction; Leiden2024 §1.4.3,
+  §7.6): self-reliance erodes, homes and jobs are lost, prosocial ties fade, criminogenic ties grow,
   debt mounts. A living-climate multiplier scales it; the basic regime is worse
-  (004 l.4935-4937: about 20 hours a day in the cell). Problems are frozen and
-  surface at release (004 l.4914).
-* The regime (004 M3, l.232, 2931, 8150): everyone starts on the basic regime;
+  (Leiden2024 §4.2: about 20 hours a day in the cell). Problems are frozen and
+  surface at release (Leiden2024 §4.2).
+* The regime (Leiden2024 summary, §3.4.2, §7.2.4): everyone starts on the basic regime;
   six weeks of good behaviour earn the plus regime; misconduct demotes and the
   six-week count starts again. On the basic regime with gating on there is no
   training and staff contact is only six-weekly. Frustration lowers motivation,
   which makes misconduct likelier: the vicious loop. Support thus goes to those
-  who stay long and behave (004 l.395), which emerges here rather than being set.
+  who stay long and behave (Leiden2024 summary), which emerges here rather than being set.
 * In-prison services (CAW trajectory support, mental-health therapy, vocational
   training) have waiting lists; release or an early stop ends a trajectory. A
   stay has at most one trajectory of each service: one that ended, completed or
@@ -58,6 +58,12 @@ _QUEUE_TIE, _PLACES = int(Purpose.QUEUE_TIE), int(Purpose.PRISON_PLACES)
 
 
 def logit(x: float) -> float:
+    """Log-odds of a probability: -inf at 0 and +inf at 1, so that a base chance at either
+    end of its allowed range stays there whatever the other terms add."""
+    if x <= 0:
+        return -np.inf
+    if x >= 1:
+        return np.inf
     return float(np.log(x / (1 - x)))
 
 
@@ -155,7 +161,7 @@ def _damage_kernel(
     for i in ids:
         mult = living_climate * (basic_multiplier if regime[i] == BASIC else 1.0)
         self_reliance[i] = max(self_reliance[i] - self_reliance_loss * mult, 0.02)
-        # housing: rent goes unpaid (000 l.623); some can move in with family
+        # housing: rent goes unpaid (BrugBinnenBuiten2023 §2.1.1); some can move in with family
         u = unit(k_house, i)
         if housing[i] == INDEPENDENT and u < min(max(lose_housing * mult, 0.0), 1.0):
             housing[i] = FAMILY if unit(k_fallback, i) < to_family_share else NO_HOUSING
@@ -172,7 +178,7 @@ def _damage_kernel(
             has_id[i] = False
         if unit(k_care, i) < lose_care:
             care_met[i] = False
-        # ties and debt (000 M7; 004 l.6496; 000 l.215)
+        # ties and debt (BrugBinnenBuiten2023 introduction, §2.1.3; Leiden2024 §5.3.1)
         ties_prosocial[i] *= min(max(1 - prosocial_fade * mult, 0.0), 1.0)
         tc = ties_criminogenic[i]
         ties_criminogenic[i] = tc + min(max(criminogenic_growth * mult, 0.0), 1.0) * (1 - tc)

@@ -7,7 +7,7 @@ lasts. Two rules, both assumptions with ranges in the parameter table:
 * **The reentry period ends.** A released person who has not been detained
   again for ``reentry_period_weeks`` leaves: reentry support is no longer
   concerned with them. A later detention enters the flow as a new person with
-  priors, as most entrants have (004 Table 2.1: 72% had been detained before).
+  priors, as most entrants have (Leiden2024 Table 2.1: 72% had been detained before).
 * **Death or moving away**, at ``leave_other_per_year``. Deaths after release
   run at about 0.8% a year (Binswanger et al. 2007).
 

@@ -1,9 +1,9 @@
-"""The weekly offending hazard, justice contact and re-detention (mechanism 16).
+"""The weekly offending hazard, justice contact and re-detention.
 
 The hazard comes from the person's state, not from a curve: it is the logistic
 of a weighted sum of risk factors, each in [0, 1], so effects add on the
 log-odds scale and the weekly chance stays a probability (no compounding
-multipliers). Risk rises with missing income (above all, 004 l.5442), no
+multipliers). Risk rises with missing income (above all, Leiden2024 §4.4.1), no
 housing, criminogenic ties, stress, relapse, idleness, low motivation, prior
 detentions and young age; it falls with prosocial ties, stability, time
 since release and age above 25 (the age-crime curve; people grow a week older

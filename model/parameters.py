@@ -1,8 +1,11 @@
 """Every model parameter, in one typed and documented place.
 
-Each parameter has a default, a unit, an allowed range and a source: a line in
-one of the four source documents (``000 l.623`` means line 623 of document 000;
-docs/sources.md names the documents and quotes each passage) or ``assumption``.
+Each parameter has a default, a unit, an allowed range and a source: a place in
+one of the four source documents, cited by a short key and a chapter, section,
+table, figure or page (``Leiden2024 §6.2.3`` means section 6.2.3 of the Leiden
+study, ``BrugBinnenBuiten2023 p.121`` page 121 of the Antwerp book), or
+``assumption``. docs/references.md gives the full reference behind each key, and
+docs/sources.md quotes each passage.
 An assumption is a number that no source gives; its range is the plausible span for
 sensitivity analysis, never a finding. ``kind`` separates policy ``lever``
 parameters (never calibrated) from ``calibrated`` free parameters and ``fixed``
@@ -34,7 +37,8 @@ SERVICES: tuple[str, ...] = (
 """Services outside, in the order a helper works through the chain of prerequisites."""
 
 PRISON_SERVICES: tuple[str, ...] = ("caw_support", "prison_mh_therapy", "vocational_training")
-"""In-prison services with their own waiting lists (004 M3; sizes are assumptions)."""
+"""In-prison services with their own waiting lists (Leiden2024 §3.4, §6.2.1; sizes are
+assumptions)."""
 
 
 class ParameterError(ValueError):
@@ -56,7 +60,8 @@ def param(
         unit: Unit of measurement ("share", "weeks", "per week", ...).
         allowed: ``(low, high)`` for numbers, or a tuple of allowed values for
             choices (strings and booleans).
-        source: Seed line such as ``"004 l.7639"`` or ``"assumption"``.
+        source: Citation such as ``"Leiden2024 §6.2.3 (8-12 weeks)"`` (a key of
+            docs/references.md and a section) or ``"assumption"``.
         doc: One sentence on what it does.
         kind: ``lever`` (a policy choice, never fitted), ``calibrated`` (a free
             assumption that calibration may fit) or ``fixed`` (taken from a source).
@@ -84,7 +89,7 @@ class Parameters:
         0.48,
         "share",
         (0.0, 1.0),
-        "004 l.1070 (Fig 1.1: 47-50%)",
+        "Leiden2024 Fig. 1.1 (47-50%)",
         "Share of detention episodes shorter than 1 month.",
         "lever",
     )
@@ -92,7 +97,7 @@ class Parameters:
         0.22,
         "share",
         (0.0, 1.0),
-        "004 l.1070 (Fig 1.1: 22%)",
+        "Leiden2024 Fig. 1.1 (22%)",
         "Share of detention episodes of 1 to 3 months (the rest last longer).",
         "lever",
     )
@@ -100,7 +105,7 @@ class Parameters:
         30.0,
         "weeks",
         (14.0, 104.0),
-        "004 Appendix 4 (long-stay men median about 7 months)",
+        "Leiden2024 Appendix 4 (long-stay men median about 7 months)",
         "Median length of detention episodes longer than 3 months.",
         "fixed",
     )
@@ -115,8 +120,8 @@ class Parameters:
         0.624,
         "share",
         (0.0, 1.0),
-        "assumption, fitted so that 72% of releases follow an earlier detention (004 Table "
-        "2.1); re-detentions within the run add to the new entrants' own",
+        "assumption, fitted so that 72% of releases follow an earlier detention (Leiden2024 "
+        "Table 2.1); re-detentions within the run add to the new entrants' own",
         "Share of people entering the system (not re-detained within it) with at least one "
         "earlier detention.",
     )
@@ -131,7 +136,7 @@ class Parameters:
         0.35,
         "share",
         (0.0, 1.0),
-        "004 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "Leiden2024 Table 4.1 (care need 58% of known); the split between addiction and mental "
         "health is an assumption (range 0.2-0.5)",
         "Share with an addiction care need.",
     )
@@ -139,7 +144,7 @@ class Parameters:
         0.35,
         "share",
         (0.0, 1.0),
-        "004 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "Leiden2024 Table 4.1 (care need 58% of known); the split between addiction and mental "
         "health is an assumption (range 0.2-0.5)",
         "Share with a mental-health care need.",
     )
@@ -147,7 +152,7 @@ class Parameters:
         0.55,
         "score 0-1",
         (0.2, 0.8),
-        "000 l.1014-1016 (grip op het eigen leven); assumption (range 0.4-0.7)",
+        "BrugBinnenBuiten2023 §2.3.1 (grip op het eigen leven); assumption (range 0.4-0.7)",
         "Mean self-reliance at entry before LVB and addiction penalties.",
     )
     self_reliance_sd: float = param(
@@ -161,7 +166,7 @@ class Parameters:
         0.5,
         "score 0-1",
         (0.2, 0.8),
-        "000 l.1008-1034; assumption (range 0.35-0.65)",
+        "BrugBinnenBuiten2023 §2.3.1; assumption (range 0.35-0.65)",
         "Mean help-seeking (initiative towards services) at entry.",
     )
     help_seeking_sd: float = param(
@@ -175,7 +180,7 @@ class Parameters:
         0.15,
         "score 0-1",
         (0.0, 0.5),
-        "004 l.1151-1155 (LVB); size assumption (range 0.05-0.3)",
+        "Leiden2024 §1.2 (LVB); size assumption (range 0.05-0.3)",
         "Self-reliance lost with a mild intellectual disability.",
     )
     share_lvb: float = param(
@@ -185,12 +190,12 @@ class Parameters:
         "assumption (range 0.1-0.4)",
         "Share with a mild intellectual disability (LVB); lowers self-reliance.",
     )
-    # the rugzak: problems before detention, Pasma 2022 cited in 004 l.1148
+    # the rugzak: problems before detention, Pasma 2022 cited in Leiden2024 §1.2
     rugzak_no_work: float = param(
         0.42,
         "share",
         (0.0, 1.0),
-        "004 l.1148 (Pasma 2022)",
+        "Leiden2024 §1.2 (Pasma 2022)",
         "Share entering without work.",
         "fixed",
     )
@@ -198,7 +203,7 @@ class Parameters:
         0.27,
         "share",
         (0.0, 1.0),
-        "004 l.1148 (Pasma 2022)",
+        "Leiden2024 §1.2 (Pasma 2022)",
         "Share entering with financial problems (debt).",
         "fixed",
     )
@@ -206,7 +211,7 @@ class Parameters:
         0.23,
         "share",
         (0.0, 1.0),
-        "004 l.1148 (Pasma 2022)",
+        "Leiden2024 §1.2 (Pasma 2022)",
         "Share entering with housing problems (no housing).",
         "fixed",
     )
@@ -214,7 +219,7 @@ class Parameters:
         0.11,
         "share",
         (0.0, 1.0),
-        "004 l.1148 (Pasma 2022)",
+        "Leiden2024 §1.2 (Pasma 2022)",
         "Share entering without a valid ID.",
         "fixed",
     )
@@ -229,7 +234,7 @@ class Parameters:
         0.35,
         "share",
         (0.0, 1.0),
-        "004 l.5283-5285 (many under administration before and "
+        "Leiden2024 §4.4 (many under administration before and "
         "after detention); size assumption (range 0.2-0.5)",
         "Of those entering with debt problems, the share under a payment plan or administration.",
     )
@@ -237,7 +242,7 @@ class Parameters:
         0.543,
         "share",
         (0.0, 1.0),
-        "004 Tables 4.1/4.2 (46% of care need had help); assumption; ABC fit (ODD s.8)",
+        "Leiden2024 Tables 4.1/4.2 (46% of care need had help); assumption; ABC fit (ODD s.8)",
         "Of those with a care need, the share in care when entering.",
     )
     rugzak_correlation: float = param(
@@ -260,14 +265,15 @@ class Parameters:
         0.004,
         "self-reliance per week",
         (0.0, 0.05),
-        "000 l.196-237 (loss of autonomy); size assumption (range 0.001-0.01)",
+        "BrugBinnenBuiten2023 introduction (loss of autonomy); size assumption (range 0.001-0.01)",
         "Erosion of self-reliance per week inside.",
     )
     self_reliance_recovery_per_week: float = param(
         0.02,
         "share of the gap per week",
         (0.0, 0.2),
-        "assumption (range 0.005-0.05): autonomy lost inside (000 l.203-206) comes back "
+        "assumption (range 0.005-0.05): autonomy lost inside (BrugBinnenBuiten2023 "
+        "introduction) comes back "
         "outside, half of it in about 8 months at the default",
         "Weekly share of the self-reliance lost in detention that returns outside.",
     )
@@ -275,7 +281,8 @@ class Parameters:
         0.0104,
         "probability per week",
         (0.0, 0.5),
-        "000 l.623 (even short stays cost the home); size assumption (range 0.01-0.08); "
+        "BrugBinnenBuiten2023 §2.1.1 (even short stays cost the home); size assumption "
+        "(range 0.01-0.08); "
         "ABC fit (ODD s.8)",
         "Weekly hazard of losing independent housing while inside (rent unpaid).",
     )
@@ -290,14 +297,14 @@ class Parameters:
         0.12,
         "probability per week",
         (0.0, 1.0),
-        "000 l.196-237; size assumption (range 0.05-0.3)",
+        "BrugBinnenBuiten2023 introduction; size assumption (range 0.05-0.3)",
         "Weekly hazard of losing a job while inside.",
     )
     damage_lose_id_per_week: float = param(
         0.0115,
         "probability per week",
         (0.0, 0.2),
-        "004 l.1055-1173 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
+        "Leiden2024 §1.1-1.2 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
         "Weekly hazard that an ID is lost or expires while inside.",
     )
     damage_lose_care_per_week: float = param(
@@ -325,21 +332,22 @@ class Parameters:
         0.01,
         "fraction per week",
         (0.0, 0.2),
-        "000 l.766-768 (ties fade inside); size assumption (range 0.005-0.03)",
+        "BrugBinnenBuiten2023 §2.1.3 (ties fade inside); size assumption (range 0.005-0.03)",
         "Fraction of prosocial ties that fades per week inside.",
     )
     damage_criminogenic_growth_per_week: float = param(
         0.012,
         "fraction of gap per week",
         (0.0, 0.2),
-        "004 l.6496 (short stays as leerschool); size assumption",
+        "Leiden2024 §5.3.1 (short stays as leerschool); size assumption",
         "Growth of criminogenic ties per week inside.",
     )
     damage_debt_per_week: float = param(
         0.0774,
         "k EUR per week",
         (0.0, 1.0),
-        "000 l.215 (debt rose for 81%); size assumption (range 0.02-0.2); ABC fit (ODD s.8)",
+        "BrugBinnenBuiten2023 introduction (debt rose for 81%); size assumption "
+        "(range 0.02-0.2); ABC fit (ODD s.8)",
         "Debt growth per week inside (court costs, fines, arrears).",
     )
     debt_problem_threshold: float = param(
@@ -353,7 +361,7 @@ class Parameters:
         1.0,
         "multiplier",
         (0.25, 3.0),
-        "004 l.4902-4904, 4935-4937 (about 20 hours a day in the cell); assumption",
+        "Leiden2024 §4.2 (about 20 hours a day in the cell); assumption",
         "Scales all detention damage (teaching lever).",
         "lever",
     )
@@ -361,7 +369,7 @@ class Parameters:
         1.4,
         "multiplier",
         (1.0, 3.0),
-        "004 l.4935-4937; size assumption (range 1.1-2.0)",
+        "Leiden2024 §4.2; size assumption (range 1.1-2.0)",
         "Extra damage on the basic regime compared with the plus regime.",
     )
     # ---------------------------------------------------------------- regime gating
@@ -369,7 +377,7 @@ class Parameters:
         True,
         "on/off",
         _choice(True, False),
-        "004 l.232, 2931, 8150",
+        "Leiden2024 summary, §3.4.2, §7.2.4",
         "Behaviour-gated regime: the basic regime has no trainings and 6-weekly staff "
         "contact only.",
         "lever",
@@ -378,7 +386,7 @@ class Parameters:
         6,
         "weeks",
         (1, 26),
-        "004 l.2931 (6 weeks of good behaviour)",
+        "Leiden2024 §3.4.2 (6 weeks of good behaviour)",
         "Weeks of good behaviour before promotion to the plus regime (also the "
         "re-assessment delay after demotion).",
         "fixed",
@@ -387,7 +395,7 @@ class Parameters:
         6,
         "weeks",
         (1, 26),
-        "004 l.2931 (6-weekly contact on the basic regime)",
+        "Leiden2024 §3.4.2 (6-weekly contact on the basic regime)",
         "Interval of staff contact on the basic regime when gating is on.",
         "fixed",
     )
@@ -402,17 +410,17 @@ class Parameters:
         2.0,
         "log-odds per unit",
         (0.0, 6.0),
-        "004 l.395, 8150-8152; size assumption (range 1-3)",
+        "Leiden2024 summary, §7.2.4; size assumption (range 1-3)",
         "Weight of low motivation on the weekly chance of misconduct (the vicious loop).",
     )
     frustration_per_week: float = param(
         0.015,
         "motivation per week",
         (0.0, 0.2),
-        "004 l.395, 8150-8152 (vicious loop); size assumption",
+        "Leiden2024 summary, §7.2.4 (vicious loop); size assumption",
         "Motivation lost per week on the basic regime (the vicious loop).",
     )
-    # in-prison services (004 M3; sizes are assumptions)
+    # in-prison services (Leiden2024 §3.4, §6.2.1; sizes are assumptions)
     prison_capacity_caw_support: float = param(
         3.0,
         "places per week per 100 detained",
@@ -464,8 +472,8 @@ class Parameters:
         "weeks after the last release",
         (104, 520),
         "assumption (range 104-260): the period in which reentry support is concerned "
-        "with a person; at least the 2 years over which recidivism is measured (004 "
-        "l.1055-1173)",
+        "with a person; at least the 2 years over which recidivism is measured "
+        "(Leiden2024 §1.1-1.2)",
         "A released person not detained again leaves the simulated system this long after "
         "release; a later detention enters as a new person with priors.",
         "fixed",
@@ -484,7 +492,7 @@ class Parameters:
         0.2,
         "share",
         (0.0, 1.0),
-        "004 l.1792 (about 20% supervised)",
+        "Leiden2024 §1.6 (about 20% supervised)",
         "Share of releases under probation supervision.",
         "lever",
     )
@@ -502,35 +510,35 @@ class Parameters:
         0.02,
         "stress per contact",
         (0.0, 0.2),
-        "004 l.6653-6655 (travel money and time); size assumption",
+        "Leiden2024 §5.3.2 (travel money and time); size assumption",
         "Stress added by each supervision contact.",
     )
     contact_kept_probability: float = param(
         0.9,
         "probability",
         (0.0, 1.0),
-        "004 l.5745 (broken promises); size assumption",
+        "Leiden2024 §4.6 (broken promises); size assumption",
         "Chance that a promised proactive contact actually takes place.",
     )
     early_catch_effect: float = param(
         0.5,
         "fraction",
         (0.0, 1.0),
-        "000 l.1610-1621, 1980-1982 (escalation caught early); size assumption",
+        "BrugBinnenBuiten2023 §3.3.1.2, §4.2.2 (escalation caught early); size assumption",
         "Reduction of eviction and job loss while a helper keeps in touch.",
     )
     release_motivation_boost: float = param(
         0.25,
         "motivation",
         (0.0, 1.0),
-        "004 l.6421-6423 (hope high at release); size assumption (range 0.1-0.4)",
+        "Leiden2024 §5.3.1 (hope high at release); size assumption (range 0.1-0.4)",
         "Motivation gained on the day of release (then fragile).",
     )
     benefit_advance: bool = param(
         False,
         "on/off",
         _choice(True, False),
-        "004 l.7639",
+        "Leiden2024 §6.2.3",
         "An advance on the benefit at release bridges the 8-12 week delay.",
         "lever",
     )
@@ -548,16 +556,26 @@ class Parameters:
         0.512,
         "share of claims",
         (0.0, 1.0),
-        "004 l.7639-7640 (an advance 'is certainly not always used'); size assumption "
+        "Leiden2024 §6.2.3 (an advance 'is certainly not always used'); size assumption "
         "(range 0.1-0.6); ABC fit (ODD s.8)",
         "Of benefit claims lodged after release, the share that gets an advance at once.",
         "calibrated",
     )
     benefit_delay_min_weeks: int = param(
-        8, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Shortest benefit decision delay.", "fixed"
+        8,
+        "weeks",
+        (0, 26),
+        "Leiden2024 §6.2.3 (8-12 weeks)",
+        "Shortest benefit decision delay.",
+        "fixed",
     )
     benefit_delay_max_weeks: int = param(
-        12, "weeks", (0, 26), "004 l.7639 (8-12 weeks)", "Longest benefit decision delay.", "fixed"
+        12,
+        "weeks",
+        (0, 26),
+        "Leiden2024 §6.2.3 (8-12 weeks)",
+        "Longest benefit decision delay.",
+        "fixed",
     )
     # ------------------------------------------------------ services outside (levers)
     capacity_id_office: float = param(
@@ -638,7 +656,7 @@ class Parameters:
         (1.0, 4.0),
         "1 / (1 - 0.27): every entry is released once, and once more for each "
         "re-detention within the 2-year reentry period, at the national 2-year rate of "
-        "27% (004 l.1055-1173); the calibrated baseline's own ratio is checked by a test",
+        "27% (Leiden2024 §1.1-1.2); the calibrated baseline's own ratio is checked by a test",
         "In flow mode, services, professionals and the buddy pool are sized for this "
         "many releases per entry: a fixed number, whatever a scenario does to re-detention.",
         "fixed",
@@ -655,7 +673,7 @@ class Parameters:
         False,
         "on/off",
         _choice(True, False),
-        "000 l.950-975 (extension beyond sources)",
+        "BrugBinnenBuiten2023 §2.2.4-2.2.5 (extension beyond sources)",
         "Sobriety condition for shelter and care: active use leads to refusal.",
         "lever",
     )
@@ -670,42 +688,42 @@ class Parameters:
         0.757,
         "probability",
         (0.0, 1.0),
-        "000 l.1625-1715 (graded); size assumption; ABC fit (ODD s.8)",
+        "BrugBinnenBuiten2023 §3.3.2 (graded); size assumption; ABC fit (ODD s.8)",
         "Chance an application succeeds for a person alone.",
     )
     success_buddy: float = param(
         0.75,
         "probability",
         (0.0, 1.0),
-        "000 l.2411-2420 (buddy goes along); size assumption",
+        "BrugBinnenBuiten2023 §4.4.5 (buddy goes along); size assumption",
         "Chance an application succeeds with a buddy who goes along.",
     )
     success_professional: float = param(
         0.85,
         "probability",
         (0.0, 1.0),
-        "000 l.1625-1715 (professional advocates); size assumption",
+        "BrugBinnenBuiten2023 §3.3.2 (professional advocates); size assumption",
         "Chance an application succeeds with a professional who advocates.",
     )
     abandon_base_per_week: float = param(
         0.02,
         "probability per week",
         (0.0, 0.5),
-        "000 l.939-944; size assumption",
+        "BrugBinnenBuiten2023 §2.2.3; size assumption",
         "Weekly chance of giving up a waiting list at the start of the wait.",
     )
     readiness_window_weeks: float = param(
         12.0,
         "weeks",
         (1.0, 104.0),
-        "004 l.7438 (a 6-month wait); assumption (range 4-26)",
+        "Leiden2024 §6.2.1 (a 6-month wait); assumption (range 4-26)",
         "Wait after which the chance of giving up has doubled.",
     )
     safety_net_effect: float = param(
         0.6,
         "fraction",
         (0.0, 1.0),
-        "000 l.2009; size assumption",
+        "BrugBinnenBuiten2023 §4.2.4; size assumption",
         "Reduction of giving up while a helper keeps in contact during the wait.",
     )
     # ------------------------------------------------------------ help-seeking
@@ -713,21 +731,21 @@ class Parameters:
         0.524,
         "probability per week",
         (0.0, 1.0),
-        "000 l.1494-1526; size assumption; ABC fit (ODD s.8)",
+        "BrugBinnenBuiten2023 §3.3.1.1; size assumption; ABC fit (ODD s.8)",
         "Weekly chance of asking for help with an unmet need, at average traits.",
     )
     ask_trait_weight: float = param(
         2.5,
         "log-odds per unit",
         (0.0, 10.0),
-        "000 l.1008-1034; size assumption",
+        "BrugBinnenBuiten2023 §2.3.1; size assumption",
         "Weight of help-seeking, trust and self-reliance on asking for help.",
     )
     ask_stress_weight: float = param(
         2.0,
         "log-odds per unit",
         (0.0, 10.0),
-        "000 l.222-226 (denkruimte); size assumption",
+        "BrugBinnenBuiten2023 introduction (denkruimte); size assumption",
         "Weight of stress against asking for help.",
     )
     # ------------------------------------------------------------ states with memory
@@ -735,52 +753,52 @@ class Parameters:
         8.0,
         "weeks",
         (1.0, 52.0),
-        "004 l.6452-6461 (memory of successes and setbacks); assumption (range 4-26)",
+        "Leiden2024 §5.3.1 (memory of successes and setbacks); assumption (range 4-26)",
         "Time scale on which stress and trust follow their targets.",
     )
     trust_success_gain: float = param(
-        0.06, "trust", (0.0, 0.5), "004 l.6452-6455; size assumption", "Trust gained per success."
+        0.06, "trust", (0.0, 0.5), "Leiden2024 §5.3.1; size assumption", "Trust gained per success."
     )
     trust_setback_loss: float = param(
         0.08,
         "trust",
         (0.0, 0.5),
-        "000 l.968-975; size assumption",
+        "BrugBinnenBuiten2023 §2.2.5; size assumption",
         "Trust lost per refusal or abandoned wait.",
     )
     help_seeking_refusal_loss: float = param(
         0.04,
         "help-seeking",
         (0.0, 0.5),
-        "000 l.968-975 (responsibilisation loop); size assumption",
+        "BrugBinnenBuiten2023 §2.2.5 (responsibilisation loop); size assumption",
         "Help-seeking lost per refusal.",
     )
     trust_dual_role_loss: float = param(
         0.01,
         "trust per contact",
         (0.0, 0.2),
-        "004 l.8423; size assumption",
+        "Leiden2024 §7.4.3; size assumption",
         "Trust lost per contact with a helper who also reports (probation).",
     )
     motivation_decay_per_week: float = param(
         0.02,
         "motivation per week",
         (0.0, 0.2),
-        "004 l.6421-6461 (fragile); size assumption",
+        "Leiden2024 §5.3.1 (fragile); size assumption",
         "Weekly erosion of motivation while problems stay unresolved or a wait drags on.",
     )
     motivation_success_gain: float = param(
         0.05,
         "motivation",
         (0.0, 0.5),
-        "004 l.6452-6455; size assumption",
+        "Leiden2024 §5.3.1; size assumption",
         "Motivation gained per success.",
     )
     stress_per_missing_domain: float = param(
         0.17,
         "stress per domain",
         (0.0, 1.0),
-        "000 l.222-228, 797-800; size assumption",
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
         "Stress target per basisvoorwaarde not in order.",
     )
     # ------------------------------------------------------------ life after release
@@ -795,14 +813,14 @@ class Parameters:
         0.015,
         "probability per week",
         (0.0, 0.3),
-        "000 l.1980-1982 (evictions); size assumption",
+        "BrugBinnenBuiten2023 §4.2.2 (evictions); size assumption",
         "Weekly eviction hazard with no income or an unmanaged debt.",
     )
     job_loss_per_week: float = param(
         0.01,
         "probability per week",
         (0.0, 0.3),
-        "004 l.4593-4595 (keeping a job matters); assumption",
+        "Leiden2024 §3.6 (keeping a job matters); assumption",
         "Weekly job loss at average stress.",
     )
     job_find_alone_per_week: float = param(
@@ -816,28 +834,28 @@ class Parameters:
         0.5,
         "share of jobs",
         (0.0, 1.0),
-        "004 l.8072-8077, 8083-8085 (employers ask a VOG); size assumption",
+        "Leiden2024 §7.2.3 (employers ask a VOG); size assumption",
         "Share of jobs that ask for a certificate of conduct (VOG).",
     )
     vog_window_weeks: int = param(
         208,
         "weeks",
         (0, 520),
-        "004 l.8099 (a time barrier effort cannot shorten); assumption (range 104-520)",
+        "Leiden2024 §7.2.3 (a time barrier effort cannot shorten); assumption (range 104-520)",
         "Weeks after the last conviction during which a VOG is refused.",
     )
     relapse_per_week: float = param(
         0.04,
         "probability per week",
         (0.0, 0.5),
-        "000 l.222-228, 797-800; size assumption",
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
         "Weekly chance of substance relapse for an addiction without care, at average stress.",
     )
     care_relapse_reduction: float = param(
         0.7,
         "fraction",
         (0.0, 1.0),
-        "000 l.797-800; size assumption (range 0.4-0.9)",
+        "BrugBinnenBuiten2023 §2.1.3; size assumption (range 0.4-0.9)",
         "Reduction of the relapse hazard with care in place.",
     )
     debt_paydown_per_week: float = param(
@@ -858,14 +876,14 @@ class Parameters:
         0.02,
         "fraction of gap per week",
         (0.0, 0.3),
-        "004 l.5442 (no income, criminal network); size assumption",
+        "Leiden2024 §4.4.1 (no income, criminal network); size assumption",
         "Growth of criminogenic ties per week without income.",
     )
     ties_drift_per_week: float = param(
         0.01,
         "fraction per week",
         (0.0, 0.2),
-        "000 l.770-780, 004 l.6156-6160; assumption",
+        "BrugBinnenBuiten2023 §2.1.3, Leiden2024 §5.1.2; assumption",
         "Weekly drift of ties towards what daily life supports.",
     )
     # ------------------------------------------------------------ offending
@@ -873,7 +891,7 @@ class Parameters:
         0.0116,
         "probability per week",
         (0.0, 0.2),
-        "calibrated to 004 l.1055 (47% in 2 y); ABC fit (ODD s.8)",
+        "calibrated to Leiden2024 §1.1 (47% in 2 y); ABC fit (ODD s.8)",
         "Weekly offending hazard of a person with all domains in order and no risk factors.",
     )
     # weights in the logit of the weekly offending hazard; each risk factor is in [0, 1]
@@ -881,56 +899,56 @@ class Parameters:
         0.6,
         "log-odds",
         (0.0, 4.0),
-        "004 l.5442 (income above all); size assumption",
+        "Leiden2024 §4.4.1 (income above all); size assumption",
         "Offending weight of having no income.",
     )
     w_no_housing: float = param(
         0.3,
         "log-odds",
         (0.0, 4.0),
-        "000 l.222-228, 797-800; size assumption",
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
         "Offending weight of having no housing.",
     )
     w_criminogenic: float = param(
         0.72,
         "log-odds per unit",
         (0.0, 4.0),
-        "000 l.770-780, 004 l.6496; size assumption",
+        "BrugBinnenBuiten2023 §2.1.3, Leiden2024 §5.3.1; size assumption",
         "Offending weight of criminogenic ties.",
     )
     w_stress: float = param(
         0.48,
         "log-odds per unit",
         (0.0, 4.0),
-        "000 l.222-228, 1343-1353; size assumption",
+        "BrugBinnenBuiten2023 introduction, §3.2; size assumption",
         "Offending weight of stress.",
     )
     w_relapse: float = param(
         0.48,
         "log-odds",
         (0.0, 4.0),
-        "000 l.222-228, 797-800; size assumption",
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
         "Offending weight of a substance relapse.",
     )
     w_idle: float = param(
         0.18,
         "log-odds",
         (0.0, 4.0),
-        "004 l.1055-1173 (85% no daytime activity); size assumption",
+        "Leiden2024 §1.1-1.2 (85% no daytime activity); size assumption",
         "Offending weight of having no daytime activity.",
     )
     w_low_motivation: float = param(
         0.36,
         "log-odds per unit",
         (0.0, 4.0),
-        "004 l.6421-6461; size assumption",
+        "Leiden2024 §5.3.1; size assumption",
         "Offending weight of low motivation (1 - motivation).",
     )
     w_priors: float = param(
         0.09,
         "log-odds per prior detention",
         (0.0, 1.0),
-        "004 Table 2.1; size assumption",
+        "Leiden2024 Table 2.1; size assumption",
         "Offending weight per earlier detention (counted up to 5).",
     )
     w_young: float = param(
@@ -952,7 +970,7 @@ class Parameters:
         0.48,
         "log-odds per unit",
         (0.0, 4.0),
-        "000 l.1454-1458, 004 l.6156-6160; size assumption",
+        "BrugBinnenBuiten2023 §3.3.1.1, Leiden2024 §5.1.2; size assumption",
         "Protective weight of prosocial ties.",
     )
     w_stable: float = param(
@@ -980,14 +998,14 @@ class Parameters:
         0.2,
         "probability",
         (0.0, 1.0),
-        "004 l.1757-1760; assumption",
+        "Leiden2024 §1.5.2; assumption",
         "Extra chance of detection under supervision.",
     )
     redetention_probability: float = param(
         0.432,
         "probability",
         (0.0, 1.0),
-        "004 l.1055 (27% of 47%); assumption; ABC fit (ODD s.8)",
+        "Leiden2024 §1.1 (27% of 47%); assumption; ABC fit (ODD s.8)",
         "Chance that a justice contact leads to re-detention.",
     )
     # ------------------------------------------------------------ buddy programme
@@ -995,7 +1013,7 @@ class Parameters:
         "none",
         "choice",
         _choice("inside", "at_release", "none"),
-        "000 l.2917-2925 (start inside before release)",
+        "BrugBinnenBuiten2023 §5.4 (start inside before release)",
         "When people are referred to the buddy programme; none switches it off.",
         "lever",
     )
@@ -1014,7 +1032,8 @@ class Parameters:
         30.0,
         "new buddies a year per 1,000 releases a year",
         (0.0, 2000.0),
-        "000 (recruitment depends on funding); assumption (range 10-60)",
+        "BrugBinnenBuiten2023 preface, ch.5 (recruitment depends on funding); assumption "
+        "(range 10-60)",
         "Recruitment of new buddies, relative to the yearly release volume.",
         "lever",
     )
@@ -1022,7 +1041,7 @@ class Parameters:
         1,
         "clients per buddy",
         (1, 10),
-        "000 l.3682 (one client per volunteer)",
+        "BrugBinnenBuiten2023 p.121 (one client per volunteer)",
         "Most clients a buddy supports at once; above 1 is a lever beyond the sources.",
         "lever",
     )
@@ -1030,7 +1049,7 @@ class Parameters:
         1,
         "weeks",
         _choice(1, 2, 4, "reactive"),
-        "000 l.1519-1523 (at least weekly)",
+        "BrugBinnenBuiten2023 §3.3.1.1 (at least weekly)",
         "Proactive contact every 1, 2 or 4 weeks, or reactive only (when the client asks).",
         "lever",
     )
@@ -1038,7 +1057,7 @@ class Parameters:
         26,
         "weeks",
         (4, 104),
-        "000 l.3686 (about six months)",
+        "BrugBinnenBuiten2023 p.121 (about six months)",
         "Length of a buddy trajectory after release, then closure and handover.",
         "lever",
     )
@@ -1046,14 +1065,15 @@ class Parameters:
         8,
         "weeks",
         (1, 52),
-        "000 l.2938-2940 (release date must be near); assumption",
+        "BrugBinnenBuiten2023 §5.4 (release date must be near); assumption",
         "With a start inside, referral happens this many weeks before release.",
     )
     buddy_offer_lapse_weeks: int = param(
         13,
         "weeks after release",
         (1, 104),
-        "000 l.2917-2925 (a late start has much less chance), 000 l.3686 (a trajectory "
+        "BrugBinnenBuiten2023 §5.4 (a late start has much less chance), "
+        "BrugBinnenBuiten2023 p.121 (a trajectory "
         "of about 26 weeks after release); assumption (range 4-26)",
         "An offer of a buddy lapses when no buddy is free this many weeks after release.",
     )
@@ -1068,7 +1088,7 @@ class Parameters:
         0.35,
         "share",
         (0.0, 1.0),
-        "000 l.2917-2925 (starting only after release has much "
+        "BrugBinnenBuiten2023 §5.4 (starting only after release has much "
         "less chance of success); size assumption (range 0.2-0.6)",
         "Share who accept and engage when the offer only comes at release.",
     )
@@ -1076,14 +1096,14 @@ class Parameters:
         0.5,
         "score 0-1",
         (0.0, 1.0),
-        "000 l.2735-2738 (diversity helps matching); assumption",
+        "BrugBinnenBuiten2023 §5.2.1.1 (diversity helps matching); assumption",
         "Diversity of the buddy pool; a diverse pool gives better matches.",
     )
     buddy_hours_per_week: float = param(
         4.0,
         "hours per week",
         (1.0, 20.0),
-        "000 l.2605-2607 (at least four hours)",
+        "BrugBinnenBuiten2023 §5.1 (at least four hours)",
         "Hours a buddy gives per week, shared among their clients.",
         "fixed",
     )
@@ -1091,14 +1111,14 @@ class Parameters:
         0.06,
         "stress per contact",
         (0.0, 0.5),
-        "000 l.1345-1347 (a buddy calms); size assumption",
+        "BrugBinnenBuiten2023 §3.2 (a buddy calms); size assumption",
         "Stress taken off by a full buddy contact.",
     )
     buddy_trust_gain: float = param(
         0.03,
         "trust per contact",
         (0.0, 0.3),
-        "004 l.8422-8427 (volunteers trusted more); size assumption",
+        "Leiden2024 §7.4.3 (volunteers trusted more); size assumption",
         "Trust gained from a full buddy contact.",
     )
     buddy_dropout_per_week: float = param(
@@ -1112,7 +1132,7 @@ class Parameters:
         0.62,
         "probability",
         (0.0, 1.0),
-        "001 l.65-69 (62% of respondents name signalling risk); as a chance per "
+        "HU2020 p.2 (62% of respondents name signalling risk); as a chance per "
         "risky contact an assumption (range 0.3-0.8)",
         "Chance a buddy signals a client's risky situation to the professional.",
     )
@@ -1120,14 +1140,14 @@ class Parameters:
         0.02,
         "strain per contact",
         (0.0, 0.5),
-        "000 M17 summary; size assumption",
+        "BrugBinnenBuiten2023 §3.1, §4.4.1; size assumption",
         "Strain a contact adds for an ordinary client.",
     )
     demanding_strain_extra: float = param(
         1.0,
         "multiplier",
         (0.0, 5.0),
-        "000 l.1141-1151 (demanding type); size assumption",
+        "BrugBinnenBuiten2023 §2.3.2.4 (demanding type); size assumption",
         "Extra strain from a demanding client (1 doubles it).",
     )
     complexity_strain_weight: float = param(
@@ -1148,7 +1168,7 @@ class Parameters:
         True,
         "on/off",
         _choice(True, False),
-        "000 l.3690-3692, 2809-2823",
+        "BrugBinnenBuiten2023 p.121, §5.2.2",
         "Professionals coach buddies (group supervision and follow-up).",
         "lever",
     )
@@ -1156,7 +1176,7 @@ class Parameters:
         4,
         "weeks",
         (1, 26),
-        "000 l.3690-3692 (monthly supervision)",
+        "BrugBinnenBuiten2023 p.121 (monthly supervision)",
         "Interval of coaching sessions.",
         "lever",
     )
@@ -1164,7 +1184,7 @@ class Parameters:
         0.06,
         "strain per session",
         (0.0, 1.0),
-        "000 l.2802-2807; size assumption",
+        "BrugBinnenBuiten2023 §5.2.2; size assumption",
         "Strain taken off a buddy by one coaching session.",
     )
     burnout_threshold: float = param(
@@ -1192,7 +1212,7 @@ class Parameters:
         1.0,
         "multiplier per unit overload",
         (0.0, 5.0),
-        "000 l.1262-1272, 2490-2493; size assumption",
+        "BrugBinnenBuiten2023 §3.1, §4.5; size assumption",
         "Extra buddy strain per unit of professional overload (substitution).",
     )
     # ------------------------------------------------------------ professionals
@@ -1208,7 +1228,7 @@ class Parameters:
         20,
         "clients per FTE",
         (1, 200),
-        "004 l.7826-7831 (high caseloads); assumption",
+        "Leiden2024 §6.3 (high caseloads); assumption",
         "Clients one professional can hold before contacts get short.",
         "lever",
     )
@@ -1216,7 +1236,7 @@ class Parameters:
         1.5,
         "multiple of the caseload",
         (1.0, 3.0),
-        "004 l.7826-7831 (high caseloads); assumption (range 1.2-2.0)",
+        "Leiden2024 §6.3 (high caseloads); assumption (range 1.2-2.0)",
         "Urgent cases (signalled by a buddy, or above the complexity threshold) are taken up "
         "to this multiple of the caseload; the overload makes every contact rushed.",
     )
@@ -1224,14 +1244,14 @@ class Parameters:
         15,
         "buddies per FTE",
         (1, 200),
-        "000 l.3690-3692; assumption",
+        "BrugBinnenBuiten2023 p.121; assumption",
         "Buddies one professional can coach besides the caseload.",
     )
     professional_outreach: str = param(
         "reactive",
         "choice",
         _choice("proactive", "reactive"),
-        "004 M5; 000 l.1494-1526",
+        "Leiden2024 §4.6, §6.1.1; BrugBinnenBuiten2023 §3.3.1.1",
         "Proactive: professionals reach out at release to people with complex needs; "
         "reactive: they take those who ask.",
         "lever",
@@ -1250,7 +1270,7 @@ class Parameters:
         3,
         "missing basic conditions",
         (1, 5),
-        "000 l.2370-2379 (multi-problem cases); assumption",
+        "BrugBinnenBuiten2023 §4.4.5 (multi-problem cases); assumption",
         "A professional takes over a case with at least this many missing.",
     )
     professional_relief: float = param(
@@ -1264,28 +1284,28 @@ class Parameters:
         0.01,
         "trust per contact",
         (0.0, 0.3),
-        "004 l.8414-8417 (distrust of professionals); assumption",
+        "Leiden2024 §7.4.3 (distrust of professionals); assumption",
         "Trust gained from a professional contact that is not rushed.",
     )
     box_ticking_trust_loss: float = param(
         0.03,
         "trust per contact",
         (0.0, 0.3),
-        "004 l.7826-7831, 5722-5727; size assumption",
+        "Leiden2024 §6.3, §4.6; size assumption",
         "Trust lost per rushed contact when professionals are overloaded.",
     )
     three_way_strain_trigger: float = param(
         0.6,
         "strain",
         (0.0, 1.0),
-        "000 l.2329-2335; assumption",
+        "BrugBinnenBuiten2023 §4.4.4; assumption",
         "Buddy strain at which the professional holds a three-way talk.",
     )
     three_way_relief: float = param(
         0.25,
         "strain",
         (0.0, 1.0),
-        "000 l.2329-2353; size assumption",
+        "BrugBinnenBuiten2023 §4.4.4; size assumption",
         "Strain taken off the buddy by a three-way talk.",
     )
 

@@ -31,9 +31,9 @@ IDLE, WAITING, IN_SERVICE, FINISHED = 0, 1, 2, 3
 ALONE, WITH_BUDDY, WITH_PROFESSIONAL = 0, 1, 2
 
 TYPOLOGY = ("shy", "unsure", "rational", "demanding")
-"""Derived for reporting only (000 l.986-998: "geen rigide kader")."""
+"""Derived for reporting only (BrugBinnenBuiten2023 §2.3: "geen rigide kader")."""
 LENGTH_GROUPS = ("<1m", "1-3m", ">3m")
-"""Detention-length groups of 004 Fig 1.1 (l.1070)."""
+"""Detention-length groups of Leiden2024 Fig. 1.1."""
 
 N_SERVICES = len(SERVICES)
 N_PRISON = len(PRISON_SERVICES)
@@ -197,7 +197,7 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
 
     Draws are keyed by person id alone, so a person's traits do not depend on
     when they arrive or who else exists. Trait distributions are assumptions
-    (ranges in docs/ODD.md); the rugzak shares come from 004 l.1148.
+    (ranges in docs/ODD.md); the rugzak shares come from Leiden2024 §1.2.
     """
 
     def z(purpose: Purpose) -> np.ndarray:
@@ -244,7 +244,7 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     pop.ties_prosocial[ids] = np.clip(0.55 + 0.15 * zt - 0.15 * capped_priors, 0.02, 0.98)
     pop.ties_criminogenic[ids] = np.clip(0.15 + 0.3 * capped_priors - 0.05 * zt, 0.0, 0.95)
 
-    # the rugzak (004 l.1148)
+    # the rugzak (Leiden2024 §1.2)
     no_work = risk(Purpose.RUGZAK_WORK) < p.rugzak_no_work
     on_benefit = no_work & (u(Purpose.BENEFIT_AT_ENTRY) < p.share_benefit_if_no_work)
     pop.income[ids] = np.where(~no_work, WORK, np.where(on_benefit, BENEFIT, NO_INCOME))
@@ -267,7 +267,7 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
 
 
 def typology_of(self_reliance: np.ndarray, help_seeking: np.ndarray) -> np.ndarray:
-    """Derive the reporting type from the two traits (000 l.1037-1151)."""
+    """Derive the reporting type from the two traits (BrugBinnenBuiten2023 §2.3.1-2.3.2)."""
     high_sr = self_reliance >= 0.5
     high_hs = help_seeking >= 0.5
     return np.select(
@@ -278,7 +278,7 @@ def typology_of(self_reliance: np.ndarray, help_seeking: np.ndarray) -> np.ndarr
 def draw_detention_length(
     ids: np.ndarray, week: int | np.ndarray, p: Parameters, rng: KeyedRNG
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Length (weeks) and group of a detention episode (004 Fig 1.1, Appendix 4).
+    """Length (weeks) and group of a detention episode (Leiden2024 Fig. 1.1, Appendix 4).
 
     ``week`` is the week each episode starts: one for all, or one per id.
     """

@@ -1,12 +1,13 @@
 """Professionals: generalist social workers who take cases, advocate and coach buddies.
 
-Sources: 000 ch.4; 001: professionals work in the back
-office. They coach buddies (monthly group supervision, 000 l.3690-3692), hold a
-three-way talk when a match struggles (000 l.2329-2335) and take over a case
-above a complexity threshold (000 l.2370-2379). With clients of their own they
-advocate with services (the professional grade of 000 M14). Capacity is
+Sources: BrugBinnenBuiten2023 ch.4; HU2020: professionals work in the back
+office. They coach buddies (monthly group supervision, BrugBinnenBuiten2023
+p.121), hold a three-way talk when a match struggles (BrugBinnenBuiten2023
+§4.4.4) and take over a case above a complexity threshold (BrugBinnenBuiten2023
+§4.4.5). With clients of their own they advocate with services (the
+professional grade of BrugBinnenBuiten2023 §3.3.2, §4.4.5). Capacity is
 finite: above full load, contacts get short and are felt as box-ticking, which
-costs trust (004 l.7826-7831). Outreach is proactive (at release, to people
+costs trust (Leiden2024 §6.3). Outreach is proactive (at release, to people
 with complex needs) or reactive (to those who ask).
 """
 

@@ -1,9 +1,9 @@
-"""The day of release: problems frozen inside surface all at once (004 l.4914).
+"""The day of release: problems frozen inside surface all at once (Leiden2024 §4.2).
 
 Whatever CAW trajectory support arranged inside takes effect (ID, benefit, a
 shelter place); the benefit advance lever bridges the 8-12 week benefit delay
-(004 l.7639); about one release in five comes with supervision (004 l.1792);
-hope is high on the day (004 l.6421-6461).
+(Leiden2024 §6.2.3); about one release in five comes with supervision (Leiden2024 §1.6);
+hope is high on the day (Leiden2024 §5.3.1).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
         start_benefit(m, advanced, advance=True)
         m.counts["advances"] = len(advanced)
 
-    # a buddy matched inside has helped arrange ID and the benefit claim (000 l.2920-2925)
+    # a buddy matched inside has helped arrange ID and the benefit claim (BrugBinnenBuiten2023 §5.4)
     with_buddy = ids[pop.buddy_status[ids] == MATCHED]
     pop.has_id[with_buddy] = True
     unclaimed = with_buddy[

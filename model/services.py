@@ -3,9 +3,10 @@
 Each service has a weekly intake (capacity), a waiting list with a policy
 (first come first served, or the least self-reliant first), entry conditions,
 a processing time, a success chance graded by who comes along (alone, buddy,
-professional: 000 l.1625-1715, 2411-2420) and abandonment while waiting that
-rises with the wait (000 l.939-944; 004 l.7438). The order of ``SERVICES`` is
-the chain of prerequisites a helper works through (000 l.566-663; 004 M7).
+professional: BrugBinnenBuiten2023 §3.3.2, §4.4.5) and abandonment while waiting
+that rises with the wait (BrugBinnenBuiten2023 §2.2.3; Leiden2024 §6.2.1). The
+order of ``SERVICES`` is the chain of prerequisites a helper works through
+(BrugBinnenBuiten2023 §2.1.1; Leiden2024 §1.2, §4.4.1).
 
 State lives in the population's ``svc_*`` arrays (one row per service):
 ``svc_status`` is idle, waiting or in service; ``svc_since`` is the week the
@@ -87,9 +88,9 @@ def accepts(s, has_id, address, income, relapse, gating_outside):
     """Whether service ``s`` would accept a person with these values now (compiled kernels).
 
     ID is needed for almost everything, an address for registration-based
-    services, income for a lease and for debt counselling (000 M11, l.950-975;
-    004 M7). ``gating_outside`` adds a sobriety condition (an extension beyond
-    the sources).
+    services, income for a lease and for debt counselling (BrugBinnenBuiten2023
+    §2.1.2, §2.2.4-2.2.5; Leiden2024 §1.2, §4.4.1). ``gating_outside`` adds a
+    sobriety condition (an extension beyond the sources).
     """
     if s == _ID:
         return True
@@ -198,7 +199,7 @@ def _services_kernel(
                 done_i.append(i)
     kinds, people, services, waits = int_list(), int_list(), int_list(), int_list()
 
-    # giving up: the hazard rises with the wait (000 l.939-944; 004 l.7438)
+    # giving up: the hazard rises with the wait (BrugBinnenBuiten2023 §2.2.3; Leiden2024 §6.2.1)
     quitters = int_list()
     stays = np.ones(len(wait_i), dtype=np.bool_)
     for q in range(len(wait_i)):
@@ -243,7 +244,7 @@ def _services_kernel(
             status[s, i] = IN_SERVICE
             since[s, i] = week
 
-    # decisions: graded success, alone < buddy < professional (000 M14)
+    # decisions: graded success, alone < buddy < professional (BrugBinnenBuiten2023 §3.3.2, §4.4.5)
     ok = np.empty(len(done_i), dtype=np.bool_)
     failed, succeeded = int_list(), int_list()
     for d in range(len(done_i)):
@@ -277,7 +278,7 @@ def _services_kernel(
             housing[i] = SHELTER if s == _SHELTER else INDEPENDENT
             address[i] = True
         elif s == _BENEFIT:
-            # a decision after 8-12 weeks (004 l.7639), with an advance for some
+            # a decision after 8-12 weeks (Leiden2024 §6.2.3), with an advance for some
             delay = benefit_delay(unit(k_delay, i), delay_min, delay_max)
             benefit_due_week[i] = week + delay
             if unit(k_advance, i) < advance_share and income[i] == NO_INCOME:
@@ -302,7 +303,7 @@ def _services_kernel(
 def open_job_share(week, last_conviction_week, job_ready, vog_share, vog_window):
     """Share of jobs open to a person: the VOG shuts a share for a fixed time.
 
-    Effort cannot shorten it (004 l.8099; employers: 004 l.8072-8085); job readiness
+    Effort cannot shorten it (Leiden2024 §7.2.3, also on employers); job readiness
     from training helps.
     """
     within_vog = week - last_conviction_week < vog_window
@@ -310,7 +311,7 @@ def open_job_share(week, last_conviction_week, job_ready, vog_share, vog_window)
 
 
 def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
-    """A benefit decision arrives after 8-12 weeks (004 l.7639) unless advanced."""
+    """A benefit decision arrives after 8-12 weeks (Leiden2024 §6.2.3) unless advanced."""
     pop, p = m.pop, m.p
     for i, u in zip(ids, m.crn.uniform(ids, m.week, Purpose.BENEFIT_DELAY), strict=True):
         delay = benefit_delay(u, p.benefit_delay_min_weeks, p.benefit_delay_max_weeks)

@@ -1,10 +1,10 @@
-"""Probation supervision (004 M17, l.1792): a professional who also reports.
+"""Probation supervision (Leiden2024 §1.6, §4.6): a professional who also reports.
 
 About one release in five is supervised. The probation officer contacts the
 person at a fixed interval, which discovers needs and brings a professional's
 advocacy to applications, but each contact costs travel and stress (a burden,
-004 M17) and a little trust (the dual role, 004 l.8423). Supervision also makes
-detection of an offence likelier (see :mod:`model.offending`).
+Leiden2024 §4.6, §5.3.2) and a little trust (the dual role, Leiden2024 §7.4.3).
+Supervision also makes detection of an offence likelier (see :mod:`model.offending`).
 """
 
 from __future__ import annotations

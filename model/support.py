@@ -6,15 +6,16 @@ contacts. :class:`Support` merges the providers into per-person arrays that the
 rest of the model reads:
 
 * ``grade``: the best help a person has for applications (alone, buddy or
-  professional: 000 M14);
+  professional: BrugBinnenBuiten2023 §3.3.2, §4.4.5);
 * ``has_helper``: someone keeps in touch, a safety net during waits
-  (000 l.2009) that also catches escalations early (000 M15).
+  (BrugBinnenBuiten2023 §4.2.4) that also catches escalations early
+  (BrugBinnenBuiten2023 §3.3.1.2, §4.2.2).
 
 A proactive contact discovers every current need whether or not the person
-asks (000 l.1494-1526; 004 M5) and leads to a referral to the next step the
-person can actually take. A contact that was promised but not kept lowers
-trust (004 l.5745); a helper who also reports to the justice system costs a
-little trust (004 l.8423).
+asks (BrugBinnenBuiten2023 §3.3.1.1; Leiden2024 §4.6, §6.1.1) and leads to a
+referral to the next step the person can actually take. A contact that was
+promised but not kept lowers trust (Leiden2024 §4.6); a helper who also reports
+to the justice system costs a little trust (Leiden2024 §7.4.3).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def test_every_target_has_value_source_n_and_tolerance():
     assert len(targets) >= 20
     for t in targets:
         assert 0 <= t["value"] <= 1 and t["tolerance"] >= 0, t["name"]
-        assert t["source"].startswith("004"), t["name"]
+        assert t["source"].startswith("Leiden2024"), t["name"]
         assert t["n"], t["name"]
     outcomes = {t["outcome"] for t in targets}
     assert {

@@ -1,4 +1,4 @@
-"""Plausibility of the calibrated mode (the steady-state flow), against 004 Tables 4.1/4.2.
+"""Plausibility of the calibrated mode (the steady-state flow), against Leiden2024 Tables 4.1/4.2.
 
 Targets are the shares at release of analysis/targets.toml; the tolerance of 15
 points is a plausibility bound, not the calibration's claim (docs/ODD.md s.8).
@@ -10,11 +10,11 @@ from analysis.summary import summarise
 from model import ReentryModel
 
 AT_RELEASE_TARGETS = {
-    "housing": 0.78,  # 004 Table 4.2, l.5362
-    "income": 0.49,  # 004 Table 4.2, l.5389
-    "valid_id": 0.80,  # 004 Table 4.1
-    "debt": 0.58,  # 004 Table 4.1, l.5247-5251
-    "two_plus_missing": 1 / 3,  # 004 l.5298-5299
+    "housing": 0.78,  # Leiden2024 Table 4.2
+    "income": 0.49,  # Leiden2024 Table 4.2
+    "valid_id": 0.80,  # Leiden2024 Table 4.1
+    "debt": 0.58,  # Leiden2024 Table 4.1
+    "two_plus_missing": 1 / 3,  # Leiden2024 §4.4
 }
 
 
