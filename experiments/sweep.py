@@ -70,7 +70,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
 
     from .experiment import run_from_args
     from .runner import recorded_outcomes
-    from .store import write_table
+    from .store import write_csv, write_table
 
     check_outputs(design, args.design, recorded_outcomes())
     if args.method == "sobol":
@@ -92,7 +92,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
         Y = point_means(runs, design.outputs, len(points))
         table = analyse(args.method, problem, X, Y, design.seed)
         warning = stability_warning(table, args.method, n)
-        table.to_csv(args.out / "sensitivity.csv", index=False)
+        write_csv(table, args.out / "sensitivity.csv")
         write_table(table, args.out / "sensitivity.parquet")
         plot_indices(table, args.method, args.out / "sensitivity.png", warning)
         note = args.out / "sensitivity_warning.txt"

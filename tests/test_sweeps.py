@@ -146,7 +146,7 @@ promotion_good_weeks = [4, 8]
     report = subprocess.run([*CLI, "report", str(out)], capture_output=True, text=True)
     assert report.returncode == 0, report.stderr
     html = (out / "report.html").read_text()
-    assert "Sensitivity indices with 95% CI" in html and "sample points pooled" in html
+    assert "Sensitivity indices with bootstrap 95% CI" in html and "sample points pooled" in html
 
 
 def test_sobol_needs_a_power_of_two(tmp_path):
