@@ -595,6 +595,8 @@ def cmd_run(args: argparse.Namespace) -> None:
     scenario = load(args.scenario)
     overrides = {**scenario.overrides, **dict(args.set)}
     params = scenario.params.from_dict(dict(args.set), base=scenario.params)
+    show = not (args.no_progress or args.json) and sys.stderr.isatty()
+    loading(show)
     from analysis.report_text import format_summary
     from analysis.summary import summarise
     from model.compile import ensure_compiled
@@ -618,7 +620,6 @@ def cmd_run(args: argparse.Namespace) -> None:
     )
     ensure_compiled()
     model = model_for(task)
-    show = not (args.no_progress or args.json) and sys.stderr.isatty()
     _run_with_progress(model, show)
     summary = summarise(model)
     summary["scenario"] = scenario.name
@@ -647,6 +648,13 @@ def cmd_run(args: argparse.Namespace) -> None:
         print(format_summary(summary))
         if args.out is not None:
             print(f"\nTables written to {args.out}/ (weekly, releases, process, persons .parquet)")
+
+
+def loading(show: bool) -> None:
+    """Say what the first seconds are for (Mesa, pandas and the model load); the progress
+    bar then writes over the line."""
+    if show:
+        print("Loading the model and its analysis...", end="\r", file=sys.stderr, flush=True)
 
 
 def _run_with_progress(model: ReentryModel, show: bool) -> None:

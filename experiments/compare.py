@@ -82,6 +82,9 @@ def tasks_from_args(
 def cmd_compare(args: argparse.Namespace) -> None:
     tasks, names, described = tasks_from_args(args, args.scenarios or list(DEFAULT_SCENARIOS))
     # the scenarios are checked; only now import what running and plotting need
+    from .cli import loading
+
+    loading(args.progress and sys.stderr.isatty())
     from analysis.channels import channel_table
     from analysis.compare import format_table, paired_summary
     from analysis.plots import plot_outcomes, write_figures
