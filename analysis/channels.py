@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .intervals import UNIT, difference_interval
+from .intervals import FEW, FEW_WARNING, UNIT, difference_interval
 
 # channel: (weekly column of the released population, sign of the exposure, weight)
 CHANNELS: dict[str, tuple[str, int, str]] = {
@@ -80,6 +80,7 @@ def channel_table(
                     "change_ci_low": d_low,
                     "change_ci_high": d_high,
                     "log_odds": weight * d_mean,
+                    "warning": FEW_WARNING if np.isfinite(diff).sum() < FEW else "",
                 }
             )
     return pd.DataFrame(rows)

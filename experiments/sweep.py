@@ -44,6 +44,10 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         table = runs.groupby(["point", *params], dropna=False)[design.outputs].agg(["mean", "std"])
         table.columns = [f"{o}_{stat}" for o, stat in table.columns]
         table = table.reset_index()
+        from analysis.intervals import FEW, FEW_WARNING
+
+        if design.replications < FEW:
+            table["warning"] = FEW_WARNING
         write_csv(table, args.out / "points.csv")
         write_table(table, args.out / "points.parquet")
     print(table.to_string(index=False, max_rows=40, float_format=lambda v: f"{v:.3f}"))

@@ -87,6 +87,7 @@ def test_the_reference_row_is_blank_and_few_replications_are_flagged(compare_fol
     reference = summary[summary["scenario"] == "baseline"]
     assert reference[["diff", "diff_ci_low", "diff_ci_high"]].isna().all().all()
     assert (summary["warning"] == FEW_WARNING).all()
+    assert (pd.read_csv(out / "channels.csv")["warning"] == FEW_WARNING).all()
     assert f"Warning: {FEW_WARNING}" in stdout
 
 
@@ -179,6 +180,7 @@ def test_sweep_flags_override_the_design_and_the_report_plots_the_outputs(tmp_pa
     assert (manifest["design"]["persons"], manifest["design"]["replications"]) == (150, 2)
     weeks = pd.read_parquet(out / "weeks.parquet")
     assert {"point", "param_buddy_caseload"} <= set(weeks.columns)
+    assert (pd.read_csv(out / "points.csv")["warning"] == FEW_WARNING).all()  # 2 replications
     assert _reentry("report", str(out)).returncode == 0
     html = (out / "report.html").read_text()
     assert (out / "figures" / "sweep.png").is_file() and "swept parameters" in html
