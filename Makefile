@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTHON_CANDIDATES := python3.13 python3.12 python3 python
 
-.PHONY: demo test lint format bench clean venv dashboard chromium
+.PHONY: demo test lint format bench clean venv dashboard chromium update-baseline
 
 # Look on PATH first, then in pyenv's versions folder (pyenv does not put
 # 3.12 on PATH unless that version is selected).
@@ -59,6 +59,11 @@ lint: $(STAMP)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+# The golden baseline (tests/golden.py): regenerate it only when a change is meant to
+# change outputs, and say why in the commit.
+update-baseline: $(STAMP)
+	$(PY) -m tests.golden --update
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_model.py
