@@ -35,10 +35,10 @@ from numba import njit
 
 from agents import Buddy
 
-from .population import DETAINED, LEFT, NO_WEEK, RELEASED, WITH_BUDDY, missing
+from .population import DETAINED, LEFT, NO_INCOME, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import Purpose, stream_key, unit
-from .services import int_list, need_columns, needs, places_in_week
-from .support import Contacts
+from .services import int_list, need_columns, needs, places_in_week, start_benefit
+from .support import Contacts, Helper
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -61,7 +61,7 @@ _ESCORT, _ASK, _SIGNAL = int(Purpose.BUDDY_ESCORT), int(Purpose.BUDDY_ASK), int(
 _NOBODY = np.zeros(0, dtype=np.int64)
 
 
-class BuddyProgramme:
+class BuddyProgramme(Helper):
     """The buddy provider of :class:`model.support.Support`; owns the buddy arrays."""
 
     def __init__(self, m: ReentryModel) -> None:
@@ -91,6 +91,7 @@ class BuddyProgramme:
         )
         self.stats: dict[str, float] = {}
         self._recruit(m, round(p.buddies_per_1000_releases * per_year) if self.on else 0)
+        m.professionals.coach(self.active_count())
 
     # ------------------------------------------------------------------ buddies
     def _recruit(self, m: ReentryModel, k: int) -> None:
@@ -161,6 +162,7 @@ class BuddyProgramme:
         for key, value in week_totals.items():
             self.totals[key] += value
         active = self.active_count()
+        m.professionals.coach(active)
         capacity = active * p.buddy_caseload
         clients = int(self.clients.sum())
         self.stats = {
@@ -215,6 +217,20 @@ class BuddyProgramme:
 
     def weekly_stats(self) -> dict[str, float]:
         return self.stats
+
+    def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """A buddy matched inside has helped arrange ID and the benefit claim
+        (BrugBinnenBuiten2023 §5.4)."""
+        pop = m.pop
+        with_buddy = ids[pop.buddy_status[ids] == MATCHED]
+        pop.has_id[with_buddy] = True
+        unclaimed = with_buddy[
+            (pop.income[with_buddy] == NO_INCOME) & (pop.benefit_due_week[with_buddy] == NO_WEEK)
+        ]
+        start_benefit(m, unclaimed, advance=False)
+
+    def start_measuring(self) -> None:
+        self.totals = dict.fromkeys(self.totals, 0)
 
 
 @njit(cache=True)

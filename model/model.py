@@ -176,7 +176,7 @@ class ReentryModel(mesa.Model):
         for name in _PERSON_COUNTERS:
             getattr(self.pop, name)[:] = 0
         self.events = ProcessLog()
-        self.buddies.totals = dict.fromkeys(self.buddies.totals, 0)
+        self.support.start_measuring()
         self.person_weeks = 0
 
     def advances_in_week(self) -> int:

@@ -24,7 +24,7 @@ from agents import Professional
 from .population import RELEASED, WITH_PROFESSIONAL, missing
 from .rng import Purpose, stream_key, unit
 from .services import int_list
-from .support import Contacts
+from .support import Contacts, Helper
 
 _ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .model import ReentryModel
 
 
-class Professionals:
+class Professionals(Helper):
     """The professional provider of :class:`model.support.Support`."""
 
     def __init__(self, m: ReentryModel) -> None:
@@ -47,6 +47,7 @@ class Professionals:
         self.clients = np.zeros(self.n, dtype=np.int64)
         self.referred = np.zeros(0, dtype=np.int64)
         self.load = 0.0
+        self.buddies_coached = 0
         self.stats: dict[str, float] = {}
 
     # ------------------------------------------------------------------ capacity
@@ -60,6 +61,10 @@ class Professionals:
     def overload(self) -> float:
         """Load above 1 (0 when within capacity): drives box-ticking and substitution."""
         return max(self.load - 1.0, 0.0)
+
+    def coach(self, buddies: int) -> None:
+        """The buddy programme says how many buddies the professionals coach now."""
+        self.buddies_coached = buddies
 
     def refer(self, ids: np.ndarray) -> None:
         """A buddy signals a risky situation; the professional sees it next week."""
@@ -84,7 +89,7 @@ class Professionals:
         )  # fmt: skip
         referred_n = len(self.referred)
         self.referred = np.zeros(0, dtype=np.int64)
-        buddies = m.buddies.active_count() if hasattr(m, "buddies") else 0
+        buddies = self.buddies_coached
         # coaching a full group of buddies takes a quarter of a caseload (assumption, 0.1-0.5)
         cases, coached = self.case_capacity, self.coaching_capacity()
         coached_share = 0.25 * buddies / coached if coached else (np.inf if buddies else 0.0)
@@ -113,9 +118,6 @@ class Professionals:
             trust_change=-p.box_ticking_trust_loss if rushed else p.professional_trust_gain,
             keep_probability=p.contact_kept_probability / (1 + self.overload()),
         )
-
-    def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
-        """Professional workload is counted in cases, not contacts."""
 
     def weekly_stats(self) -> dict[str, float]:
         return self.stats

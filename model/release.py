@@ -2,8 +2,9 @@
 
 Whatever CAW trajectory support arranged inside takes effect (ID, benefit, a
 shelter place); the benefit advance lever bridges the 8-12 week benefit delay
-(Leiden2024 §6.2.3); about one release in five comes with supervision (Leiden2024 §1.6);
-hope is high on the day (Leiden2024 §5.3.1).
+(Leiden2024 §6.2.3); hope is high on the day (Leiden2024 §5.3.1). Helpers act on the
+day through their ``on_release`` hook (:mod:`model.support`): probation starts for about
+one release in five, and a buddy matched inside has arranged ID and the benefit claim.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .buddy_programme import MATCHED
 from .detention import end_prison_services
-from .population import BENEFIT, NO_HOUSING, NO_INCOME, NO_WEEK, RELEASED, SHELTER
-from .rng import Purpose
+from .population import BENEFIT, NO_HOUSING, NO_INCOME, RELEASED, SHELTER
 from .services import start_benefit
 
 if TYPE_CHECKING:
@@ -28,8 +27,6 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
         return
     pop, p = m.pop, m.p
     end_prison_services(m, ids)
-    supervised = m.crn.bernoulli(ids, m.week, Purpose.SUPERVISION, p.share_supervised)
-    pop.supervised_until[ids] = np.where(supervised, m.week + p.supervision_weeks, NO_WEEK)
 
     prepared = ids[pop.prepared[ids]]
     pop.has_id[prepared] = True
@@ -45,13 +42,8 @@ def release(m: ReentryModel, ids: np.ndarray) -> None:
         start_benefit(m, advanced, advance=True)
         m.counts["advances"] = len(advanced)
 
-    # a buddy matched inside has helped arrange ID and the benefit claim (BrugBinnenBuiten2023 §5.4)
-    with_buddy = ids[pop.buddy_status[ids] == MATCHED]
-    pop.has_id[with_buddy] = True
-    unclaimed = with_buddy[
-        (pop.income[with_buddy] == NO_INCOME) & (pop.benefit_due_week[with_buddy] == NO_WEEK)
-    ]
-    start_benefit(m, unclaimed, advance=False)
+    # helpers act on the day: supervision starts, a buddy matched inside has arranged things
+    m.support.on_release(m, ids)
 
     pop.phase[ids] = RELEASED
     pop.motivation[ids] = np.minimum(pop.motivation[ids] + p.release_motivation_boost, 1.0)

@@ -274,8 +274,11 @@ def _services_kernel(
                 job_ready[i] = min(job_ready[i] + 0.25, 1.0)
         elif s == _ID:
             has_id[i] = True
-        elif s in (_SHELTER, _HOUSING):
-            housing[i] = SHELTER if s == _SHELTER else INDEPENDENT
+        elif s == _SHELTER:
+            housing[i] = SHELTER
+            address[i] = True
+        elif s == _HOUSING:  # the lease needs income: checked at entry (``accepts``)
+            housing[i] = INDEPENDENT
             address[i] = True
         elif s == _BENEFIT:
             # a decision after 8-12 weeks (Leiden2024 §6.2.3), with an advance for some
@@ -288,9 +291,11 @@ def _services_kernel(
             relapse[i] = False
         elif s == _DEBT:
             debt_managed[i] = True
-        else:
+        elif s == EMPLOYMENT:
             income[i] = WORK
             job_ready[i] = 1.0
+        else:
+            raise ValueError("a service without a rule for its success")
     return (
         np.array(kinds, dtype=np.int8),
         np.array(people, dtype=np.int64),

@@ -13,31 +13,29 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .population import RELEASED, WITH_PROFESSIONAL
-from .support import Contacts
+from .population import NO_WEEK, RELEASED, WITH_PROFESSIONAL
+from .rng import Purpose
+from .support import Contacts, Helper
 
 if TYPE_CHECKING:
     from .model import ReentryModel
 
 
-class Supervision:
+class Supervision(Helper):
     """The probation provider of :class:`model.support.Support`."""
 
     def supervised(self, m: ReentryModel) -> np.ndarray:
         pop = m.pop
         return np.flatnonzero((pop.phase == RELEASED) & (pop.supervised_until > m.week))
 
-    def step(self, m: ReentryModel) -> None:
-        """Supervision starts at release (see :mod:`model.release`); nothing to update."""
-
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         return self.supervised(m), WITH_PROFESSIONAL
 
-    def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
-        """Probation contacts carry no workload model here."""
-
-    def weekly_stats(self) -> dict[str, float]:
-        return {}
+    def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """About one release in five comes with supervision (Leiden2024 §1.6)."""
+        p, pop = m.p, m.pop
+        supervised = m.crn.bernoulli(ids, m.week, Purpose.SUPERVISION, p.share_supervised)
+        pop.supervised_until[ids] = np.where(supervised, m.week + p.supervision_weeks, NO_WEEK)
 
     def contacts(self, m: ReentryModel) -> Contacts:
         p = m.p

@@ -89,6 +89,37 @@ class Provider(Protocol):
         """Figures for this week's row of the weekly table."""
         ...
 
+    def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """The day people ``ids`` are released: what this provider does for them then."""
+        ...
+
+    def start_measuring(self) -> None:
+        """The warm-up is over: counters of what the provider did start again."""
+        ...
+
+
+class Helper:
+    """A provider's defaults: nothing to update, no counters, nothing on release day.
+
+    A new kind of helper subclasses it and writes only ``attach`` and ``contacts``, and
+    whichever hooks it needs (see :class:`Provider`).
+    """
+
+    def step(self, m: ReentryModel) -> None:
+        """Nothing to update each week."""
+
+    def contacted(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """No workload counted per contact."""
+
+    def weekly_stats(self) -> dict[str, float]:
+        return {}
+
+    def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """Nothing to do on release day."""
+
+    def start_measuring(self) -> None:
+        """No counters to restart."""
+
 
 class Support:
     """Per-person view of all help, rebuilt every week from the providers."""
@@ -116,3 +147,11 @@ class Support:
         for provider in self.providers:
             out.update(provider.weekly_stats())
         return out
+
+    def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
+        for provider in self.providers:
+            provider.on_release(m, ids)
+
+    def start_measuring(self) -> None:
+        for provider in self.providers:
+            provider.start_measuring()

@@ -13,6 +13,7 @@ from model import ReentryModel
 from model.buddy_programme import MATCHED, ON_LIST
 from model.parameters import SERVICES
 from model.population import RELEASED
+from model.support import Helper
 
 from .conftest import cohort
 
@@ -187,11 +188,8 @@ def test_json_reports_the_programme_outcomes():
     assert 0 <= result["hidden_needs_share"] <= 1
 
 
-class _Outreach:
+class _Outreach(Helper):
     """A minimal extra provider: a street worker who contacts everyone out each week."""
-
-    def step(self, m):
-        pass
 
     def attach(self, m):
         return np.zeros(0, dtype=np.int64), 0
@@ -205,9 +203,6 @@ class _Outreach:
 
     def contacted(self, m, ids):
         self.seen = getattr(self, "seen", 0) + len(ids)
-
-    def weekly_stats(self):
-        return {}
 
 
 def test_an_extra_provider_slots_in_and_its_contacts_find_hidden_needs():
