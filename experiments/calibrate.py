@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.parameters import Parameters
 from scenarios.loader import ScenarioError
 
 from .design import read_design, sweep_points, tasks_for, with_overrides
+from .options import add_design_overrides, add_execution_options, number, with_scheduler
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -119,3 +121,31 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
     for name, f in fitted.items():
         print(f"{name:<34}{f['mean']:>10.4g}{f['sd']:>10.3g}{f['best']:>10.4g}   {f['range']}")
     print("\nTargets at the best sample:\n" + format_validation(check))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``calibrate`` command's parser."""
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="fit the free (assumption) parameters to the targets (ABC rejection)",
+        description="Sample the [ranges] of a calibration design (Latin hypercube), run each "
+        "point with replications on common random numbers, and accept the points closest to "
+        "analysis/targets.toml. Writes calibration.json (fitted values with their spread, the "
+        "distance, the targets still outside tolerance). Policy levers are refused.",
+    )
+    calibrate.add_argument(
+        "design",
+        type=Path,
+        metavar="FILE",
+        help="calibration design (TOML), e.g. analysis/calibration.toml",
+    )
+    calibrate.add_argument(
+        "--accept",
+        type=number("--accept", 1),
+        default=0.1,
+        metavar="Q",
+        help="share of samples accepted, in (0, 1] (default: 0.1)",
+    )
+    add_design_overrides(calibrate)
+    add_execution_options(calibrate, default_out="results/calibration")
+    calibrate.set_defaults(handler=with_scheduler(cmd_calibrate))

@@ -10,6 +10,7 @@ from model.limits import warmup_weeks
 from model.parameters import ParameterError, Parameters
 from scenarios.loader import DEFAULT_SCENARIOS, Scenario, ScenarioError, load
 
+from .options import add_execution_options, add_set, add_size_options, integer, with_scheduler
 from .runner import Task
 
 
@@ -115,3 +116,33 @@ def cmd_compare(args: argparse.Namespace) -> None:
         f"\n{len(runs)} runs ({args.replications} replications x {len(names)} scenarios, "
         f"seeds {args.seed}..{args.seed + args.replications - 1}); results in {args.out}/"
     )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``compare`` command's parser."""
+    compare = sub.add_parser(
+        "compare",
+        help="compare scenarios, paired on common random numbers",
+        description="Run scenarios with R replications each. Replication r of every scenario "
+        "uses seed S+r, so differences are paired (common random numbers). Prints the mean, "
+        "the difference from the first scenario and its 95% CI; writes Parquet run and week "
+        "tables, summary.csv, PNG plots and a manifest to --out.",
+    )
+    compare.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO",
+        help="scenario names or TOML files; the first is the reference "
+        f"(default: {' '.join(DEFAULT_SCENARIOS)})",
+    )
+    compare.add_argument(
+        "--replications",
+        type=integer("--replications", 1, 10_000),
+        default=5,
+        metavar="R",
+        help="replications per scenario (default: 5)",
+    )
+    add_size_options(compare, mode="flow")
+    add_set(compare, "every scenario")
+    add_execution_options(compare, default_out="results/compare")
+    compare.set_defaults(handler=with_scheduler(cmd_compare))

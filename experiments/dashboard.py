@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .errors import UserError
+from .options import integer
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 PRIVATE_ENV = {
@@ -58,3 +59,22 @@ def cmd_dashboard(args: argparse.Namespace) -> None:
     # become the server, so that a signal to this process (a test's terminate, a service
     # manager's stop) reaches it: a child would be left running
     os.execve(command[0], command, {**os.environ, **PRIVATE_ENV})
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``dashboard`` command's parser."""
+    dashboard = sub.add_parser(
+        "dashboard",
+        help="serve the teaching dashboard (app.py) on 127.0.0.1",
+        description="Serve the teaching dashboard: a cohort through detention, release and "
+        "after, live in the browser, with presets for the shipped scenarios. Local only: no "
+        "telemetry, no request leaves the machine.",
+    )
+    dashboard.add_argument(
+        "--port",
+        type=integer("--port", 1024, 65535),
+        default=8765,
+        metavar="N",
+        help="port on 127.0.0.1 (default: 8765)",
+    )
+    dashboard.set_defaults(handler=cmd_dashboard)

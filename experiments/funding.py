@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.limits import warmup_weeks
+from model.limits import DEFAULT_WARMUP_WEEKS, MAX_PERSONS, MAX_WARMUP_WEEKS, warmup_weeks
 from model.parameters import ParameterError, Parameters
 from scenarios.costs import CostTable, load_costs
 from scenarios.funding import LEVERS, load_options
 from scenarios.loader import ScenarioError, load
 
+from .options import add_execution_options, integer, number, seed_number, with_scheduler
 from .runner import Task
 
 if TYPE_CHECKING:
@@ -206,3 +207,112 @@ def cmd_costs(args: argparse.Namespace) -> None:
         cost = euros(lever.unit_cost(values, base))
         print(f"  {lever.name:<26} {cost:>10} a year for {lever.one}")
         print(textwrap.fill(lever.doc, 96, initial_indent=" " * 4, subsequent_indent=" " * 4))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``funding`` and ``costs`` commands' parsers."""
+    funding = sub.add_parser(
+        "funding",
+        help="spend one yearly budget different ways and compare the options' costs and "
+        "benefits (WSIPP-style)",
+        description="Turn a yearly budget into each option's levers (buddies, FTE, places, "
+        "advances) at the unit costs of --costs, run every option and the no-extra-budget "
+        "baseline in steady-state flow on common random numbers, and report per option: "
+        "re-detentions, detention days and justice contacts avoided and stable "
+        "person-months gained (a year and per 1,000 releases), benefits and costs by who "
+        "gains or pays, NPV, benefit-cost ratio, cost per re-detention avoided, ICERs, and "
+        "the chance that benefits exceed costs. Each replication is a Monte Carlo draw of "
+        "the unit costs and the calibrated parameters, the same for every option. Writes "
+        "tables, figures and summary.md to --out; see docs/policymakers.md.",
+    )
+    funding.add_argument(
+        "--budget",
+        type=number("--budget", 1e9, " EUR a year", zero=True),
+        required=True,
+        metavar="EUR_PER_YEAR",
+        help="extra budget a year that every option spends, e.g. 500000",
+    )
+    funding.add_argument(
+        "--options",
+        type=Path,
+        metavar="FILE",
+        help="option file (TOML; default: the shipped scenarios/funding/options.toml)",
+    )
+    funding.add_argument(
+        "--costs",
+        type=Path,
+        metavar="FILE",
+        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
+    )
+    funding.add_argument(
+        "--baseline",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="the scenario without extra budget (default: baseline)",
+    )
+    funding.add_argument(
+        "--releases-per-year",
+        type=number("--releases-per-year", 1e6),
+        default=1000.0,
+        metavar="N",
+        help="releases a year in the area the budget serves (default: 1000)",
+    )
+    funding.add_argument(
+        "--years",
+        type=integer("--years", 1, 20, " years"),
+        default=3,
+        metavar="N",
+        help="years measured after the warm-up, and discounted (default: 3)",
+    )
+    funding.add_argument(
+        "--discount",
+        type=number("--discount", 0.2, zero=True),
+        default=0.035,
+        metavar="R",
+        help="real discount rate a year, in [0, 0.2] (default: 0.035; WSIPP uses 0.02-0.05)",
+    )
+    funding.add_argument(
+        "--replications",
+        type=integer("--replications", 1, 10_000),
+        default=20,
+        metavar="R",
+        help="Monte Carlo draws; each runs the baseline and every option once (default: 20)",
+    )
+    funding.add_argument(
+        "--fixed-parameters",
+        action="store_true",
+        help="keep the calibrated parameters at their means: only unit costs and chance vary",
+    )
+    funding.add_argument(
+        "--persons",
+        type=integer("--persons", 1, MAX_PERSONS),
+        metavar="N",
+        help="entries simulated over the measured years (default: the area's own size); "
+        "results are scaled to --releases-per-year",
+    )
+    funding.add_argument(
+        "--warmup",
+        type=integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help=f"weeks simulated before the measured years (default: {DEFAULT_WARMUP_WEEKS})",
+    )
+    funding.add_argument(
+        "--seed", type=seed_number, default=1, metavar="S", help="seed of draw 0 (default: 1)"
+    )
+    add_execution_options(funding, default_out="results/funding")
+    funding.set_defaults(handler=with_scheduler(cmd_funding))
+
+    costs = sub.add_parser(
+        "costs",
+        help="list the unit-cost table with values, ranges and sources",
+        description="List every unit cost: value, low-high range, unit, price year and "
+        "source, and what one unit of each fundable lever costs a year. Checks the file: a "
+        "bad one is refused in one line.",
+    )
+    costs.add_argument(
+        "--costs",
+        type=Path,
+        metavar="FILE",
+        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
+    )
+    costs.set_defaults(handler=cmd_costs)

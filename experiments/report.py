@@ -326,3 +326,29 @@ def cmd_report(args: argparse.Namespace) -> None:
     with locked(args.dir, "report"):
         path = build_report(args.dir, out)
     print(f"report written to {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``report`` command's parser."""
+    report = sub.add_parser(
+        "report",
+        help="turn a compare, sweep, sensitivity or calibrate folder into one HTML file",
+        description="Read an experiment's results folder (finished or interrupted) and write "
+        "one self-contained HTML report, readable offline: settings and provenance, the "
+        "comparison or sensitivity tables, model against the calibration targets, and "
+        "figures of the basic conditions over time, survival to the first new offence, "
+        "targets, waiting times, outcomes by typology and detention length, and the buddy "
+        "programme. The figures are also written as PNG to DIR/figures/.",
+    )
+    report.add_argument("dir", type=Path, metavar="DIR", help="results folder, e.g. results/demo")
+    report.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE.html",
+        help="where to write the HTML (default: DIR/report.html, replaced on each report); "
+        "an existing file is kept unless --overwrite is given",
+    )
+    report.add_argument(
+        "--overwrite", action="store_true", help="allow --output to replace an existing file"
+    )
+    report.set_defaults(handler=cmd_report)

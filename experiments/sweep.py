@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
 from scenarios.loader import ScenarioError
 
@@ -17,6 +18,7 @@ from .design import (
     tasks_for,
     with_overrides,
 )
+from .options import add_design_overrides, add_execution_options, with_scheduler
 
 # SALib, the analysis and the runner take seconds to import: each command imports
 # them once its design file has been checked, so a bad file is reported at once.
@@ -115,3 +117,39 @@ def cmd_sensitivity(args: argparse.Namespace) -> None:
     )
     if warning:
         print(f"\nwarning: {warning}", file=sys.stderr)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """The ``sweep`` and ``sensitivity`` commands' parsers."""
+    sweep = sub.add_parser(
+        "sweep",
+        help="run a full-factorial grid or a Latin hypercube from a design file",
+        description="Run every point of a design file ([grid]: all combinations; [ranges] "
+        "with samples: a Latin hypercube) with replications on common random numbers. "
+        "Writes runs, weeks and a points table (mean and sd per point) to --out.",
+    )
+    sweep.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
+    add_design_overrides(sweep)
+    add_execution_options(sweep, default_out="results/sweep")
+    sweep.set_defaults(handler=with_scheduler(cmd_sweep))
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity analysis (SALib) from a design file",
+        description="Sample the [ranges] of a design file (uniform, triangular or truncated "
+        "normal) with SALib. The design key samples = N gives, for d parameters, N(d+2) "
+        "points for Sobol (N a power of 2) or N trajectories, N(d+1) points, for Morris. Run "
+        "each point with replications on common random numbers, and write S1, ST (or mu*, "
+        "sigma) with bootstrap 95% confidence intervals as a table and a plot; warn, with "
+        "the N needed, when N is too small for stable indices.",
+    )
+    sens.add_argument("design", type=Path, metavar="FILE", help="design file (TOML)")
+    sens.add_argument(
+        "--method",
+        choices=("sobol", "morris"),
+        default="sobol",
+        help="sensitivity method (default: sobol)",
+    )
+    add_design_overrides(sens)
+    add_execution_options(sens, default_out="results/sensitivity")
+    sens.set_defaults(handler=with_scheduler(cmd_sensitivity))
