@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from model.parameters import Parameters
 from scenarios.loader import ScenarioError
 
-from .design import read_design, sweep_points, tasks_for, with_overrides
+from .design import Design, read_design, sweep_points, tasks_for, with_overrides
 from .options import add_design_overrides, add_execution_options, number, with_scheduler
 
 if TYPE_CHECKING:
@@ -42,23 +42,47 @@ def distance(means: pd.DataFrame, targets: list[dict]) -> pd.Series:
     return total
 
 
-def cmd_calibrate(args: argparse.Namespace) -> None:
-    design = with_overrides(read_design(args.design), args)
+def check_calibration_design(design: Design, path: Path) -> None:
+    """Refuse levers that are not status quo, a design without ranges, shaped ranges."""
     kinds = {f.name: f.metadata["kind"] for f in fields(Parameters)}
     levers = [n for n in design.ranges if kinds[n] == "lever" and n not in design.status_quo]
     if levers:
         raise ScenarioError(
-            f"{args.design}: policy levers are never fitted: {', '.join(levers)} (a lever's "
+            f"{path}: policy levers are never fitted: {', '.join(levers)} (a lever's "
             "status-quo level may be inferred only when listed in status_quo)"
         )
     if not design.ranges:
-        raise ScenarioError(f"{args.design}: calibration needs a [ranges] table")
+        raise ScenarioError(f"{path}: calibration needs a [ranges] table")
     shaped = [n for n, d in design.dists.items() if d["dist"] != "uniform"]
     if shaped:
         raise ScenarioError(
-            f"{args.design}: calibration takes uniform ranges only ([low, high], a flat prior); "
+            f"{path}: calibration takes uniform ranges only ([low, high], a flat prior); "
             f"ranges.{shaped[0]} is {design.dists[shaped[0]]['dist']}"
         )
+
+
+def fitted_values(design: Design, points: list[dict], keep) -> dict[str, dict]:
+    """Mean, spread and best of each fitted parameter over the accepted samples."""
+    import pandas as pd
+
+    table = pd.DataFrame(points).loc[keep]
+    return {
+        name: {
+            "mean": float(table[name].mean()),
+            "sd": float(table[name].std(ddof=1)) if len(table) > 1 else 0.0,
+            "p05": float(table[name].quantile(0.05)),
+            "p95": float(table[name].quantile(0.95)),
+            "best": float(table[name].iloc[0]),
+            "range": list(design.ranges[name]),
+            "status_quo_lever": name in design.status_quo,
+        }
+        for name in design.ranges
+    }
+
+
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    design = with_overrides(read_design(args.design), args)
+    check_calibration_design(design, args.design)
     # the design is checked; only now import the analysis and the runner (seconds)
     import pandas as pd
 
@@ -81,19 +105,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         unobserved = [t["name"] for t in targets if means[t["outcome"]].isna().all()]
         loss = distance(means, targets).sort_values()
         keep = loss.index[: max(1, round(args.accept * len(loss)))]
-        table = pd.DataFrame(points).loc[keep]
-        fitted = {
-            name: {
-                "mean": float(table[name].mean()),
-                "sd": float(table[name].std(ddof=1)) if len(table) > 1 else 0.0,
-                "p05": float(table[name].quantile(0.05)),
-                "p95": float(table[name].quantile(0.95)),
-                "best": float(table[name].iloc[0]),
-                "range": list(design.ranges[name]),
-                "status_quo_lever": name in design.status_quo,
-            }
-            for name in design.ranges
-        }
+        fitted = fitted_values(design, points, keep)
         best = runs[runs["point"] == keep[0]]
         check = compare_to_targets(best, targets)
         result = {

@@ -23,7 +23,7 @@ import numpy as np
 from model.limits import DEFAULT_WARMUP_WEEKS, MAX_PERSONS, MAX_WARMUP_WEEKS, warmup_weeks
 from model.parameters import ParameterError, Parameters
 from scenarios.costs import CostTable, load_costs
-from scenarios.funding import LEVERS, load_options
+from scenarios.funding import LEVERS, Option, load_options
 from scenarios.loader import ScenarioError, load
 
 from .options import add_execution_options, integer, number, seed_number, with_scheduler
@@ -51,6 +51,30 @@ def posterior_draw(rng: np.random.Generator, skip: set[str]) -> dict[str, float]
     return out
 
 
+def _option_runs(
+    options: list[Option],
+    base: dict[str, Any],
+    costs: dict[str, float],
+    budget: float,
+    releases: float,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, float]]]:
+    """One draw's parameters of the baseline and of every option, and the units bought."""
+    base_params = Parameters.from_dict(base)
+    units, runs = {}, {"baseline": base}
+    for option in options:
+        units[option.name] = option.units(budget, costs, base_params)
+        try:
+            change = option.overrides(budget, costs, base_params, releases)
+            Parameters.from_dict(change, base=base_params)
+        except ParameterError as exc:
+            raise ScenarioError(
+                f"option '{option.name}' at EUR {budget:,.0f} a year for {releases:,.0f} "
+                f"releases a year: {exc}; lower --budget"
+            ) from None
+        runs[option.name] = {**base, **change}
+    return runs, units
+
+
 def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
     """The runs of every draw, and what the analysis needs to know about them."""
     scenario = load(args.baseline)
@@ -68,20 +92,7 @@ def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
         unit_costs = costs.draw(cost_rng)
         theta = {} if args.fixed_parameters else posterior_draw(param_rng, set(scenario.overrides))
         base = {**scenario.overrides, **theta}
-        base_params = Parameters.from_dict(base)
-        units = {}
-        runs = {"baseline": base}
-        for option in options:
-            units[option.name] = option.units(args.budget, unit_costs, base_params)
-            try:
-                change = option.overrides(args.budget, unit_costs, base_params, releases)
-                Parameters.from_dict(change, base=base_params)
-            except ParameterError as exc:
-                raise ScenarioError(
-                    f"option '{option.name}' at EUR {args.budget:,.0f} a year for "
-                    f"{releases:,.0f} releases a year: {exc}; lower --budget"
-                ) from None
-            runs[option.name] = {**base, **change}
+        runs, units = _option_runs(options, base, unit_costs, args.budget, releases)
         for name, params in runs.items():
             tasks.append(
                 Task(
@@ -225,80 +236,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the unit costs and the calibrated parameters, the same for every option. Writes "
         "tables, figures and summary.md to --out; see docs/policymakers.md.",
     )
-    funding.add_argument(
-        "--budget",
-        type=number("--budget", 1e9, " EUR a year", zero=True),
-        required=True,
-        metavar="EUR_PER_YEAR",
-        help="extra budget a year that every option spends, e.g. 500000",
-    )
-    funding.add_argument(
-        "--options",
-        type=Path,
-        metavar="FILE",
-        help="option file (TOML; default: the shipped scenarios/funding/options.toml)",
-    )
-    funding.add_argument(
-        "--costs",
-        type=Path,
-        metavar="FILE",
-        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
-    )
-    funding.add_argument(
-        "--baseline",
-        default="baseline",
-        metavar="NAME_OR_FILE",
-        help="the scenario without extra budget (default: baseline)",
-    )
-    funding.add_argument(
-        "--releases-per-year",
-        type=number("--releases-per-year", 1e6),
-        default=1000.0,
-        metavar="N",
-        help="releases a year in the area the budget serves (default: 1000)",
-    )
-    funding.add_argument(
-        "--years",
-        type=integer("--years", 1, 20, " years"),
-        default=3,
-        metavar="N",
-        help="years measured after the warm-up, and discounted (default: 3)",
-    )
-    funding.add_argument(
-        "--discount",
-        type=number("--discount", 0.2, zero=True),
-        default=0.035,
-        metavar="R",
-        help="real discount rate a year, in [0, 0.2] (default: 0.035; WSIPP uses 0.02-0.05)",
-    )
-    funding.add_argument(
-        "--replications",
-        type=integer("--replications", 1, 10_000),
-        default=20,
-        metavar="R",
-        help="Monte Carlo draws; each runs the baseline and every option once (default: 20)",
-    )
-    funding.add_argument(
-        "--fixed-parameters",
-        action="store_true",
-        help="keep the calibrated parameters at their means: only unit costs and chance vary",
-    )
-    funding.add_argument(
-        "--persons",
-        type=integer("--persons", 1, MAX_PERSONS),
-        metavar="N",
-        help="entries simulated over the measured years (default: the area's own size); "
-        "results are scaled to --releases-per-year",
-    )
-    funding.add_argument(
-        "--warmup",
-        type=integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
-        metavar="WEEKS",
-        help=f"weeks simulated before the measured years (default: {DEFAULT_WARMUP_WEEKS})",
-    )
-    funding.add_argument(
-        "--seed", type=seed_number, default=1, metavar="S", help="seed of draw 0 (default: 1)"
-    )
+    _add_money_flags(funding)
+    _add_draw_flags(funding)
     add_execution_options(funding, default_out="results/funding")
     funding.set_defaults(handler=with_scheduler(cmd_funding))
 
@@ -316,3 +255,85 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
     )
     costs.set_defaults(handler=cmd_costs)
+
+
+def _add_money_flags(p: argparse.ArgumentParser) -> None:
+    """The budget, the options and costs, the area and the discounting."""
+    p.add_argument(
+        "--budget",
+        type=number("--budget", 1e9, " EUR a year", zero=True),
+        required=True,
+        metavar="EUR_PER_YEAR",
+        help="extra budget a year that every option spends, e.g. 500000",
+    )
+    p.add_argument(
+        "--options",
+        type=Path,
+        metavar="FILE",
+        help="option file (TOML; default: the shipped scenarios/funding/options.toml)",
+    )
+    p.add_argument(
+        "--costs",
+        type=Path,
+        metavar="FILE",
+        help="unit-cost table (TOML; default: the shipped scenarios/funding/costs.toml)",
+    )
+    p.add_argument(
+        "--baseline",
+        default="baseline",
+        metavar="NAME_OR_FILE",
+        help="the scenario without extra budget (default: baseline)",
+    )
+    p.add_argument(
+        "--releases-per-year",
+        type=number("--releases-per-year", 1e6),
+        default=1000.0,
+        metavar="N",
+        help="releases a year in the area the budget serves (default: 1000)",
+    )
+    p.add_argument(
+        "--years",
+        type=integer("--years", 1, 20, " years"),
+        default=3,
+        metavar="N",
+        help="years measured after the warm-up, and discounted (default: 3)",
+    )
+    p.add_argument(
+        "--discount",
+        type=number("--discount", 0.2, zero=True),
+        default=0.035,
+        metavar="R",
+        help="real discount rate a year, in [0, 0.2] (default: 0.035; WSIPP uses 0.02-0.05)",
+    )
+
+
+def _add_draw_flags(p: argparse.ArgumentParser) -> None:
+    """The Monte Carlo draws and the size of each run."""
+    p.add_argument(
+        "--replications",
+        type=integer("--replications", 1, 10_000),
+        default=20,
+        metavar="R",
+        help="Monte Carlo draws; each runs the baseline and every option once (default: 20)",
+    )
+    p.add_argument(
+        "--fixed-parameters",
+        action="store_true",
+        help="keep the calibrated parameters at their means: only unit costs and chance vary",
+    )
+    p.add_argument(
+        "--persons",
+        type=integer("--persons", 1, MAX_PERSONS),
+        metavar="N",
+        help="entries simulated over the measured years (default: the area's own size); "
+        "results are scaled to --releases-per-year",
+    )
+    p.add_argument(
+        "--warmup",
+        type=integer("--warmup", 0, MAX_WARMUP_WEEKS, " weeks"),
+        metavar="WEEKS",
+        help=f"weeks simulated before the measured years (default: {DEFAULT_WARMUP_WEEKS})",
+    )
+    p.add_argument(
+        "--seed", type=seed_number, default=1, metavar="S", help="seed of draw 0 (default: 1)"
+    )

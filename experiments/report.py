@@ -138,19 +138,14 @@ def _thousands(values: pd.Series) -> pd.Series:
     return values.map(lambda x: f"{x / 1e3:,.0f}")
 
 
-def funding_section(root: Path) -> Section:
-    """The plain summary, the headline tables in readable units and the three figures."""
-    from analysis.report import Section
-
-    summary = root / "summary.md"
-    text = summary.read_text(encoding="utf-8") if summary.is_file() else ""
-    text = "\n".join(line.removeprefix("# ").replace("**", "") for line in text.splitlines()[1:])
-    section = Section("Funding options", text)
+def _funding_tables(root: Path) -> list[tuple[str, pd.DataFrame]]:
+    """The economics, effects and payer tables in the units people read them in."""
+    tables: list[tuple[str, pd.DataFrame]] = []
     economics = _read_csv(root / "economics.csv")
     effects = _read_csv(root / "effects.csv")
     payers = _read_csv(root / "payers.csv")
     if economics is not None:
-        section.tables.append(
+        tables.append(
             (
                 "Per option, present values in EUR thousand (economics.csv has every column)",
                 economics.assign(
@@ -183,7 +178,7 @@ def funding_section(root: Path) -> Section:
                 ].to_numpy()
             ]
         ).pivot(index="option", columns="label", values="per_year")
-        section.tables.append(
+        tables.append(
             (
                 "Effects a year: mean (95% of draws); per 1,000 releases and the CIs of the "
                 "mean are in effects.csv",
@@ -191,7 +186,7 @@ def funding_section(root: Path) -> Section:
             )
         )
     if payers is not None:
-        section.tables.append(
+        tables.append(
             (
                 "Present values by who gains (positive) or pays (negative), EUR thousand",
                 payers.assign(value=_thousands(payers["mean"]))
@@ -200,6 +195,18 @@ def funding_section(root: Path) -> Section:
                 .reset_index(),
             )
         )
+    return tables
+
+
+def funding_section(root: Path) -> Section:
+    """The plain summary, the headline tables in readable units and the three figures."""
+    from analysis.report import Section
+
+    summary = root / "summary.md"
+    text = summary.read_text(encoding="utf-8") if summary.is_file() else ""
+    text = "\n".join(line.removeprefix("# ").replace("**", "") for line in text.splitlines()[1:])
+    section = Section("Funding options", text)
+    section.tables += _funding_tables(root)
     for name, caption in (
         ("ce_plane.png", "Cost-effectiveness plane: every draw of every option"),
         ("acceptability.png", "Cost-effectiveness acceptability curve"),
@@ -210,62 +217,40 @@ def funding_section(root: Path) -> Section:
     return section
 
 
-def build_report(root: Path, out: Path) -> Path:
-    """Write the figures into ``root/figures`` and the HTML report to ``out``."""
-    manifest, runs, weeks = load_results(root)
-    print(f"Drawing the figures of {root} ...", file=sys.stderr, flush=True)
-    # the folder is readable; only now import the analysis (seconds), so errors are instant
-    from analysis.compare import paired_summary
-    from analysis.intervals import FEW, FEW_WARNING
-    from analysis.plots import plot_outcomes, plot_sweep, write_figures
-    from analysis.report import Section, render
-    from analysis.validation import compare_to_targets, load_targets
-
-    command = str(manifest.get("command"))
+def _ordered(command: str, manifest: dict, runs: pd.DataFrame) -> pd.DataFrame:
+    """Runs in the order the user named the scenarios (the reference first), grouped."""
     if command in ("compare", "funding"):
-        # the order the user named the scenarios in, with the reference first
         names = manifest.get("scenarios") or ["baseline", *manifest["funding"]["options"]]
         order = {name: i for i, name in enumerate(names)}
         runs = runs.sort_values("scenario", key=lambda c: c.map(order), kind="stable")
-    runs = runs.reset_index(drop=True)
-    runs["group"], grouping_note = grouping(command, runs)
-    mode = str(runs["mode"].iloc[0])
-    targets = load_targets()
-    figures_dir = root / "figures"
-    figures_dir.mkdir(exist_ok=True)
-    figures = write_figures(runs, weeks, "group", mode, targets, figures_dir)
+    return runs.reset_index(drop=True)
 
-    sections: list[Section] = [Section("Settings", tables=[("", settings_table(manifest))])]
-    if runs.groupby("group").size().min() < FEW:
-        sections[0].text = f"Warning: {FEW_WARNING}. Read every interval below as a rough guide."
-    described = scenarios_table(manifest)
-    if described is not None:
-        sections.append(Section("Scenarios", tables=[("", described)]))
-    if command == "compare":
-        names = list(dict.fromkeys(runs["scenario"]))
-        summary = paired_summary(runs, names)
-        plot_outcomes(summary, figures_dir / "outcomes.png")
-        shown = summary.drop(columns=["outcome", "share", "warning"])
-        shown = shown.rename(columns={"label": "outcome"})
-        sections.append(
-            Section(
-                "Key outcomes",
-                f"Paired on common random numbers against {names[0]}: replication r of every "
-                "scenario shares its seed, so differences are policy, not chance. Shares are "
-                "fractions; the reference's difference is blank.",
-                tables=[("", shown)],
-                figures=[("Paired differences with 95% CIs", figures_dir / "outcomes.png")],
-            )
-        )
-    if command == "funding":
-        sections.append(funding_section(root))
-    if command == "sweep" and plot_sweep(
-        runs, manifest["design"]["outputs"], figures_dir / "sweep.png"
-    ):
-        sections.append(
-            Section("Outputs against the swept parameters",
-                    figures=[("Outputs against the swept parameters", figures_dir / "sweep.png")])
-        )  # fmt: skip
+
+def _compare_section(runs: pd.DataFrame, figures_dir: Path) -> Section:
+    """The key outcomes with paired differences, as a table and a forest plot."""
+    from analysis.compare import paired_summary
+    from analysis.plots import plot_outcomes
+    from analysis.report import Section
+
+    names = list(dict.fromkeys(runs["scenario"]))
+    summary = paired_summary(runs, names)
+    plot_outcomes(summary, figures_dir / "outcomes.png")
+    shown = summary.drop(columns=["outcome", "share", "warning"])
+    return Section(
+        "Key outcomes",
+        f"Paired on common random numbers against {names[0]}: replication r of every "
+        "scenario shares its seed, so differences are policy, not chance. Shares are "
+        "fractions; the reference's difference is blank.",
+        tables=[("", shown.rename(columns={"label": "outcome"}))],
+        figures=[("Paired differences with 95% CIs", figures_dir / "outcomes.png")],
+    )
+
+
+def _table_sections(root: Path) -> list[Section]:
+    """The command's own tables (channels, sweep points, sensitivity indices)."""
+    from analysis.report import Section
+
+    sections = []
     for name, caption in (
         (
             "channels.csv",
@@ -285,18 +270,62 @@ def build_report(root: Path, out: Path) -> Path:
         warning = root / "sensitivity_warning.txt"
         if warning.is_file():
             sections[-1].text = "Warning: " + warning.read_text(encoding="utf-8").strip()
+    return sections
+
+
+def _targets_section(command: str, runs: pd.DataFrame, targets: list[dict]) -> list[Section]:
+    """The baseline against the calibration targets, where the folder has baseline runs."""
+    from analysis.report import Section
+    from analysis.validation import compare_to_targets
+
     judged = runs[(runs["scenario"] == "baseline") & (runs["point"] < 0)]
-    if command in ("compare", "funding", "run") and len(judged):
-        check = compare_to_targets(judged, targets)
-        columns = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass", "source"]
-        sections.append(
-            Section(
-                "Against the calibration targets",
-                f"The baseline's {len(judged)} runs. The targets describe the Leiden cohort and "
-                "national figures (analysis/targets.toml).",
-                tables=[("", check[columns])],
-            )
+    if command not in ("compare", "funding", "run") or not len(judged):
+        return []
+    check = compare_to_targets(judged, targets)
+    columns = ["name", "target", "model", "ci_low", "ci_high", "tolerance", "pass", "source"]
+    return [
+        Section(
+            "Against the calibration targets",
+            f"The baseline's {len(judged)} runs. The targets describe the Leiden cohort and "
+            "national figures (analysis/targets.toml).",
+            tables=[("", check[columns])],
         )
+    ]
+
+
+def build_report(root: Path, out: Path) -> Path:
+    """Write the figures into ``root/figures`` and the HTML report to ``out``."""
+    manifest, runs, weeks = load_results(root)
+    print(f"Drawing the figures of {root} ...", file=sys.stderr, flush=True)
+    # the folder is readable; only now import the analysis (seconds), so errors are instant
+    from analysis.intervals import FEW, FEW_WARNING
+    from analysis.plots import plot_sweep, write_figures
+    from analysis.report import Section, render
+    from analysis.validation import load_targets
+
+    command = str(manifest.get("command"))
+    runs = _ordered(command, manifest, runs)
+    runs["group"], grouping_note = grouping(command, runs)
+    targets = load_targets()
+    figures_dir = root / "figures"
+    figures_dir.mkdir(exist_ok=True)
+    figures = write_figures(runs, weeks, "group", str(runs["mode"].iloc[0]), targets, figures_dir)
+
+    sections: list[Section] = [Section("Settings", tables=[("", settings_table(manifest))])]
+    if runs.groupby("group").size().min() < FEW:
+        sections[0].text = f"Warning: {FEW_WARNING}. Read every interval below as a rough guide."
+    described = scenarios_table(manifest)
+    if described is not None:
+        sections.append(Section("Scenarios", tables=[("", described)]))
+    if command == "compare":
+        sections.append(_compare_section(runs, figures_dir))
+    if command == "funding":
+        sections.append(funding_section(root))
+    sweep_png = figures_dir / "sweep.png"
+    if command == "sweep" and plot_sweep(runs, manifest["design"]["outputs"], sweep_png):
+        caption = "Outputs against the swept parameters"
+        sections.append(Section(caption, figures=[(caption, sweep_png)]))
+    sections += _table_sections(root) + _targets_section(command, runs, targets)
     lines = runs.groupby("group", sort=False).size().rename("runs").reset_index()
     sections.append(
         Section("Figures", grouping_note, figures=figures, tables=[("Runs per line", lines)])

@@ -31,3 +31,12 @@ def test_no_mechanism_tests_for_another_with_hasattr():
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "hasattr"
         ]
         assert not calls, f"{path.name} uses hasattr"
+
+
+def test_no_function_in_experiments_is_over_60_lines():
+    """Each command's parser sits next to its code, and no function grows into a script."""
+    for path in (MODEL.parent / "experiments").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 60, f"{path.name}: {node.name} is {length} lines"
