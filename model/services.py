@@ -15,11 +15,12 @@ person joined the list (while waiting) or took the place (while in service).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .bundles import Clock, bundle
 from .parameters import SERVICES
 from .population import (
     BENEFIT,
@@ -132,6 +133,58 @@ _SERVICE_EVENTS = ("abandoned", "admitted", "succeeded", "failed")
 _ABANDONED, _ADMITTED, _SUCCEEDED, _FAILED = range(len(_SERVICE_EVENTS))
 
 
+class ServicePeople(NamedTuple):
+    """The population columns the services read and change."""
+
+    svc_status: np.ndarray
+    svc_since: np.ndarray
+    svc_grade: np.ndarray
+    motivation: np.ndarray
+    trust: np.ndarray
+    help_seeking: np.ndarray
+    self_reliance: np.ndarray
+    has_id: np.ndarray
+    housing: np.ndarray
+    address: np.ndarray
+    income: np.ndarray
+    benefit_due_week: np.ndarray
+    care_met: np.ndarray
+    relapse: np.ndarray
+    debt_managed: np.ndarray
+    job_ready: np.ndarray
+    last_conviction_week: np.ndarray
+
+
+class Helpers(NamedTuple):
+    """Per person, the best help at hand and whether a helper keeps in touch."""
+
+    grade: np.ndarray
+    has_helper: np.ndarray
+
+
+class ServiceParams(NamedTuple):
+    """The parameters of the services, by their names in the parameter table; plus
+    ``priority_queue`` (queue_policy is "priority") and ``success_by_grade`` (the
+    chances alone, with a buddy, with a professional)."""
+
+    service_weeks: int
+    abandon_base_per_week: float
+    readiness_window_weeks: float
+    safety_net_effect: float
+    motivation_decay_per_week: float
+    priority_queue: bool
+    success_by_grade: np.ndarray
+    advance_on_application_share: float
+    benefit_delay_min_weeks: int
+    benefit_delay_max_weeks: int
+    trust_setback_loss: float
+    help_seeking_refusal_loss: float
+    trust_success_gain: float
+    motivation_success_gain: float
+    vog_required_share: float
+    vog_window_weeks: int
+
+
 def run_services(m: ReentryModel) -> None:
     """One week of every service: give up, admit, decide.
 
@@ -142,17 +195,15 @@ def run_services(m: ReentryModel) -> None:
     """
     pop, p = m.pop, m.p
     kinds, people, services, waits = _services_kernel(
-        m.crn.seed, m.week, m.week - m.start_week, m.service_rate, pop.svc_status,
-        pop.svc_since, pop.svc_grade, m.support.grade, m.support.has_helper, pop.motivation,
-        pop.trust, pop.help_seeking, pop.self_reliance, pop.has_id, pop.housing, pop.address,
-        pop.income, pop.benefit_due_week, pop.care_met, pop.relapse, pop.debt_managed,
-        pop.job_ready, pop.last_conviction_week, p.service_weeks, p.abandon_base_per_week,
-        p.readiness_window_weeks, p.safety_net_effect, p.motivation_decay_per_week,
-        p.queue_policy == "priority",
-        np.array([p.success_alone, p.success_buddy, p.success_professional]),
-        p.advance_on_application_share, p.benefit_delay_min_weeks, p.benefit_delay_max_weeks,
-        p.trust_setback_loss, p.help_seeking_refusal_loss, p.trust_success_gain,
-        p.motivation_success_gain, p.vog_required_share, p.vog_window_weeks,
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        m.service_rate,
+        bundle(ServicePeople, pop),
+        bundle(Helpers, m.support),
+        bundle(
+            ServiceParams, p,
+            priority_queue=p.queue_policy == "priority",
+            success_by_grade=np.array([p.success_alone, p.success_buddy, p.success_professional]),
+        ),
     )  # fmt: skip
     for code, kind in enumerate(_SERVICE_EVENTS):
         rows = kinds == code
@@ -175,15 +226,17 @@ def _bump_all(column, ids, delta):
 
 
 @njit(cache=True)
-def _services_kernel(
-    seed, week, run_week, service_rate, status, since, grade, helper_grade, has_helper,
-    motivation, trust, help_seeking, self_reliance, has_id, housing, address, income,
-    benefit_due_week, care_met, relapse, debt_managed, job_ready, last_conviction_week,
-    service_weeks, abandon_base, readiness_window, safety_net, motivation_decay, priority,
-    success_by_grade, advance_share, delay_min, delay_max, setback_loss, refusal_loss,
-    success_gain, motivation_gain, vog_share, vog_window,
-):  # fmt: skip
-    n_svc, n = status.shape
+def _services_kernel(clock, service_rate, people, helpers, par):
+    """Give up, admit and decide, for every service at once (see :func:`run_services`)."""
+    seed, week, run_week = clock
+    # the population's columns, under their own names
+    svc_status, svc_since, svc_grade = people.svc_status, people.svc_since, people.svc_grade
+    motivation, trust, help_seeking = people.motivation, people.trust, people.help_seeking
+    self_reliance, has_id, housing = people.self_reliance, people.has_id, people.housing
+    address, income, benefit_due_week = people.address, people.income, people.benefit_due_week
+    care_met, relapse, debt_managed = people.care_met, people.relapse, people.debt_managed
+    job_ready, last_conviction_week = people.job_ready, people.last_conviction_week
+    n_svc, n = svc_status.shape
     k_abandon, k_tie = stream_key(seed, week, _ABANDON), stream_key(seed, 0, _QUEUE_TIE)
     k_success, k_advance = stream_key(seed, week, _SUCCESS), stream_key(seed, week, _ADVANCE)
     k_delay = stream_key(seed, week, _DELAY)
@@ -191,34 +244,34 @@ def _services_kernel(
     wait_s, wait_i, done_s, done_i = int_list(), int_list(), int_list(), int_list()
     for s in range(n_svc):
         for i in range(n):
-            if status[s, i] == WAITING:
+            if svc_status[s, i] == WAITING:
                 wait_s.append(s)
                 wait_i.append(i)
-            elif status[s, i] == IN_SERVICE and since[s, i] + service_weeks <= week:
+            elif svc_status[s, i] == IN_SERVICE and svc_since[s, i] + par.service_weeks <= week:
                 done_s.append(s)
                 done_i.append(i)
-    kinds, people, services, waits = int_list(), int_list(), int_list(), int_list()
+    kinds, persons, services, waits = int_list(), int_list(), int_list(), int_list()
 
     # giving up: the hazard rises with the wait (BrugBinnenBuiten2023 §2.2.3; Leiden2024 §6.2.1)
     quitters = int_list()
     stays = np.ones(len(wait_i), dtype=np.bool_)
     for q in range(len(wait_i)):
         s, i = wait_s[q], wait_i[q]
-        waited = week - since[s, i]
+        waited = week - svc_since[s, i]
         hazard = (
-            abandon_base
-            * (1 + waited / readiness_window)
+            par.abandon_base_per_week
+            * (1 + waited / par.readiness_window_weeks)
             * (1.5 - motivation[i])
-            * (1 - safety_net * has_helper[i])
+            * (1 - par.safety_net_effect * helpers.has_helper[i])
         )
         if unit(k_abandon, i * n_svc + s) < min(max(hazard, 0.0), 1.0):
             stays[q] = False
-            status[s, i] = IDLE
-            kinds.append(_ABANDONED), people.append(i), services.append(s), waits.append(waited)
+            svc_status[s, i] = IDLE
+            kinds.append(_ABANDONED), persons.append(i), services.append(s), waits.append(waited)
             quitters.append(i)
-    _bump_all(trust, quitters, -setback_loss)
+    _bump_all(trust, quitters, -par.trust_setback_loss)
     for i in quitters:
-        motivation[i] = max(motivation[i] - motivation_decay * 3, 0.0)
+        motivation[i] = max(motivation[i] - par.motivation_decay_per_week * 3, 0.0)
 
     # admission: each service fills its weekly places from the head of its list
     q = 0
@@ -234,39 +287,43 @@ def _services_kernel(
             key = np.empty(len(queue))
             for r in range(len(queue)):
                 i = queue[r]
-                key[r] = since[s, i] + unit(k_tie, i) * 0.5
-                if priority:  # the least self-reliant first
+                key[r] = svc_since[s, i] + unit(k_tie, i) * 0.5
+                if par.priority_queue:  # the least self-reliant first
                     key[r] = self_reliance[i] * 1e6 + key[r]
             queue = [queue[r] for r in np.argpartition(key, places - 1)[:places]]
         for i in queue:
-            kinds.append(_ADMITTED), people.append(i), services.append(s)
-            waits.append(week - since[s, i])
-            status[s, i] = IN_SERVICE
-            since[s, i] = week
+            kinds.append(_ADMITTED), persons.append(i), services.append(s)
+            waits.append(week - svc_since[s, i])
+            svc_status[s, i] = IN_SERVICE
+            svc_since[s, i] = week
 
     # decisions: graded success, alone < buddy < professional (BrugBinnenBuiten2023 §3.3.2, §4.4.5)
     ok = np.empty(len(done_i), dtype=np.bool_)
     failed, succeeded = int_list(), int_list()
     for d in range(len(done_i)):
         s, i = done_s[d], done_i[d]
-        status[s, i] = IDLE
-        chance = success_by_grade[max(grade[s, i], helper_grade[i])]
+        svc_status[s, i] = IDLE
+        chance = par.success_by_grade[max(svc_grade[s, i], helpers.grade[i])]
         if s == EMPLOYMENT:
             chance *= open_job_share(
-                week, last_conviction_week[i], job_ready[i], vog_share, vog_window
+                week,
+                last_conviction_week[i],
+                job_ready[i],
+                par.vog_required_share,
+                par.vog_window_weeks,
             )
         ok[d] = unit(k_success, i * n_svc + s) < chance
-        kinds.append(_SUCCEEDED if ok[d] else _FAILED), people.append(i), services.append(s)
+        kinds.append(_SUCCEEDED if ok[d] else _FAILED), persons.append(i), services.append(s)
         waits.append(0)
         if ok[d]:
             succeeded.append(i)
         else:
             failed.append(i)
     # refusals lower trust and help-seeking; successes raise trust and motivation
-    _bump_all(trust, failed, -setback_loss)
-    _bump_all(help_seeking, failed, -refusal_loss)
-    _bump_all(trust, succeeded, success_gain)
-    _bump_all(motivation, succeeded, motivation_gain)
+    _bump_all(trust, failed, -par.trust_setback_loss)
+    _bump_all(help_seeking, failed, -par.help_seeking_refusal_loss)
+    _bump_all(trust, succeeded, par.trust_success_gain)
+    _bump_all(motivation, succeeded, par.motivation_success_gain)
     for d in range(len(done_i)):
         s, i = done_s[d], done_i[d]
         if not ok[d]:
@@ -282,9 +339,11 @@ def _services_kernel(
             address[i] = True
         elif s == _BENEFIT:
             # a decision after 8-12 weeks (Leiden2024 §6.2.3), with an advance for some
-            delay = benefit_delay(unit(k_delay, i), delay_min, delay_max)
+            delay = benefit_delay(
+                unit(k_delay, i), par.benefit_delay_min_weeks, par.benefit_delay_max_weeks
+            )
             benefit_due_week[i] = week + delay
-            if unit(k_advance, i) < advance_share and income[i] == NO_INCOME:
+            if unit(k_advance, i) < par.advance_on_application_share and income[i] == NO_INCOME:
                 income[i] = BENEFIT
         elif s in (ADDICTION_CARE, MENTAL_HEALTH_CARE):
             care_met[i] = True
@@ -298,7 +357,7 @@ def _services_kernel(
             raise ValueError("a service without a rule for its success")
     return (
         np.array(kinds, dtype=np.int8),
-        np.array(people, dtype=np.int64),
+        np.array(persons, dtype=np.int64),
         np.array(services, dtype=np.int8),
         np.array(waits, dtype=np.int32),
     )
