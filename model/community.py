@@ -6,11 +6,12 @@ called, in order, from :func:`model.week.one_week`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .bundles import Clock, bundle
 from .detention import logit
 from .population import (
     BENEFIT,
@@ -27,7 +28,7 @@ from .population import (
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import accepts, int_list, need_columns, needs, open_job_share
+from .services import Helpers, accepts, int_list, need_columns, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -119,6 +120,48 @@ def _contact_kernel(
                 break
 
 
+class AskingPeople(NamedTuple):
+    """The population columns asking for help reads and changes."""
+
+    need_known: np.ndarray
+    svc_status: np.ndarray
+    svc_since: np.ndarray
+    svc_grade: np.ndarray
+    buddy: np.ndarray
+    need_weeks: np.ndarray
+    hidden_need_weeks: np.ndarray
+    client_need_weeks: np.ndarray
+    client_hidden_need_weeks: np.ndarray
+    help_seeking: np.ndarray
+    trust: np.ndarray
+    self_reliance: np.ndarray
+    stress: np.ndarray
+    has_id: np.ndarray
+    housing: np.ndarray
+    income: np.ndarray
+    benefit_due_week: np.ndarray
+    care_met: np.ndarray
+    addiction: np.ndarray
+    mental_health: np.ndarray
+    debt: np.ndarray
+    debt_managed: np.ndarray
+    address: np.ndarray
+    relapse: np.ndarray
+
+
+class AskParams(NamedTuple):
+    """Asking for help, by the parameter table's names; ``ask_base_logit`` is the
+    log-odds of ``ask_base_per_week``."""
+
+    debt_problem_threshold: float
+    gating_outside: bool
+    ask_base_logit: float
+    ask_trait_weight: float
+    ask_stress_weight: float
+    trust_setback_loss: float
+    help_seeking_refusal_loss: float
+
+
 def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     """People ask for help with an unmet need (BrugBinnenBuiten2023 §3.3.1.1;
     Leiden2024 §4.6, §6.1.1).
@@ -132,34 +175,52 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     """
     pop, p, w = m.pop, m.p, m.week
     refused, service = _seek_help_kernel(
-        ids, m.crn.seed, w, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
-        m.support.grade, pop.buddy, pop.need_weeks, pop.hidden_need_weeks,
-        pop.client_need_weeks, pop.client_hidden_need_weeks, pop.help_seeking, pop.trust,
-        pop.self_reliance, pop.stress, *need_columns(m), p.debt_problem_threshold, pop.address,
-        pop.relapse, p.gating_outside, logit(p.ask_base_per_week), p.ask_trait_weight,
-        p.ask_stress_weight, p.trust_setback_loss, p.help_seeking_refusal_loss,
-    )  # fmt: skip
+        ids,
+        Clock(m.crn.seed, w, w - m.start_week),
+        bundle(AskingPeople, pop),
+        bundle(Helpers, m.support),
+        bundle(AskParams, p, ask_base_logit=logit(p.ask_base_per_week)),
+    )
     m.events.record("refused", refused, service, w)
 
 
 @njit(cache=True)
-def _seek_help_kernel(
-    ids, seed, week, need_known, svc_status, svc_since, svc_grade, helper_grade, buddy,
-    need_weeks, hidden_need_weeks, client_need_weeks, client_hidden_need_weeks, help_seeking,
-    trust, self_reliance, stress, has_id, housing, income, benefit_due_week, care_met,
-    addiction, mental_health, debt, debt_managed, debt_threshold, address, relapse,
-    gating_outside, base_logit, trait_weight, stress_weight, setback_loss, refusal_loss,
-):  # fmt: skip
+def _seek_help_kernel(ids, clock, people, helpers, par):
     """Count known and hidden needs; those who ask apply, and may be refused.
 
     Returns the refused applications: people and services.
     """
+    seed, week, _ = clock
+    need_known = people.need_known
+    svc_status = people.svc_status
+    svc_since = people.svc_since
+    svc_grade = people.svc_grade
+    buddy = people.buddy
+    need_weeks = people.need_weeks
+    hidden_need_weeks = people.hidden_need_weeks
+    client_need_weeks = people.client_need_weeks
+    client_hidden_need_weeks = people.client_hidden_need_weeks
+    help_seeking = people.help_seeking
+    trust = people.trust
+    self_reliance = people.self_reliance
+    stress = people.stress
+    has_id = people.has_id
+    housing = people.housing
+    income = people.income
+    benefit_due_week = people.benefit_due_week
+    care_met = people.care_met
+    addiction = people.addiction
+    mental_health = people.mental_health
+    debt = people.debt
+    debt_managed = people.debt_managed
+    address = people.address
+    relapse = people.relapse
     k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
     refused, refused_service = int_list(), int_list()
     for i in ids:
         bits = needs(
             has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+            mental_health[i], debt[i], debt_managed[i], par.debt_problem_threshold,
         )  # fmt: skip
         # a need stays known only while it lasts; count known and hidden needs
         n_needs = hidden = idle_needs = 0
@@ -180,9 +241,10 @@ def _seek_help_kernel(
         if idle_needs == 0:
             continue
         x = (
-            base_logit
-            + trait_weight * ((help_seeking[i] - 0.5) + (trust[i] - 0.5) + (self_reliance[i] - 0.5))
-            - stress_weight * (stress[i] - 0.3)
+            par.ask_base_logit
+            + par.ask_trait_weight
+            * ((help_seeking[i] - 0.5) + (trust[i] - 0.5) + (self_reliance[i] - 0.5))
+            - par.ask_stress_weight * (stress[i] - 0.3)
         )
         if not unit(k_ask, i) < 1 / (1 + np.exp(-x)):
             continue
@@ -190,7 +252,7 @@ def _seek_help_kernel(
         right_step = -1
         for s in range(svc_status.shape[0]):
             if (idle >> s) & 1 and accepts(
-                s, has_id[i], address[i], income[i], relapse[i], gating_outside
+                s, has_id[i], address[i], income[i], relapse[i], par.gating_outside
             ):
                 right_step = s
                 break
@@ -209,13 +271,13 @@ def _seek_help_kernel(
         # the application: refused on the spot when an entry condition is not met,
         # which feeds the responsibilisation loop (BrugBinnenBuiten2023 §2.2.5)
         need_known[pick, i] = True
-        if accepts(pick, has_id[i], address[i], income[i], relapse[i], gating_outside):
+        if accepts(pick, has_id[i], address[i], income[i], relapse[i], par.gating_outside):
             svc_status[pick, i] = WAITING
             svc_since[pick, i] = week
-            svc_grade[pick, i] = helper_grade[i]
+            svc_grade[pick, i] = helpers.grade[i]
         else:
-            trust[i] = min(max(trust[i] - setback_loss, 0.0), 1.0)
-            help_seeking[i] = min(max(help_seeking[i] - refusal_loss, 0.0), 1.0)
+            trust[i] = min(max(trust[i] - par.trust_setback_loss, 0.0), 1.0)
+            help_seeking[i] = min(max(help_seeking[i] - par.help_seeking_refusal_loss, 0.0), 1.0)
             refused.append(i)
             refused_service.append(pick)
     return np.array(refused, dtype=np.int64), np.array(refused_service, dtype=np.int64)
