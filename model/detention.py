@@ -20,11 +20,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .bundles import Clock, bundle
 from .parameters import PRISON_SERVICES
 from .population import (
     BASIC,
@@ -133,56 +134,98 @@ def _regime_kernel(
             motivation[i] = max(motivation[i] - frustration, 0.0)
 
 
+class DamagedPeople(NamedTuple):
+    """The population columns detention damage reads and changes."""
+
+    regime: np.ndarray
+    self_reliance: np.ndarray
+    housing: np.ndarray
+    address: np.ndarray
+    income: np.ndarray
+    entry_week: np.ndarray
+    job_ready: np.ndarray
+    has_id: np.ndarray
+    care_met: np.ndarray
+    ties_prosocial: np.ndarray
+    ties_criminogenic: np.ndarray
+    debt: np.ndarray
+
+
+class DamageParams(NamedTuple):
+    """Detention damage, by the parameter table's names."""
+
+    living_climate: float
+    basic_regime_damage_multiplier: float
+    damage_self_reliance_per_week: float
+    damage_lose_housing_per_week: float
+    damage_lose_family_housing_per_week: float
+    housing_loss_to_family: float
+    damage_lose_job_per_week: float
+    benefit_kept_weeks: int
+    damage_lose_id_per_week: float
+    damage_lose_care_per_week: float
+    damage_prosocial_fade_per_week: float
+    damage_criminogenic_growth_per_week: float
+    damage_debt_per_week: float
+
+
 def _damage(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p = m.pop, m.p
-    _damage_kernel(
-        ids, m.crn.seed, m.week, pop.regime, pop.self_reliance, pop.housing, pop.address,
-        pop.income, pop.entry_week, pop.job_ready, pop.has_id, pop.care_met,
-        pop.ties_prosocial, pop.ties_criminogenic, pop.debt, p.living_climate,
-        p.basic_regime_damage_multiplier, p.damage_self_reliance_per_week,
-        p.damage_lose_housing_per_week, p.damage_lose_family_housing_per_week,
-        p.housing_loss_to_family, p.damage_lose_job_per_week, p.benefit_kept_weeks,
-        p.damage_lose_id_per_week, p.damage_lose_care_per_week,
-        p.damage_prosocial_fade_per_week, p.damage_criminogenic_growth_per_week,
-        p.damage_debt_per_week,
-    )  # fmt: skip
+    clock = Clock(m.crn.seed, m.week, m.week - m.start_week)
+    _damage_kernel(ids, clock, bundle(DamagedPeople, m.pop), bundle(DamageParams, m.p))
 
 
 @njit(cache=True)
-def _damage_kernel(
-    ids, seed, week, regime, self_reliance, housing, address, income, entry_week, job_ready,
-    has_id, care_met, ties_prosocial, ties_criminogenic, debt, living_climate, basic_multiplier,
-    self_reliance_loss, lose_housing, lose_family_housing, to_family_share, lose_job,
-    benefit_kept_weeks, lose_id, lose_care, prosocial_fade, criminogenic_growth, debt_growth,
-):  # fmt: skip
+def _damage_kernel(ids, clock, people, par):
+    """A week's damage for the people ``ids`` inside (see the module docstring)."""
+    seed, week, _ = clock
+    regime = people.regime
+    self_reliance = people.self_reliance
+    housing = people.housing
+    address = people.address
+    income = people.income
+    entry_week = people.entry_week
+    job_ready = people.job_ready
+    has_id = people.has_id
+    care_met = people.care_met
+    ties_prosocial = people.ties_prosocial
+    ties_criminogenic = people.ties_criminogenic
+    debt = people.debt
     k_house, k_fallback = stream_key(seed, week, _LOSE_HOUSING), stream_key(seed, week, _FALLBACK)
     k_job, k_id = stream_key(seed, week, _LOSE_JOB), stream_key(seed, week, _LOSE_ID)
     k_care = stream_key(seed, week, _LOSE_CARE)
     for i in ids:
-        mult = living_climate * (basic_multiplier if regime[i] == BASIC else 1.0)
-        self_reliance[i] = max(self_reliance[i] - self_reliance_loss * mult, 0.02)
+        mult = par.living_climate * (
+            par.basic_regime_damage_multiplier if regime[i] == BASIC else 1.0
+        )
+        self_reliance[i] = max(self_reliance[i] - par.damage_self_reliance_per_week * mult, 0.02)
         # housing: rent goes unpaid (BrugBinnenBuiten2023 §2.1.1); some can move in with family
         u = unit(k_house, i)
-        if housing[i] == INDEPENDENT and u < min(max(lose_housing * mult, 0.0), 1.0):
-            housing[i] = FAMILY if unit(k_fallback, i) < to_family_share else NO_HOUSING
-        elif housing[i] == FAMILY and u < min(max(lose_family_housing * mult, 0.0), 1.0):
+        if housing[i] == INDEPENDENT and u < min(
+            max(par.damage_lose_housing_per_week * mult, 0.0), 1.0
+        ):
+            housing[i] = FAMILY if unit(k_fallback, i) < par.housing_loss_to_family else NO_HOUSING
+        elif housing[i] == FAMILY and u < min(
+            max(par.damage_lose_family_housing_per_week * mult, 0.0), 1.0
+        ):
             housing[i] = NO_HOUSING
         address[i] = housing[i] != NO_HOUSING
         # income: jobs are lost; benefits stop after a few weeks inside
-        if income[i] == WORK and unit(k_job, i) < lose_job:
+        if income[i] == WORK and unit(k_job, i) < par.damage_lose_job_per_week:
             income[i] = NO_INCOME
             job_ready[i] = 0.5
-        elif income[i] == BENEFIT and week - entry_week[i] >= benefit_kept_weeks:
+        elif income[i] == BENEFIT and week - entry_week[i] >= par.benefit_kept_weeks:
             income[i] = NO_INCOME
-        if unit(k_id, i) < lose_id:
+        if unit(k_id, i) < par.damage_lose_id_per_week:
             has_id[i] = False
-        if unit(k_care, i) < lose_care:
+        if unit(k_care, i) < par.damage_lose_care_per_week:
             care_met[i] = False
         # ties and debt (BrugBinnenBuiten2023 introduction, §2.1.3; Leiden2024 §5.3.1)
-        ties_prosocial[i] *= min(max(1 - prosocial_fade * mult, 0.0), 1.0)
+        ties_prosocial[i] *= min(max(1 - par.damage_prosocial_fade_per_week * mult, 0.0), 1.0)
         tc = ties_criminogenic[i]
-        ties_criminogenic[i] = tc + min(max(criminogenic_growth * mult, 0.0), 1.0) * (1 - tc)
-        debt[i] += debt_growth
+        ties_criminogenic[i] = tc + min(
+            max(par.damage_criminogenic_growth_per_week * mult, 0.0), 1.0
+        ) * (1 - tc)
+        debt[i] += par.damage_debt_per_week
 
 
 _PRISON_EVENTS = ("prison_admitted", "prison_stopped_early", "prison_completed")
