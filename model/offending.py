@@ -13,11 +13,12 @@ just after release, the hazard is front-loaded without being told to be.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .bundles import Clock, bundle
 from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, draw_detention_length, missing
 from .rng import Purpose, stream_key, unit
@@ -29,17 +30,58 @@ if TYPE_CHECKING:
     from .model import ReentryModel
 
 
+class OffendingPeople(NamedTuple):
+    """The population columns the offending hazard reads."""
+
+    svc_status: np.ndarray
+    release_week: np.ndarray
+    has_id: np.ndarray
+    housing: np.ndarray
+    income: np.ndarray
+    debt: np.ndarray
+    debt_managed: np.ndarray
+    addiction: np.ndarray
+    mental_health: np.ndarray
+    care_met: np.ndarray
+    ties_criminogenic: np.ndarray
+    stress: np.ndarray
+    relapse: np.ndarray
+    motivation: np.ndarray
+    priors: np.ndarray
+    age: np.ndarray
+    ties_prosocial: np.ndarray
+
+
+class OffendingParams(NamedTuple):
+    """The weights of the offending hazard, by the parameter table's names;
+    ``offence_base_logit`` is the log-odds of ``offence_base_per_week``."""
+
+    debt_problem_threshold: float
+    offence_base_logit: float
+    w_no_income: float
+    w_no_housing: float
+    w_criminogenic: float
+    w_stress: float
+    w_relapse: float
+    w_idle: float
+    w_low_motivation: float
+    w_priors: float
+    w_young: float
+    w_prosocial: float
+    w_stable: float
+    w_time_since_release: float
+    w_age_per_decade: float
+
+
 def offending(m: ReentryModel, ids: np.ndarray) -> None:
     """Offences, justice contact, and re-detention for the released people ``ids``."""
     pop, p, w, rng = m.pop, m.p, m.week, m.crn
     offenders = _offenders(
-        ids, rng.seed, w, pop.svc_status, pop.release_week, *pop.domain_columns(),
-        p.debt_problem_threshold, pop.ties_criminogenic, pop.stress, pop.relapse,
-        pop.motivation, pop.priors, pop.age, pop.ties_prosocial,
-        logit(p.offence_base_per_week), p.w_no_income, p.w_no_housing, p.w_criminogenic,
-        p.w_stress, p.w_relapse, p.w_idle, p.w_low_motivation, p.w_priors, p.w_young,
-        p.w_prosocial, p.w_stable, p.w_time_since_release, p.w_age_per_decade,
-    )  # fmt: skip
+        ids,
+        Clock(rng.seed, w, w - m.start_week),
+        bundle(OffendingPeople, pop),
+        bundle(OffendingParams, p, offence_base_logit=logit(p.offence_base_per_week)),
+    )
     if len(offenders) == 0:
         return
     m.releases.offence(offenders, w)
@@ -61,14 +103,26 @@ def offending(m: ReentryModel, ids: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def _offenders(
-    ids, seed, week, svc_status, release_week, has_id, housing, income, debt, debt_managed,
-    addiction, mental_health, care_met, debt_threshold, ties_criminogenic, stress, relapse,
-    motivation, priors, age, ties_prosocial, base_logit, w_no_income, w_no_housing,
-    w_criminogenic, w_stress, w_relapse, w_idle, w_low_motivation, w_priors, w_young,
-    w_prosocial, w_stable, w_time_since_release, w_age_per_decade,
-):  # fmt: skip
+def _offenders(ids, clock, people, par):
     """Who offends this week: a draw against the logistic of the weighted risk factors."""
+    seed, week, _ = clock
+    svc_status = people.svc_status
+    release_week = people.release_week
+    has_id = people.has_id
+    housing = people.housing
+    income = people.income
+    debt = people.debt
+    debt_managed = people.debt_managed
+    addiction = people.addiction
+    mental_health = people.mental_health
+    care_met = people.care_met
+    ties_criminogenic = people.ties_criminogenic
+    stress = people.stress
+    relapse = people.relapse
+    motivation = people.motivation
+    priors = people.priors
+    age = people.age
+    ties_prosocial = people.ties_prosocial
     key = stream_key(seed, week, _OFFENCE)
     offenders = int_list()
     for i in ids:
@@ -78,24 +132,24 @@ def _offenders(
         )  # fmt: skip
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], par.debt_problem_threshold,
         )  # fmt: skip
         years_out = min((week - release_week[i]) / 52, 2)
         x = (
-            base_logit
-            + w_no_income * (income[i] == NO_INCOME)
-            + w_no_housing * (housing[i] == NO_HOUSING)
-            + w_criminogenic * ties_criminogenic[i]
-            + w_stress * stress[i]
-            + w_relapse * relapse[i]
-            + w_idle * (not daytime)
-            + w_low_motivation * (1 - motivation[i])
-            + w_priors * min(priors[i], 5)
-            + w_young * (age[i] < 25)
-            - w_age_per_decade * max(age[i] - 25.0, 0.0) / 10
-            - w_prosocial * ties_prosocial[i]
-            - w_stable * (lacks == 0)
-            - w_time_since_release * years_out
+            par.offence_base_logit
+            + par.w_no_income * (income[i] == NO_INCOME)
+            + par.w_no_housing * (housing[i] == NO_HOUSING)
+            + par.w_criminogenic * ties_criminogenic[i]
+            + par.w_stress * stress[i]
+            + par.w_relapse * relapse[i]
+            + par.w_idle * (not daytime)
+            + par.w_low_motivation * (1 - motivation[i])
+            + par.w_priors * min(priors[i], 5)
+            + par.w_young * (age[i] < 25)
+            - par.w_age_per_decade * max(age[i] - 25.0, 0.0) / 10
+            - par.w_prosocial * ties_prosocial[i]
+            - par.w_stable * (lacks == 0)
+            - par.w_time_since_release * years_out
         )
         if unit(key, i) < 1 / (1 + np.exp(-x)):
             offenders.append(i)
