@@ -283,6 +283,42 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     return np.array(refused, dtype=np.int64), np.array(refused_service, dtype=np.int64)
 
 
+class LivingPeople(NamedTuple):
+    """The population columns life events read and change."""
+
+    stress: np.ndarray
+    housing: np.ndarray
+    address: np.ndarray
+    income: np.ndarray
+    debt: np.ndarray
+    debt_managed: np.ndarray
+    relapse: np.ndarray
+    job_ready: np.ndarray
+    has_id: np.ndarray
+    self_reliance: np.ndarray
+    last_conviction_week: np.ndarray
+    addiction: np.ndarray
+    care_met: np.ndarray
+    ties_prosocial: np.ndarray
+
+
+class LifeParams(NamedTuple):
+    """Life events, by the parameter table's names."""
+
+    early_catch_effect: float
+    family_breakdown_per_week: float
+    eviction_per_week: float
+    debt_problem_threshold: float
+    job_loss_per_week: float
+    job_find_alone_per_week: float
+    vog_required_share: float
+    vog_window_weeks: int
+    relapse_per_week: float
+    care_relapse_reduction: float
+    recovery_per_week: float
+    debt_paydown_per_week: float
+
+
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     """Homes, jobs and sobriety can be lost; work can be found without help.
 
@@ -291,40 +327,46 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     found alone needs an ID and an address; self-reliance and readiness help, and
     the VOG shuts a share of jobs (see :func:`model.services.open_job_share`).
     """
-    pop, p = m.pop, m.p
     _life_events_kernel(
-        ids, m.crn.seed, m.week, m.support.has_helper, pop.stress, pop.housing, pop.address,
-        pop.income, pop.debt, pop.debt_managed, pop.relapse, pop.job_ready, pop.has_id,
-        pop.self_reliance, pop.last_conviction_week, pop.addiction, pop.care_met,
-        pop.ties_prosocial, p.early_catch_effect, p.family_breakdown_per_week,
-        p.eviction_per_week, p.debt_problem_threshold, p.job_loss_per_week,
-        p.job_find_alone_per_week, p.vog_required_share, p.vog_window_weeks,
-        p.relapse_per_week, p.care_relapse_reduction, p.recovery_per_week,
-        p.debt_paydown_per_week,
-    )  # fmt: skip
+        ids,
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        bundle(LivingPeople, m.pop),
+        bundle(Helpers, m.support),
+        bundle(LifeParams, m.p),
+    )
 
 
 @njit(cache=True)
-def _life_events_kernel(
-    ids, seed, week, has_helper, stress, housing, address, income, debt, debt_managed,
-    relapse, job_ready, has_id, self_reliance, last_conviction_week, addiction, care_met,
-    ties_prosocial, early_catch, family_breakdown, eviction, debt_threshold, job_loss,
-    job_find_alone, vog_share, vog_window, relapse_rate, care_relapse_reduction, recovery,
-    debt_paydown,
-):  # fmt: skip
+def _life_events_kernel(ids, clock, people, helpers, par):
+    """Homes, jobs and sobriety lost or found this week (see :func:`life_events`)."""
+    seed, week, _ = clock
+    stress = people.stress
+    housing = people.housing
+    address = people.address
+    income = people.income
+    debt = people.debt
+    debt_managed = people.debt_managed
+    relapse = people.relapse
+    job_ready = people.job_ready
+    has_id = people.has_id
+    self_reliance = people.self_reliance
+    last_conviction_week = people.last_conviction_week
+    addiction = people.addiction
+    care_met = people.care_met
+    ties_prosocial = people.ties_prosocial
     k_family, k_evict = stream_key(seed, week, _FAMILY), stream_key(seed, week, _EVICTION)
     k_loss, k_find = stream_key(seed, week, _JOB_LOSS), stream_key(seed, week, _JOB_FIND)
     k_relapse = stream_key(seed, week, _RELAPSE)
     for i in ids:
-        catch = 1 - early_catch * has_helper[i]
+        catch = 1 - par.early_catch_effect * helpers.has_helper[i]
         # housing: a family place can end; an independent home is lost on arrears
         if housing[i] == FAMILY:
-            homeless = unit(k_family, i) < family_breakdown * (1 + stress[i])
+            homeless = unit(k_family, i) < par.family_breakdown_per_week * (1 + stress[i])
         elif housing[i] == INDEPENDENT:
             arrears = income[i] == NO_INCOME or not debt_ok(
-                debt[i], debt_managed[i], debt_threshold
+                debt[i], debt_managed[i], par.debt_problem_threshold
             )
-            homeless = arrears and unit(k_evict, i) < eviction * catch
+            homeless = arrears and unit(k_evict, i) < par.eviction_per_week * catch
         else:
             homeless = False
         if homeless:
@@ -332,28 +374,32 @@ def _life_events_kernel(
             address[i] = False
         # work: jobs are lost under stress and relapse; found alone with ID and address
         if income[i] == WORK:
-            hazard = job_loss * (1 + 2 * stress[i]) * (1 + relapse[i]) * catch
+            hazard = par.job_loss_per_week * (1 + 2 * stress[i]) * (1 + relapse[i]) * catch
             if unit(k_loss, i) < hazard:
                 income[i] = NO_INCOME
                 job_ready[i] = 0.6
         elif has_id[i] and address[i]:
             open_jobs = open_job_share(
-                week, last_conviction_week[i], job_ready[i], vog_share, vog_window
+                week,
+                last_conviction_week[i],
+                job_ready[i],
+                par.vog_required_share,
+                par.vog_window_weeks,
             )
-            if unit(k_find, i) < job_find_alone * 2 * self_reliance[i] * open_jobs:
+            if unit(k_find, i) < par.job_find_alone_per_week * 2 * self_reliance[i] * open_jobs:
                 income[i] = WORK
                 job_ready[i] = 1.0
         # relapse: stress and few prosocial ties raise it, care lowers it and ends it
         u = unit(k_relapse, i)
         if relapse[i]:
-            if care_met[i] and u < recovery:
+            if care_met[i] and u < par.recovery_per_week:
                 relapse[i] = False
         elif addiction[i]:
-            care = 1 - care_relapse_reduction if care_met[i] else 1.0
-            if u < relapse_rate * (0.5 + stress[i]) * (2 - ties_prosocial[i]) * care:
+            care = 1 - par.care_relapse_reduction if care_met[i] else 1.0
+            if u < par.relapse_per_week * (0.5 + stress[i]) * (2 - ties_prosocial[i]) * care:
                 relapse[i] = True
         if debt_managed[i]:
-            debt[i] = max(debt[i] - debt_paydown, 0.0)
+            debt[i] = max(debt[i] - par.debt_paydown_per_week, 0.0)
 
 
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:
