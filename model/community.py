@@ -402,6 +402,40 @@ def _life_events_kernel(ids, clock, people, helpers, par):
             debt[i] = max(debt[i] - par.debt_paydown_per_week, 0.0)
 
 
+class FeelingPeople(NamedTuple):
+    """The population columns the states with memory read and change."""
+
+    svc_status: np.ndarray
+    relapse: np.ndarray
+    stress: np.ndarray
+    motivation: np.ndarray
+    trust: np.ndarray
+    ties_prosocial: np.ndarray
+    ties_criminogenic: np.ndarray
+    self_reliance: np.ndarray
+    self_reliance_own: np.ndarray
+    has_id: np.ndarray
+    housing: np.ndarray
+    income: np.ndarray
+    debt: np.ndarray
+    debt_managed: np.ndarray
+    addiction: np.ndarray
+    mental_health: np.ndarray
+    care_met: np.ndarray
+
+
+class StateParams(NamedTuple):
+    """States with memory, by the parameter table's names."""
+
+    stress_per_missing_domain: float
+    memory_weeks: float
+    motivation_decay_per_week: float
+    ties_drift_per_week: float
+    criminogenic_no_income_growth: float
+    self_reliance_recovery_per_week: float
+    debt_problem_threshold: float
+
+
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     """Stress, motivation, trust and ties follow what happens, with memory.
 
@@ -412,47 +446,64 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     no income pulls people towards the criminal network (Leiden2024 §4.4.1).
     Self-reliance lost inside comes back slowly outside.
     """
-    pop, p = m.pop, m.p
     _update_states_kernel(
-        ids, pop.svc_status, m.support.has_helper, pop.relapse, pop.stress, pop.motivation,
-        pop.trust, pop.ties_prosocial, pop.ties_criminogenic, pop.self_reliance,
-        pop.self_reliance_own, p.stress_per_missing_domain, p.memory_weeks,
-        p.motivation_decay_per_week, p.ties_drift_per_week, p.criminogenic_no_income_growth,
-        p.self_reliance_recovery_per_week, *pop.domain_columns(), p.debt_problem_threshold,
-    )  # fmt: skip
+        ids, bundle(FeelingPeople, m.pop), bundle(Helpers, m.support), bundle(StateParams, m.p)
+    )
 
 
 @njit(cache=True)
-def _update_states_kernel(
-    ids, svc_status, has_helper, relapse, stress, motivation, trust, ties_prosocial,
-    ties_criminogenic, self_reliance, self_reliance_own, stress_per_missing, memory_weeks,
-    motivation_decay, ties_drift, criminogenic_growth, self_reliance_recovery, has_id,
-    housing, income, debt, debt_managed, addiction, mental_health, care_met, debt_threshold,
-):  # fmt: skip
+def _update_states_kernel(ids, people, helpers, par):
+    """Stress, motivation, trust and ties this week (see :func:`update_states`)."""
+    svc_status = people.svc_status
+    relapse = people.relapse
+    stress = people.stress
+    motivation = people.motivation
+    trust = people.trust
+    ties_prosocial = people.ties_prosocial
+    ties_criminogenic = people.ties_criminogenic
+    self_reliance = people.self_reliance
+    self_reliance_own = people.self_reliance_own
+    has_id = people.has_id
+    housing = people.housing
+    income = people.income
+    debt = people.debt
+    debt_managed = people.debt_managed
+    addiction = people.addiction
+    mental_health = people.mental_health
+    care_met = people.care_met
     for i in ids:
         gap = self_reliance_own[i] - self_reliance[i]
         if gap > 0:
-            self_reliance[i] += self_reliance_recovery * gap
+            self_reliance[i] += par.self_reliance_recovery_per_week * gap
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], par.debt_problem_threshold,
         )  # fmt: skip
         waiting = False
         for s in range(svc_status.shape[0]):
             waiting = waiting or svc_status[s, i] == WAITING
-        target = min(stress_per_missing * lacks + 0.15 * relapse[i] + 0.05 * waiting, 1)
-        stress[i] += (target - stress[i]) / memory_weeks
+        target = min(par.stress_per_missing_domain * lacks + 0.15 * relapse[i] + 0.05 * waiting, 1)
+        stress[i] += (target - stress[i]) / par.memory_weeks
         unresolved = lacks > 0 or waiting
         motivation[i] = min(
-            max(motivation[i] - motivation_decay * unresolved + 0.01 * (not unresolved), 0.0),
+            max(
+                motivation[i]
+                - par.motivation_decay_per_week * unresolved
+                + 0.01 * (not unresolved),
+                0.0,
+            ),
             1.0,
         )
-        trust[i] += (0.5 - trust[i]) / (4 * memory_weeks)
+        trust[i] += (0.5 - trust[i]) / (4 * par.memory_weeks)
         housed = housing[i] == FAMILY or housing[i] == INDEPENDENT
-        support_target = 0.25 + 0.3 * (income[i] == WORK) + 0.2 * housed + 0.15 * has_helper[i]
-        ties_prosocial[i] += ties_drift * (support_target - ties_prosocial[i])
+        support_target = (
+            0.25 + 0.3 * (income[i] == WORK) + 0.2 * housed + 0.15 * helpers.has_helper[i]
+        )
+        ties_prosocial[i] += par.ties_drift_per_week * (support_target - ties_prosocial[i])
         tc = ties_criminogenic[i]
         if income[i] == NO_INCOME:
-            ties_criminogenic[i] = tc + criminogenic_growth * (1 - tc)
+            ties_criminogenic[i] = tc + par.criminogenic_no_income_growth * (1 - tc)
         else:
-            ties_criminogenic[i] = tc * (1 - ties_drift * (1 + (housing[i] != NO_HOUSING)))
+            ties_criminogenic[i] = tc * (
+                1 - par.ties_drift_per_week * (1 + (housing[i] != NO_HOUSING))
+            )
