@@ -22,12 +22,30 @@ class Clock(NamedTuple):
     run_week: int
 
 
+class Domains(NamedTuple):
+    """The columns behind the five basic conditions (basisvoorwaarden), in the order
+    :func:`model.population.missing` takes them."""
+
+    has_id: Any
+    housing: Any
+    income: Any
+    debt: Any
+    debt_managed: Any
+    addiction: Any
+    mental_health: Any
+    care_met: Any
+
+
 def bundle[T: tuple](cls: type[T], source: Any, **derived: Any) -> T:
     """An instance of the NamedTuple ``cls``: each field from ``derived`` if given there,
-    else the attribute of the same name on ``source``."""
-    return cls(
-        **{
-            name: derived[name] if name in derived else getattr(source, name)
-            for name in cls._fields
-        }
-    )
+    else the attribute of the same name on ``source``; a field ``domains`` is the
+    :class:`Domains` bundle of the same source."""
+    values = {}
+    for name in cls._fields:
+        if name in derived:
+            values[name] = derived[name]
+        elif name == "domains":
+            values[name] = bundle(Domains, source)
+        else:
+            values[name] = getattr(source, name)
+    return cls(**values)

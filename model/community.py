@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, bundle
+from .bundles import Clock, Domains, bundle
 from .detention import logit
 from .population import (
     BENEFIT,
@@ -136,17 +136,10 @@ class AskingPeople(NamedTuple):
     trust: np.ndarray
     self_reliance: np.ndarray
     stress: np.ndarray
-    has_id: np.ndarray
-    housing: np.ndarray
-    income: np.ndarray
     benefit_due_week: np.ndarray
-    care_met: np.ndarray
-    addiction: np.ndarray
-    mental_health: np.ndarray
-    debt: np.ndarray
-    debt_managed: np.ndarray
     address: np.ndarray
     relapse: np.ndarray
+    domains: Domains
 
 
 class AskParams(NamedTuple):
@@ -191,6 +184,7 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     Returns the refused applications: people and services.
     """
     seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     need_known = people.need_known
     svc_status = people.svc_status
     svc_since = people.svc_since
@@ -204,15 +198,7 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     trust = people.trust
     self_reliance = people.self_reliance
     stress = people.stress
-    has_id = people.has_id
-    housing = people.housing
-    income = people.income
     benefit_due_week = people.benefit_due_week
-    care_met = people.care_met
-    addiction = people.addiction
-    mental_health = people.mental_health
-    debt = people.debt
-    debt_managed = people.debt_managed
     address = people.address
     relapse = people.relapse
     k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
@@ -414,14 +400,7 @@ class FeelingPeople(NamedTuple):
     ties_criminogenic: np.ndarray
     self_reliance: np.ndarray
     self_reliance_own: np.ndarray
-    has_id: np.ndarray
-    housing: np.ndarray
-    income: np.ndarray
-    debt: np.ndarray
-    debt_managed: np.ndarray
-    addiction: np.ndarray
-    mental_health: np.ndarray
-    care_met: np.ndarray
+    domains: Domains
 
 
 class StateParams(NamedTuple):
@@ -454,6 +433,7 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
 @njit(cache=True)
 def _update_states_kernel(ids, people, helpers, par):
     """Stress, motivation, trust and ties this week (see :func:`update_states`)."""
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     svc_status = people.svc_status
     relapse = people.relapse
     stress = people.stress
@@ -463,14 +443,6 @@ def _update_states_kernel(ids, people, helpers, par):
     ties_criminogenic = people.ties_criminogenic
     self_reliance = people.self_reliance
     self_reliance_own = people.self_reliance_own
-    has_id = people.has_id
-    housing = people.housing
-    income = people.income
-    debt = people.debt
-    debt_managed = people.debt_managed
-    addiction = people.addiction
-    mental_health = people.mental_health
-    care_met = people.care_met
     for i in ids:
         gap = self_reliance_own[i] - self_reliance[i]
         if gap > 0:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, bundle
+from .bundles import Clock, Domains, bundle
 from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, draw_detention_length, missing
 from .rng import Purpose, stream_key, unit
@@ -35,14 +35,6 @@ class OffendingPeople(NamedTuple):
 
     svc_status: np.ndarray
     release_week: np.ndarray
-    has_id: np.ndarray
-    housing: np.ndarray
-    income: np.ndarray
-    debt: np.ndarray
-    debt_managed: np.ndarray
-    addiction: np.ndarray
-    mental_health: np.ndarray
-    care_met: np.ndarray
     ties_criminogenic: np.ndarray
     stress: np.ndarray
     relapse: np.ndarray
@@ -50,6 +42,7 @@ class OffendingPeople(NamedTuple):
     priors: np.ndarray
     age: np.ndarray
     ties_prosocial: np.ndarray
+    domains: Domains
 
 
 class OffendingParams(NamedTuple):
@@ -106,16 +99,9 @@ def offending(m: ReentryModel, ids: np.ndarray) -> None:
 def _offenders(ids, clock, people, par):
     """Who offends this week: a draw against the logistic of the weighted risk factors."""
     seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     svc_status = people.svc_status
     release_week = people.release_week
-    has_id = people.has_id
-    housing = people.housing
-    income = people.income
-    debt = people.debt
-    debt_managed = people.debt_managed
-    addiction = people.addiction
-    mental_health = people.mental_health
-    care_met = people.care_met
     ties_criminogenic = people.ties_criminogenic
     stress = people.stress
     relapse = people.relapse
