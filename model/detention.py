@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, bundle
+from .bundles import Clock, Domains, bundle
 from .parameters import PRISON_SERVICES
 from .population import (
     BASIC,
@@ -232,31 +232,63 @@ _PRISON_EVENTS = ("prison_admitted", "prison_stopped_early", "prison_completed")
 _ADMITTED, _STOPPED, _COMPLETED = range(len(_PRISON_EVENTS))
 
 
+class InmatePeople(NamedTuple):
+    """The population columns the in-prison services read and change."""
+
+    regime: np.ndarray
+    entry_week: np.ndarray
+    help_seeking: np.ndarray
+    prison_status: np.ndarray
+    prison_since: np.ndarray
+    prison_admitted_on_basic: np.ndarray
+    prison_completed: np.ndarray
+    prepared: np.ndarray
+    stress: np.ndarray
+    job_ready: np.ndarray
+    motivation: np.ndarray
+    domains: Domains
+
+
+class PrisonParams(NamedTuple):
+    """In-prison services, by the parameter table's names; ``prison_capacities`` holds the
+    ``prison_capacity_<service>`` values in the order of PRISON_SERVICES."""
+
+    gating_inside: bool
+    staff_contact_interval_basic: int
+    prison_apply_per_week: float
+    prison_dropout_per_week: float
+    prison_capacities: np.ndarray
+    prison_duration_weeks: int
+    motivation_success_gain: float
+    debt_problem_threshold: float
+
+
 def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
     """People ask for, wait for, follow, drop out of and complete in-prison services."""
-    pop, p = m.pop, m.p
+    p = m.p
     capacities = np.array([getattr(p, f"prison_capacity_{name}") for name in PRISON_SERVICES])
     kinds, people, services, waits = _prison_kernel(
-        ids, m.crn.seed, m.week, pop.regime, pop.entry_week, pop.help_seeking, pop.prison_status,
-        pop.prison_since, pop.prison_admitted_on_basic, pop.prison_completed, pop.prepared,
-        pop.stress, pop.job_ready, pop.motivation, p.gating_inside,
-        p.staff_contact_interval_basic, p.prison_apply_per_week, p.prison_dropout_per_week,
-        capacities, p.prison_duration_weeks, p.motivation_success_gain, *pop.domain_columns(),
-        p.debt_problem_threshold,
-    )  # fmt: skip
+        ids,
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        bundle(InmatePeople, m.pop),
+        bundle(PrisonParams, p, prison_capacities=capacities),
+    )
     for code, kind in enumerate(_PRISON_EVENTS):
         rows = kinds == code
         m.events.record(kind, people[rows], services[rows], m.week, waits[rows])
 
 
 @njit(cache=True)
-def _prison_kernel(
-    ids, seed, week, regime, entry_week, help_seeking, status, since,
-    admitted_on_basic, completed, prepared, stress, job_ready, motivation, gating,
-    staff_interval, apply_rate, dropout_rate, capacities, duration, motivation_gain, has_id,
-    housing, income, debt, debt_managed, addiction, mental_health, care_met, debt_threshold,
-):  # fmt: skip
-    n, n_services = ids.shape[0], status.shape[0]
+def _prison_kernel(ids, clock, people, par):
+    """Ask for, wait for, follow, drop out of and complete in-prison services."""
+    seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    regime, entry_week, help_seeking = people.regime, people.entry_week, people.help_seeking
+    prison_status, prison_since = people.prison_status, people.prison_since
+    prison_admitted_on_basic = people.prison_admitted_on_basic
+    prison_completed, prepared = people.prison_completed, people.prepared
+    stress, job_ready, motivation = people.stress, people.job_ready, people.motivation
+    n, n_services = ids.shape[0], prison_status.shape[0]
     k_apply, k_drop = stream_key(seed, week, _PRISON_APPLY), stream_key(seed, week, _DROPOUT)
     k_tie, k_places = stream_key(seed, 0, _QUEUE_TIE), stream_key(seed, week, _PLACES)
     gated = np.empty(n, dtype=np.bool_)
@@ -265,14 +297,16 @@ def _prison_kernel(
     # no training at all
     for j in range(n):
         i = ids[j]
-        gated[j] = gating and regime[i] == BASIC
-        dropout[j] = unit(k_drop, i) < dropout_rate
-        can_ask = not gated[j] or (week - entry_week[i]) % staff_interval == 0
-        if not unit(k_apply, i) < min(max(apply_rate * (0.5 + help_seeking[i]), 0.0), 1.0):
+        gated[j] = par.gating_inside and regime[i] == BASIC
+        dropout[j] = unit(k_drop, i) < par.prison_dropout_per_week
+        can_ask = not gated[j] or (week - entry_week[i]) % par.staff_contact_interval_basic == 0
+        if not unit(k_apply, i) < min(
+            max(par.prison_apply_per_week * (0.5 + help_seeking[i]), 0.0), 1.0
+        ):
             continue
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], par.debt_problem_threshold,
         )  # fmt: skip
         wants = (
             can_ask and lacks > 0,
@@ -280,19 +314,19 @@ def _prison_kernel(
             not gated[j] and income[i] != WORK,
         )
         for k in range(n_services):
-            if wants[k] and status[k, i] == IDLE:
-                status[k, i] = WAITING
-                since[k, i] = week
+            if wants[k] and prison_status[k, i] == IDLE:
+                prison_status[k, i] = WAITING
+                prison_since[k, i] = week
     # at most two events a person and service: admitted, then stopped or completed
     most = 2 * n_services * n
     kinds = np.empty(most, dtype=np.int8)
-    people = np.empty(most, dtype=ids.dtype)
+    persons = np.empty(most, dtype=ids.dtype)
     services = np.empty(most, dtype=np.int8)
     waits = np.zeros(most, dtype=np.int32)
     n_events = 0
     for k in range(n_services):
         # places in proportion to the number detained now
-        cap = capacities[k] / 100 * n
+        cap = par.prison_capacities[k] / 100 * n
         places = int(cap) + (unit(k_places, k) < cap % 1)
         # the plus regime goes first when gating; ties broken at random
         queue = np.empty(n, dtype=ids.dtype)
@@ -300,31 +334,33 @@ def _prison_kernel(
         n_queue = 0
         for j in range(n):
             i = ids[j]
-            if status[k, i] == WAITING and not (gated[j] and k == TRAINING):
+            if prison_status[k, i] == WAITING and not (gated[j] and k == TRAINING):
                 queue[n_queue] = i
-                key[n_queue] = since[k, i] + unit(k_tie, i) * 0.5 + 1e6 * gated[j]
+                key[n_queue] = prison_since[k, i] + unit(k_tie, i) * 0.5 + 1e6 * gated[j]
                 n_queue += 1
         if places > 0 and n_queue > 0:
             take = queue[:n_queue]
             if n_queue > places:
                 take = take[np.argpartition(key[:n_queue], places - 1)[:places]]
             for i in take:
-                kinds[n_events], people[n_events], services[n_events] = _ADMITTED, i, k
-                waits[n_events] = week - since[k, i]
+                kinds[n_events], persons[n_events], services[n_events] = _ADMITTED, i, k
+                waits[n_events] = week - prison_since[k, i]
                 n_events += 1
                 if regime[i] == BASIC:
-                    admitted_on_basic[i] += 1
-                status[k, i] = IN_SERVICE
-                since[k, i] = week
+                    prison_admitted_on_basic[i] += 1
+                prison_status[k, i] = IN_SERVICE
+                prison_since[k, i] = week
         for j in range(n):
             i = ids[j]
-            if status[k, i] != IN_SERVICE:
+            if prison_status[k, i] != IN_SERVICE:
                 continue
-            if since[k, i] + duration <= week:  # the last week completes the trajectory
-                kinds[n_events], people[n_events], services[n_events] = _COMPLETED, i, k
+            if (
+                prison_since[k, i] + par.prison_duration_weeks <= week
+            ):  # the last week completes the trajectory
+                kinds[n_events], persons[n_events], services[n_events] = _COMPLETED, i, k
                 n_events += 1
-                status[k, i] = FINISHED
-                completed[i] += 1
+                prison_status[k, i] = FINISHED
+                prison_completed[i] += 1
                 if k == CAW:
                     # release preparation: ID, benefit and a shelter place for the day out
                     prepared[i] = True
@@ -333,12 +369,12 @@ def _prison_kernel(
                     stress[i] = max(stress[i] - 0.1, 0.0)
                 else:
                     job_ready[i] = min(job_ready[i] + 0.5, 1.0)
-                motivation[i] = min(motivation[i] + motivation_gain, 1.0)
-            elif dropout[j] and since[k, i] < week:
-                kinds[n_events], people[n_events], services[n_events] = _STOPPED, i, k
+                motivation[i] = min(motivation[i] + par.motivation_success_gain, 1.0)
+            elif dropout[j] and prison_since[k, i] < week:
+                kinds[n_events], persons[n_events], services[n_events] = _STOPPED, i, k
                 n_events += 1
-                status[k, i] = FINISHED
-    return kinds[:n_events], people[:n_events], services[:n_events], waits[:n_events]
+                prison_status[k, i] = FINISHED
+    return kinds[:n_events], persons[:n_events], services[:n_events], waits[:n_events]
 
 
 def end_prison_services(m: ReentryModel, ids: np.ndarray) -> None:
