@@ -14,13 +14,14 @@ with complex needs) or reactive (to those who ask).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from agents import Professional
 
+from .bundles import Clock, Domains, bundle
 from .population import RELEASED, WITH_PROFESSIONAL, missing
 from .rng import Purpose, stream_key, unit
 from .services import int_list
@@ -30,6 +31,34 @@ _ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key 
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+class ClientPeople(NamedTuple):
+    """The population columns the professionals' intake reads and changes."""
+
+    professional: np.ndarray
+    pro_since: np.ndarray
+    pro_end: np.ndarray
+    pro_ever: np.ndarray
+    phase: np.ndarray
+    buddy: np.ndarray
+    release_week: np.ndarray
+    help_seeking: np.ndarray
+    trust: np.ndarray
+    domains: Domains
+
+
+class CaseParams(NamedTuple):
+    """The professionals' intake, by the parameter table's names; plus
+    ``proactive_outreach`` (professional_outreach is "proactive"), and this week's
+    ``case_capacity`` and ``urgent_limit`` (cases, from the FTE)."""
+
+    debt_problem_threshold: float
+    complexity_threshold: int
+    proactive_outreach: bool
+    urgent_limit: int
+    case_capacity: int
+    professional_case_weeks: int
 
 
 class Professionals(Helper):
@@ -80,12 +109,16 @@ class Professionals(Helper):
         """
         p, pop, w = m.p, m.pop, m.week
         taken, self.takeovers = _cases(
-            m.crn.seed, w, self.referred, pop.professional, pop.pro_since, pop.pro_end,
-            pop.pro_ever, pop.phase, pop.buddy, pop.release_week, pop.help_seeking, pop.trust,
-            *pop.domain_columns(), p.debt_problem_threshold, p.complexity_threshold,
-            p.professional_outreach == "proactive", self.clients,
-            int(p.professional_max_overload * self.case_capacity), self.case_capacity,
-            p.professional_case_weeks,
+            self.referred,
+            Clock(m.crn.seed, w, w - m.start_week),
+            bundle(ClientPeople, pop),
+            self.clients,
+            bundle(
+                CaseParams, p,
+                proactive_outreach=p.professional_outreach == "proactive",
+                urgent_limit=int(p.professional_max_overload * self.case_capacity),
+                case_capacity=self.case_capacity,
+            ),
         )  # fmt: skip
         referred_n = len(self.referred)
         self.referred = np.zeros(0, dtype=np.int64)
@@ -124,24 +157,24 @@ class Professionals(Helper):
 
 
 @njit(cache=True)
-def _cases(
-    seed, week, referred, professional, since, end, ever, phase, buddy, release_week,
-    help_seeking, trust, has_id, housing, income, debt, debt_managed, addiction,
-    mental_health, care_met, debt_threshold, complexity_threshold, proactive, clients,
-    urgent_limit, capacity, case_weeks,
-):  # fmt: skip
+def _cases(referred, clock, people, clients, par):
     """Cases end after their length or on a new detention; new clients are taken.
 
     Returns the number of new clients and how many of them were buddy clients
     (takeovers).
     """
+    seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    professional, pro_since, pro_end = people.professional, people.pro_since, people.pro_end
+    pro_ever, phase, buddy = people.pro_ever, people.phase, people.buddy
+    release_week, help_seeking, trust = people.release_week, people.help_seeking, people.trust
     k_ask = stream_key(seed, week, _ASK)
     signalled = np.zeros(phase.shape[0], dtype=np.bool_)
     signalled[referred] = True
     clients[:] = 0
     urgent, routine = int_list(), int_list()
     for i in range(phase.shape[0]):
-        if professional[i] >= 0 and (end[i] <= week or phase[i] != RELEASED):
+        if professional[i] >= 0 and (pro_end[i] <= week or phase[i] != RELEASED):
             professional[i] = -1
         if professional[i] >= 0:
             clients[professional[i]] += 1
@@ -149,13 +182,13 @@ def _cases(
             continue
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], par.debt_problem_threshold,
         )  # fmt: skip
-        complex_ = lacks >= complexity_threshold
+        complex_ = lacks >= par.complexity_threshold
         if signalled[i] or (complex_ and buddy[i] >= 0):  # a takeover above the threshold
             urgent.append(i)
         elif complex_:
-            if proactive:
+            if par.proactive_outreach:
                 reached = release_week[i] == week
             else:
                 # reactive services select the capable: asking needs initiative and trust
@@ -164,8 +197,8 @@ def _cases(
             if reached and buddy[i] < 0:
                 routine.append(i)
     held = clients.sum()
-    n_urgent = min(len(urgent), max(urgent_limit - held, 0))
-    n_routine = min(len(routine), max(capacity - held - n_urgent, 0))
+    n_urgent = min(len(urgent), max(par.urgent_limit - held, 0))
+    n_routine = min(len(routine), max(par.case_capacity - held - n_urgent, 0))
     taken = urgent[:n_urgent] + routine[:n_routine]
     takeovers = 0
     for i in urgent[:n_urgent]:
@@ -175,8 +208,8 @@ def _cases(
     for r in range(len(taken)):
         i = taken[r]
         professional[i] = order[r % order.shape[0]]
-        since[i] = week
-        end[i] = week + case_weeks
-        ever[i] = True
+        pro_since[i] = week
+        pro_end[i] = week + par.professional_case_weeks
+        pro_ever[i] = True
         clients[professional[i]] += 1
     return len(taken), takeovers
