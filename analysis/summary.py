@@ -100,10 +100,12 @@ def summarise(m: ReentryModel) -> dict[str, Any]:
     out["median_weeks_to_first_offence"] = median_survival(curve)
     out["survival_no_offence"] = survival_at(curve, SURVIVAL_WEEKS)
     out["contacts_within"] = contact_profile(ev)
+    weekly = m.weekly_table()
+    measured = weekly[weekly["week"] >= 0]  # after the warm-up
     out["process"] = process_summary(process, persons, m.service_rate * m.weeks)
-    out["advances_used"] = advances_used(m)
+    out["advances_used"] = advances_used(m, measured)
     out["hidden_needs_share"] = out["process"]["hidden_needs_share"]
-    out.update(programme_summary(m, persons, process))
+    out.update(programme_summary(m, persons, process, measured))
     out["by_typology"] = by_group(ev, "typology")
     out["by_length_group"] = by_group(ev, "length_group")
     out["person_weeks"] = int(m.person_weeks)
@@ -153,13 +155,10 @@ def survival_at(curve: pd.DataFrame, weeks: tuple[int, ...]) -> dict[str, float 
     return {f"w{w:03d}": (float(survival[w]) if w < len(survival) else None) for w in weeks}
 
 
-def advances_used(m: ReentryModel) -> float | None:
+def advances_used(m: ReentryModel, measured: pd.DataFrame) -> float | None:
     """The share of the benefit advances on offer that were given (None with none on offer)."""
     offered = m.advance_rate * m.weeks if m.p.benefit_advance else 0.0
-    if not offered:
-        return None
-    w = m.weekly_table()
-    return float(w.loc[w["week"] >= 0, "advances"].sum() / offered)
+    return float(measured["advances"].sum() / offered) if offered else None
 
 
 def process_summary(
@@ -216,16 +215,16 @@ def process_summary(
 
 
 def programme_summary(
-    m: ReentryModel, persons: pd.DataFrame, process: pd.DataFrame
+    m: ReentryModel, persons: pd.DataFrame, process: pd.DataFrame, measured: pd.DataFrame
 ) -> dict[str, Any]:
-    """Buddy programme and professional figures (None where the programme is off).
+    """Buddy programme and professional figures (None where the programme is off), from
+    the weekly rows after the warm-up (``measured``).
 
     Utilisation, waiting list and strain are averaged over the weeks in which
     the programme had anyone matched or waiting, so that a cohort's idle
     years after the last trajectory do not dilute them.
     """
-    w = m.weekly_table()
-    w = w[w["week"] >= 0]  # after the warm-up
+    w = measured
     out: dict[str, Any] = {
         "professional_load_mean": float(w["professional_load"].mean())
         if "professional_load" in w and w["professional_load"].notna().any()

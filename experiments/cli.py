@@ -21,7 +21,7 @@ from scenarios.loader import ScenarioError, available, load
 
 from . import calibrate, compare, dashboard, funding, report, size, sweep
 from .errors import ExecutorLostError, StoreError, UserError
-from .options import add_set, add_size_options, add_workers, integer
+from .options import add_set, add_size_options, add_workers, integer, loading
 
 if TYPE_CHECKING:
     from model.model import ReentryModel
@@ -198,13 +198,6 @@ def cmd_run(args: argparse.Namespace) -> None:
         print(format_summary(summary))
         if args.out is not None:
             print(f"\nTables written to {args.out}/ (weekly, releases, process, persons .parquet)")
-
-
-def loading(show: bool) -> None:
-    """Say what the first seconds are for (Mesa, pandas and the model load); the progress
-    bar then writes over the line."""
-    if show:
-        print("Loading the model and its analysis...", end="\r", file=sys.stderr, flush=True)
 
 
 def _run_with_progress(model: ReentryModel, show: bool) -> None:

@@ -10,7 +10,14 @@ from model.limits import warmup_weeks
 from model.parameters import ParameterError, Parameters
 from scenarios.loader import DEFAULT_SCENARIOS, Scenario, ScenarioError, load
 
-from .options import add_execution_options, add_set, add_size_options, integer, with_scheduler
+from .options import (
+    add_execution_options,
+    add_set,
+    add_size_options,
+    integer,
+    loading,
+    with_scheduler,
+)
 from .runner import Task
 
 
@@ -83,8 +90,6 @@ def tasks_from_args(
 def cmd_compare(args: argparse.Namespace) -> None:
     tasks, names, described = tasks_from_args(args, args.scenarios or list(DEFAULT_SCENARIOS))
     # the scenarios are checked; only now import what running and plotting need
-    from .cli import loading
-
     loading(args.progress and sys.stderr.isatty())
     from analysis.channels import channel_table
     from analysis.compare import format_table, paired_summary

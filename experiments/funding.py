@@ -37,11 +37,17 @@ WTP = np.linspace(0, 300_000, 61)
 """Willingness to pay per re-detention avoided for the acceptability curve (EUR)."""
 
 
-def posterior_draw(rng: np.random.Generator, skip: set[str]) -> dict[str, float]:
+def read_posterior() -> dict[str, dict[str, float]]:
+    """Mean, sd and searched range of each calibrated parameter (analysis/posterior.toml)."""
+    return tomllib.loads(POSTERIOR.read_text(encoding="utf-8"))["parameters"]
+
+
+def posterior_draw(
+    rng: np.random.Generator, table: dict[str, dict[str, float]], skip: set[str]
+) -> dict[str, float]:
     """One draw of the calibrated parameters: normal around the mean, within the range."""
     from scipy import stats
 
-    table = tomllib.loads(POSTERIOR.read_text(encoding="utf-8"))["parameters"]
     out = {}
     for name, d in table.items():
         if name in skip:  # the baseline scenario sets it: keep its value
@@ -87,10 +93,11 @@ def plan(args: argparse.Namespace) -> tuple[list[Task], dict[str, Any]]:
     )
     tasks: list[Task] = []
     draws: list[dict[str, Any]] = []
+    posterior, fixed = read_posterior(), set(scenario.overrides)
     for d in range(args.replications):
         cost_rng, param_rng = (np.random.default_rng([args.seed, d, k]) for k in (1, 2))
         unit_costs = costs.draw(cost_rng)
-        theta = {} if args.fixed_parameters else posterior_draw(param_rng, set(scenario.overrides))
+        theta = {} if args.fixed_parameters else posterior_draw(param_rng, posterior, fixed)
         base = {**scenario.overrides, **theta}
         runs, units = _option_runs(options, base, unit_costs, args.budget, releases)
         for name, params in runs.items():

@@ -7,6 +7,7 @@ Every type turns a bad value into a one-line error naming the flag and what it a
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
 from pathlib import Path
 
@@ -232,3 +233,10 @@ def with_scheduler(command):
         command(args)
 
     return run
+
+
+def loading(show: bool) -> None:
+    """Say what the first seconds are for (Mesa, pandas and the model load); the progress
+    bar then writes over the line."""
+    if show:
+        print("Loading the model and its analysis...", end="\r", file=sys.stderr, flush=True)
