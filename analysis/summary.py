@@ -182,7 +182,8 @@ def process_summary(
     admitted = event == KINDS.index("admitted")
     by_service = np.argsort(service[admitted], kind="stable")
     waits = np.split(wait[admitted][by_service], np.cumsum(count["admitted"])[:-1])
-    for s, name in enumerate(SERVICES):
+    for j, name in enumerate(SERVICES):
+        s = ALL_SERVICES.index(name)
         n_quit = int(count["abandoned"][s])
         joined = len(waits[s]) + n_quit
         out[name] = {
@@ -191,7 +192,7 @@ def process_summary(
             "wait_p90_weeks": float(np.percentile(waits[s], 90.0)) if len(waits[s]) else None,
             "abandonment": n_quit / joined if joined else None,
             "refused": int(count["refused"][s]),
-            "places_used": len(waits[s]) / offered[s] if offered[s] else None,
+            "places_used": len(waits[s]) / offered[j] if offered[j] else None,
         }
     for name in PRISON_SERVICES:
         s = ALL_SERVICES.index(name)

@@ -28,20 +28,303 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
-from agents import Buddy
-
+from .declare import Events, choice, param
 from .population import DETAINED, LEFT, NO_INCOME, NO_WEEK, RELEASED, WITH_BUDDY, missing
-from .rng import Purpose, stream_key, unit
+from .rng import stream_key, unit
+from .services import Purpose as ServicePurpose
 from .services import int_list, need_columns, needs, places_in_week, start_benefit
 from .support import Contacts, Helper
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class BuddyProgrammeParameters:
+    """The volunteer buddy programme: pool, matching, contacts and strain."""
+
+    buddy_start: str = param(
+        "none",
+        "choice",
+        choice("inside", "at_release", "none"),
+        "BrugBinnenBuiten2023 §5.4 (start inside before release)",
+        "When people are referred to the buddy programme; none switches it off.",
+        "lever",
+    )
+
+    buddies_per_1000_releases: float = param(
+        130.0,
+        "buddies per 1,000 releases a year",
+        (0.0, 2000.0),
+        "assumption (range 10-200): about the size at which recruitment (30 a year) balances "
+        "turnover (about 20% a year) and burnout at the default caseload, so that the pool "
+        "starts near its steady state",
+        "Size of the buddy pool at the start, relative to the yearly release volume; "
+        "recruitment and departures set its size later.",
+        "lever",
+    )
+
+    buddy_recruitment_per_1000_releases: float = param(
+        30.0,
+        "new buddies a year per 1,000 releases a year",
+        (0.0, 2000.0),
+        "BrugBinnenBuiten2023 preface, ch.5 (recruitment depends on funding); assumption "
+        "(range 10-60)",
+        "Recruitment of new buddies, relative to the yearly release volume.",
+        "lever",
+    )
+
+    buddy_caseload: int = param(
+        1,
+        "clients per buddy",
+        (1, 10),
+        "BrugBinnenBuiten2023 p.121 (one client per volunteer)",
+        "Most clients a buddy supports at once; above 1 is a lever beyond the sources.",
+        "lever",
+    )
+
+    buddy_contact_interval: int | str = param(
+        1,
+        "weeks",
+        choice(1, 2, 4, "reactive"),
+        "BrugBinnenBuiten2023 §3.3.1.1 (at least weekly)",
+        "Proactive contact every 1, 2 or 4 weeks, or reactive only (when the client asks).",
+        "lever",
+    )
+
+    buddy_trajectory_weeks: int = param(
+        26,
+        "weeks",
+        (4, 104),
+        "BrugBinnenBuiten2023 p.121 (about six months)",
+        "Length of a buddy trajectory after release, then closure and handover.",
+        "lever",
+    )
+
+    buddy_intake_weeks_before_release: int = param(
+        8,
+        "weeks",
+        (1, 52),
+        "BrugBinnenBuiten2023 §5.4 (release date must be near); assumption",
+        "With a start inside, referral happens this many weeks before release.",
+    )
+
+    buddy_offer_lapse_weeks: int = param(
+        13,
+        "weeks after release",
+        (1, 104),
+        "BrugBinnenBuiten2023 §5.4 (a late start has much less chance), "
+        "BrugBinnenBuiten2023 p.121 (a trajectory "
+        "of about 26 weeks after release); assumption (range 4-26)",
+        "An offer of a buddy lapses when no buddy is free this many weeks after release.",
+    )
+
+    buddy_uptake: float = param(
+        0.6,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.9)",
+        "Share of people offered a buddy who accept.",
+    )
+
+    buddy_uptake_after_release: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §5.4 (starting only after release has much "
+        "less chance of success); size assumption (range 0.2-0.6)",
+        "Share who accept and engage when the offer only comes at release.",
+    )
+
+    buddy_pool_diversity: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §5.2.1.1 (diversity helps matching); assumption",
+        "Diversity of the buddy pool; a diverse pool gives better matches.",
+    )
+
+    buddy_hours_per_week: float = param(
+        4.0,
+        "hours per week",
+        (1.0, 20.0),
+        "BrugBinnenBuiten2023 §5.1 (at least four hours)",
+        "Hours a buddy gives per week, shared among their clients.",
+        "fixed",
+    )
+
+    buddy_relief: float = param(
+        0.06,
+        "stress per contact",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §3.2 (a buddy calms); size assumption",
+        "Stress taken off by a full buddy contact.",
+    )
+
+    buddy_trust_gain: float = param(
+        0.03,
+        "trust per contact",
+        (0.0, 0.3),
+        "Leiden2024 §7.4.3 (volunteers trusted more); size assumption",
+        "Trust gained from a full buddy contact.",
+    )
+
+    buddy_dropout_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.3),
+        "assumption (range 0.003-0.03)",
+        "Weekly chance a match breaks off, at average match quality and trust.",
+    )
+
+    buddy_signal_probability: float = param(
+        0.62,
+        "probability",
+        (0.0, 1.0),
+        "HU2020 p.2 (62% of respondents name signalling risk); as a chance per "
+        "risky contact an assumption (range 0.3-0.8)",
+        "Chance a buddy signals a client's risky situation to the professional.",
+    )
+
+    buddy_strain_per_contact: float = param(
+        0.02,
+        "strain per contact",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §3.1, §4.4.1; size assumption",
+        "Strain a contact adds for an ordinary client.",
+    )
+
+    demanding_strain_extra: float = param(
+        1.0,
+        "multiplier",
+        (0.0, 5.0),
+        "BrugBinnenBuiten2023 §2.3.2.4 (demanding type); size assumption",
+        "Extra strain from a demanding client (1 doubles it).",
+    )
+
+    complexity_strain_weight: float = param(
+        1.0,
+        "multiplier per missing domain share",
+        (0.0, 5.0),
+        "assumption",
+        "Extra strain per share of basic conditions the client misses.",
+    )
+
+    buddy_strain_recovery_per_week: float = param(
+        0.01,
+        "strain per week",
+        (0.0, 0.5),
+        "assumption (range 0.005-0.05)",
+        "Strain that fades each week on its own.",
+    )
+
+    coaching: bool = param(
+        True,
+        "on/off",
+        choice(True, False),
+        "BrugBinnenBuiten2023 p.121, §5.2.2",
+        "Professionals coach buddies (group supervision and follow-up).",
+        "lever",
+    )
+
+    coaching_interval_weeks: int = param(
+        4,
+        "weeks",
+        (1, 26),
+        "BrugBinnenBuiten2023 p.121 (monthly supervision)",
+        "Interval of coaching sessions.",
+        "lever",
+    )
+
+    coaching_relief: float = param(
+        0.06,
+        "strain per session",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §5.2.2; size assumption",
+        "Strain taken off a buddy by one coaching session.",
+    )
+
+    burnout_threshold: float = param(
+        0.5,
+        "strain",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.8)",
+        "Strain above which burnout makes buddies leave.",
+    )
+
+    burnout_hazard: float = param(
+        0.2,
+        "probability per week per unit strain",
+        (0.0, 1.0),
+        "assumption",
+        "Weekly chance of leaving per unit of strain above the threshold.",
+    )
+
+    buddy_turnover_per_week: float = param(
+        0.004,
+        "probability per week",
+        (0.0, 0.1),
+        "assumption (about 20% a year)",
+        "Weekly chance a buddy leaves for other reasons.",
+    )
+
+    substitution_strain_factor: float = param(
+        1.0,
+        "multiplier per unit overload",
+        (0.0, 5.0),
+        "BrugBinnenBuiten2023 §3.1, §4.5; size assumption",
+        "Extra buddy strain per unit of professional overload (substitution).",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "buddy": (np.int32, -1),
+    "buddy_status": (np.int8, 0),
+    "buddy_since": (np.int32, NO_WEEK),
+    "buddy_end": (np.int32, NO_WEEK),
+    "buddy_episode": (np.int32, NO_WEEK),
+    "buddy_offered": (np.int32, NO_WEEK),
+    "match_quality": (np.float64, 0.0),
+    "buddy_ever": (np.bool_, False),
+    "buddy_support": (np.float64, 0.0),
+}
+"""Each person's buddy trajectory."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of the buddy programme."""
+
+    BUDDY_UPTAKE = 71
+    MATCH_QUALITY = 72
+    BUDDY_DROPOUT = 73
+    BUDDY_EXIT = 74
+    BUDDY_ASK = 75
+    SIGNAL = 76
+    COACHING = 77
+    BUDDY_ESCORT = 78
+
+
+EVENTS = Events(
+    (
+        "buddy_matched",
+        "buddy_completed",
+        "buddy_completed_early",
+        "buddy_dropped",
+        "buddy_ended_by_detention",
+        "buddy_ended_by_leaving",
+        "buddy_offer_lapsed",
+    ),
+    ("buddy_programme",),
+)
+"""Buddy trajectories and how they end."""
+
 
 # buddy_status of a person
 NO_BUDDY, ON_LIST, MATCHED = 0, 1, 2
@@ -53,7 +336,7 @@ EARLY_EXIT_WEEKS = 4
 RATIONAL, DEMANDING = 2, 3  # typology codes
 # plain ints, so that compiled kernels can key their draws
 _DROPOUT, _EXIT = int(Purpose.BUDDY_DROPOUT), int(Purpose.BUDDY_EXIT)
-_UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(Purpose.QUEUE_TIE)
+_UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(ServicePurpose.QUEUE_TIE)
 _QUALITY, _COACHING = int(Purpose.MATCH_QUALITY), int(Purpose.COACHING)
 _ESCORT, _ASK, _SIGNAL = int(Purpose.BUDDY_ESCORT), int(Purpose.BUDDY_ASK), int(Purpose.SIGNAL)
 
@@ -103,6 +386,9 @@ class BuddyProgramme(Helper):
         self.joined = np.concatenate([self.joined, np.full(k, m.week, dtype=np.int32)])
         self.left = np.concatenate([self.left, np.full(k, NO_WEEK, dtype=np.int32)])
         self.clients = np.concatenate([self.clients, np.zeros(k, dtype=np.int64)])
+        # imported here: the parameter registry reads this module, and Mesa takes seconds
+        from agents import Buddy
+
         for index in range(start, start + k):
             Buddy(m, index)
 

@@ -6,12 +6,15 @@ called, in order, from :func:`model.week.one_week`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
+from .declare import param
 from .detention import logit
 from .population import (
     BENEFIT,
@@ -27,11 +30,225 @@ from .population import (
     debt_ok,
     missing,
 )
-from .rng import Purpose, stream_key, unit
+from .rng import stream_key, unit
 from .services import Helpers, accepts, int_list, need_columns, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class CommunityParameters:
+    """Asking for help, life after release, and states with memory."""
+
+    # detention damage
+    self_reliance_recovery_per_week: float = param(
+        0.02,
+        "share of the gap per week",
+        (0.0, 0.2),
+        "assumption (range 0.005-0.05): autonomy lost inside (BrugBinnenBuiten2023 "
+        "introduction) comes back "
+        "outside, half of it in about 8 months at the default",
+        "Weekly share of the self-reliance lost in detention that returns outside.",
+    )
+
+    # help-seeking
+    ask_base_per_week: float = param(
+        0.524,
+        "probability per week",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.3.1.1; size assumption; ABC fit (ODD s.8)",
+        "Weekly chance of asking for help with an unmet need, at average traits.",
+    )
+
+    ask_trait_weight: float = param(
+        2.5,
+        "log-odds per unit",
+        (0.0, 10.0),
+        "BrugBinnenBuiten2023 §2.3.1; size assumption",
+        "Weight of help-seeking, trust and self-reliance on asking for help.",
+    )
+
+    ask_stress_weight: float = param(
+        2.0,
+        "log-odds per unit",
+        (0.0, 10.0),
+        "BrugBinnenBuiten2023 introduction (denkruimte); size assumption",
+        "Weight of stress against asking for help.",
+    )
+
+    # states with memory
+    memory_weeks: float = param(
+        8.0,
+        "weeks",
+        (1.0, 52.0),
+        "Leiden2024 §5.3.1 (memory of successes and setbacks); assumption (range 4-26)",
+        "Time scale on which stress and trust follow their targets.",
+    )
+
+    trust_success_gain: float = param(
+        0.06, "trust", (0.0, 0.5), "Leiden2024 §5.3.1; size assumption", "Trust gained per success."
+    )
+
+    trust_setback_loss: float = param(
+        0.08,
+        "trust",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §2.2.5; size assumption",
+        "Trust lost per refusal or abandoned wait.",
+    )
+
+    help_seeking_refusal_loss: float = param(
+        0.04,
+        "help-seeking",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §2.2.5 (responsibilisation loop); size assumption",
+        "Help-seeking lost per refusal.",
+    )
+
+    motivation_decay_per_week: float = param(
+        0.02,
+        "motivation per week",
+        (0.0, 0.2),
+        "Leiden2024 §5.3.1 (fragile); size assumption",
+        "Weekly erosion of motivation while problems stay unresolved or a wait drags on.",
+    )
+
+    motivation_success_gain: float = param(
+        0.05,
+        "motivation",
+        (0.0, 0.5),
+        "Leiden2024 §5.3.1; size assumption",
+        "Motivation gained per success.",
+    )
+
+    stress_per_missing_domain: float = param(
+        0.17,
+        "stress per domain",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
+        "Stress target per basisvoorwaarde not in order.",
+    )
+
+    # life after release
+    family_breakdown_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.2),
+        "assumption (range 0.0-0.03)",
+        "Weekly chance that a place with family or friends ends.",
+    )
+
+    eviction_per_week: float = param(
+        0.015,
+        "probability per week",
+        (0.0, 0.3),
+        "BrugBinnenBuiten2023 §4.2.2 (evictions); size assumption",
+        "Weekly eviction hazard with no income or an unmanaged debt.",
+    )
+
+    job_loss_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.3),
+        "Leiden2024 §3.6 (keeping a job matters); assumption",
+        "Weekly job loss at average stress.",
+    )
+
+    job_find_alone_per_week: float = param(
+        0.0399,
+        "probability per week",
+        (0.0, 0.3),
+        "assumption (range 0.0-0.05); ABC fit (ODD s.8)",
+        "Weekly chance of finding work without employment support.",
+    )
+
+    vog_required_share: float = param(
+        0.5,
+        "share of jobs",
+        (0.0, 1.0),
+        "Leiden2024 §7.2.3 (employers ask a VOG); size assumption",
+        "Share of jobs that ask for a certificate of conduct (VOG).",
+    )
+
+    vog_window_weeks: int = param(
+        208,
+        "weeks",
+        (0, 520),
+        "Leiden2024 §7.2.3 (a time barrier effort cannot shorten); assumption (range 104-520)",
+        "Weeks after the last conviction during which a VOG is refused.",
+    )
+
+    relapse_per_week: float = param(
+        0.04,
+        "probability per week",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
+        "Weekly chance of substance relapse for an addiction without care, at average stress.",
+    )
+
+    care_relapse_reduction: float = param(
+        0.7,
+        "fraction",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §2.1.3; size assumption (range 0.4-0.9)",
+        "Reduction of the relapse hazard with care in place.",
+    )
+
+    debt_paydown_per_week: float = param(
+        0.03,
+        "k EUR per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Debt repaid per week under a payment plan or administration.",
+    )
+
+    recovery_per_week: float = param(
+        0.05,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption",
+        "Weekly chance that a relapse ends with care in place.",
+    )
+
+    criminogenic_no_income_growth: float = param(
+        0.02,
+        "fraction of gap per week",
+        (0.0, 0.3),
+        "Leiden2024 §4.4.1 (no income, criminal network); size assumption",
+        "Growth of criminogenic ties per week without income.",
+    )
+
+    ties_drift_per_week: float = param(
+        0.01,
+        "fraction per week",
+        (0.0, 0.2),
+        "BrugBinnenBuiten2023 §2.1.3, Leiden2024 §5.1.2; assumption",
+        "Weekly drift of ties towards what daily life supports.",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "need_weeks": (np.int32, 0),
+    "hidden_need_weeks": (np.int32, 0),
+    "client_need_weeks": (np.int32, 0),
+    "client_hidden_need_weeks": (np.int32, 0),
+}
+"""Weeks of need, known and hidden, counted from the end of the warm-up."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of asking for help, contacts and life events."""
+
+    ASK_HELP = 40
+    PICK_NEED = 41
+    EVICTION = 46
+    JOB_LOSS = 47
+    RELAPSE = 48
+    CONTACT_KEPT = 52
+    FAMILY_BREAKDOWN = 53
+    JOB_FIND = 54
+
 
 # plain ints, so that compiled kernels can key their draws
 _FAMILY, _EVICTION = int(Purpose.FAMILY_BREAKDOWN), int(Purpose.EVICTION)

@@ -20,13 +20,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
-from .parameters import PRISON_SERVICES
+from .declare import PRISON_SERVICES, Events, choice, param
 from .population import (
     BASIC,
     BENEFIT,
@@ -36,18 +38,283 @@ from .population import (
     IDLE,
     IN_SERVICE,
     INDEPENDENT,
+    N_PRISON,
     NO_HOUSING,
     NO_INCOME,
+    NO_WEEK,
     PLUS,
     WAITING,
     WORK,
     missing,
 )
-from .rng import Purpose, stream_key, unit
+from .rng import stream_key, unit
+from .services import Purpose as ServicePurpose
 from .services import cancel_all
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class DetentionParameters:
+    """Detention damage, the regime and the services inside."""
+
+    # detention damage
+    damage_self_reliance_per_week: float = param(
+        0.004,
+        "self-reliance per week",
+        (0.0, 0.05),
+        "BrugBinnenBuiten2023 introduction (loss of autonomy); size assumption (range 0.001-0.01)",
+        "Erosion of self-reliance per week inside.",
+    )
+
+    damage_lose_housing_per_week: float = param(
+        0.0104,
+        "probability per week",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §2.1.1 (even short stays cost the home); size assumption "
+        "(range 0.01-0.08); "
+        "ABC fit (ODD s.8)",
+        "Weekly hazard of losing independent housing while inside (rent unpaid).",
+    )
+
+    damage_lose_family_housing_per_week: float = param(
+        0.01,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.0-0.03)",
+        "Weekly hazard that family or friends stop offering a place while inside.",
+    )
+
+    damage_lose_job_per_week: float = param(
+        0.12,
+        "probability per week",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 introduction; size assumption (range 0.05-0.3)",
+        "Weekly hazard of losing a job while inside.",
+    )
+
+    damage_lose_id_per_week: float = param(
+        0.0115,
+        "probability per week",
+        (0.0, 0.2),
+        "Leiden2024 §1.1-1.2 (15% leave without ID); size assumption; ABC fit (ODD s.8)",
+        "Weekly hazard that an ID is lost or expires while inside.",
+    )
+
+    damage_lose_care_per_week: float = param(
+        0.02,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Weekly hazard that care in place before detention is lost while inside.",
+    )
+
+    benefit_kept_weeks: int = param(
+        4,
+        "weeks",
+        (0, 52),
+        "assumption (range 0-8)",
+        "A benefit is stopped when a stay inside lasts longer than this.",
+    )
+
+    housing_loss_to_family: float = param(
+        0.501,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.2-0.7); ABC fit (ODD s.8)",
+        "Of those who lose their home inside, the share who can go to family or friends.",
+    )
+
+    damage_prosocial_fade_per_week: float = param(
+        0.01,
+        "fraction per week",
+        (0.0, 0.2),
+        "BrugBinnenBuiten2023 §2.1.3 (ties fade inside); size assumption (range 0.005-0.03)",
+        "Fraction of prosocial ties that fades per week inside.",
+    )
+
+    damage_criminogenic_growth_per_week: float = param(
+        0.012,
+        "fraction of gap per week",
+        (0.0, 0.2),
+        "Leiden2024 §5.3.1 (short stays as leerschool); size assumption",
+        "Growth of criminogenic ties per week inside.",
+    )
+
+    damage_debt_per_week: float = param(
+        0.0774,
+        "k EUR per week",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 introduction (debt rose for 81%); size assumption "
+        "(range 0.02-0.2); ABC fit (ODD s.8)",
+        "Debt growth per week inside (court costs, fines, arrears).",
+    )
+
+    living_climate: float = param(
+        1.0,
+        "multiplier",
+        (0.25, 3.0),
+        "Leiden2024 §4.2 (about 20 hours a day in the cell); assumption",
+        "Scales all detention damage (teaching lever).",
+        "lever",
+    )
+
+    basic_regime_damage_multiplier: float = param(
+        1.4,
+        "multiplier",
+        (1.0, 3.0),
+        "Leiden2024 §4.2; size assumption (range 1.1-2.0)",
+        "Extra damage on the basic regime compared with the plus regime.",
+    )
+
+    # regime gating
+    gating_inside: bool = param(
+        True,
+        "on/off",
+        choice(True, False),
+        "Leiden2024 summary, §3.4.2, §7.2.4",
+        "Behaviour-gated regime: the basic regime has no trainings and 6-weekly staff "
+        "contact only.",
+        "lever",
+    )
+
+    promotion_good_weeks: int = param(
+        6,
+        "weeks",
+        (1, 26),
+        "Leiden2024 §3.4.2 (6 weeks of good behaviour)",
+        "Weeks of good behaviour before promotion to the plus regime (also the "
+        "re-assessment delay after demotion).",
+        "fixed",
+    )
+
+    staff_contact_interval_basic: int = param(
+        6,
+        "weeks",
+        (1, 26),
+        "Leiden2024 §3.4.2 (6-weekly contact on the basic regime)",
+        "Interval of staff contact on the basic regime when gating is on.",
+        "fixed",
+    )
+
+    misconduct_base_per_week: float = param(
+        0.04,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.1)",
+        "Weekly chance of undesired behaviour at average motivation and stress.",
+    )
+
+    misconduct_motivation_weight: float = param(
+        2.0,
+        "log-odds per unit",
+        (0.0, 6.0),
+        "Leiden2024 summary, §7.2.4; size assumption (range 1-3)",
+        "Weight of low motivation on the weekly chance of misconduct (the vicious loop).",
+    )
+
+    frustration_per_week: float = param(
+        0.015,
+        "motivation per week",
+        (0.0, 0.2),
+        "Leiden2024 summary, §7.2.4 (vicious loop); size assumption",
+        "Motivation lost per week on the basic regime (the vicious loop).",
+    )
+
+    # in-prison services (Leiden2024 §3.4, §6.2.1; sizes are assumptions)
+    prison_capacity_caw_support: float = param(
+        3.0,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.5-10)",
+        "Weekly intake of CAW trajectory support.",
+        "lever",
+    )
+
+    prison_capacity_prison_mh_therapy: float = param(
+        1.0,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.2-5)",
+        "Weekly intake of mental-health therapy inside.",
+        "lever",
+    )
+
+    prison_capacity_vocational_training: float = param(
+        1.5,
+        "places per week per 100 detained",
+        (0.0, 100.0),
+        "assumption (range 0.2-8)",
+        "Weekly intake of vocational training.",
+        "lever",
+    )
+
+    prison_duration_weeks: int = param(
+        8,
+        "weeks",
+        (1, 52),
+        "assumption (range 4-16)",
+        "Length of an in-prison trajectory; release before the end loses it.",
+    )
+
+    prison_dropout_per_week: float = param(
+        0.03,
+        "probability per week",
+        (0.0, 0.5),
+        "assumption (range 0.01-0.08): many in-prison trajectories stop early",
+        "Weekly chance that an in-prison trajectory stops early.",
+    )
+
+    prison_apply_per_week: float = param(
+        0.15,
+        "probability per week",
+        (0.0, 1.0),
+        "assumption (range 0.05-0.4)",
+        "Weekly chance of asking for an in-prison service at average help-seeking.",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "regime": (np.int8, BASIC),
+    "good_weeks": (np.int16, 0),
+    "detentions": (np.int16, 0),
+    "prepared": (np.bool_, False),
+    "prison_completed": (np.int8, 0),
+    "prison_admitted_on_basic": (np.int8, 0),
+    "prison_status": ((np.int8, N_PRISON), IDLE),
+    "prison_since": ((np.int32, N_PRISON), NO_WEEK),
+}
+"""The regime, the count of good weeks, detentions so far, and the services inside:
+(P, n) rows, one per in-prison service."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of detention."""
+
+    LOSE_HOUSING = 20
+    LOSE_JOB = 21
+    LOSE_ID = 22
+    MISCONDUCT = 23
+    PRISON_APPLY = 24
+    PRISON_DROPOUT = 25
+    LOSE_CARE = 27
+    PRISON_PLACES = 28
+    HOUSING_FALLBACK = 55
+
+
+EVENTS = Events(
+    (
+        "prison_admitted",
+        "prison_completed",
+        "prison_stopped_early",
+        "prison_released_before_turn",
+        "prison_released_during",
+    ),
+    PRISON_SERVICES,
+)
+"""Trajectories of the services inside and how they end."""
+
 
 CAW, PRISON_MH, TRAINING = range(len(PRISON_SERVICES))
 # plain ints, so that compiled kernels can key their draws
@@ -55,7 +322,7 @@ _MISCONDUCT, _LOSE_HOUSING = int(Purpose.MISCONDUCT), int(Purpose.LOSE_HOUSING)
 _FALLBACK, _LOSE_JOB = int(Purpose.HOUSING_FALLBACK), int(Purpose.LOSE_JOB)
 _LOSE_ID, _LOSE_CARE = int(Purpose.LOSE_ID), int(Purpose.LOSE_CARE)
 _PRISON_APPLY, _DROPOUT = int(Purpose.PRISON_APPLY), int(Purpose.PRISON_DROPOUT)
-_QUEUE_TIE, _PLACES = int(Purpose.QUEUE_TIE), int(Purpose.PRISON_PLACES)
+_QUEUE_TIE, _PLACES = int(ServicePurpose.QUEUE_TIE), int(Purpose.PRISON_PLACES)
 
 
 def logit(x: float) -> float:
@@ -82,12 +349,12 @@ def enter_detention(
     pop.regime[ids] = BASIC
     pop.good_weeks[ids] = 0
     pop.detentions[ids] += 1
-    pop.supervised_until[ids] = np.minimum(pop.supervised_until[ids], m.week)
     pop.prison_status[:, ids] = IDLE
     pop.prepared[ids] = False
     pop.prison_completed[ids] = 0
     pop.prison_admitted_on_basic[ids] = 0
     cancel_all(m, ids)
+    m.support.on_detention(m, ids)  # helpers end what detention ends
 
 
 def detention_week(m: ReentryModel, ids: np.ndarray) -> None:

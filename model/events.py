@@ -10,36 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .parameters import PRISON_SERVICES, SERVICES
+from .mechanisms import EVENT_KINDS, EVENT_OFFSET, EVENT_SERVICES
 
-OUTSIDE_KINDS = ("refused", "admitted", "abandoned", "succeeded", "failed")
-PRISON_KINDS = (
-    "prison_admitted",
-    "prison_completed",
-    "prison_stopped_early",
-    "prison_released_before_turn",
-    "prison_released_during",
-)
-BUDDY_KINDS = (
-    "buddy_matched",
-    "buddy_completed",
-    "buddy_completed_early",
-    "buddy_dropped",
-    "buddy_ended_by_detention",
-    "buddy_ended_by_leaving",
-    "buddy_offer_lapsed",
-)
-KINDS = OUTSIDE_KINDS + PRISON_KINDS + BUDDY_KINDS
-ALL_SERVICES = (*SERVICES, *PRISON_SERVICES, "buddy_programme")
-
-
-def _offset(kind: str) -> int:
-    """Where a kind's services start in ALL_SERVICES (callers pass local indices)."""
-    if kind in PRISON_KINDS:
-        return len(SERVICES)
-    if kind in BUDDY_KINDS:
-        return len(SERVICES) + len(PRISON_SERVICES)
-    return 0
+KINDS = EVENT_KINDS
+"""Every event kind, as the mechanisms declare them (``EVENTS`` in each module)."""
+ALL_SERVICES = EVENT_SERVICES
+"""The services events refer to: outside, inside and the buddy programme."""
 
 
 class ProcessLog:
@@ -52,7 +28,9 @@ class ProcessLog:
         """Log ``kind`` for people ``ids`` at ``service`` (index or per-id indices)."""
         if len(ids) == 0:
             return
-        self._chunks.append((KINDS.index(kind), ids, np.add(service, _offset(kind)), week, wait))
+        self._chunks.append(
+            (KINDS.index(kind), ids, np.add(service, EVENT_OFFSET[kind]), week, wait)
+        )
 
     def table(self) -> pd.DataFrame:
         # an empty log still has categorical columns, so summaries need no special case

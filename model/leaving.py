@@ -19,16 +19,58 @@ left (see :mod:`model.outcomes`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .declare import param
 from .population import LEFT, NO_WEEK
-from .rng import Purpose
 from .services import cancel_all
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class LeavingParameters:
+    """Leaving the simulated system for good."""
+
+    reentry_period_weeks: int = param(
+        104,
+        "weeks after the last release",
+        (104, 520),
+        "assumption (range 104-260): the period in which reentry support is concerned "
+        "with a person; at least the 2 years over which recidivism is measured "
+        "(Leiden2024 §1.1-1.2)",
+        "A released person not detained again leaves the simulated system this long after "
+        "release; a later detention enters as a new person with priors.",
+        "fixed",
+    )
+
+    leave_other_per_year: float = param(
+        0.01,
+        "probability per year",
+        (0.0, 0.1),
+        "Binswanger et al. 2007 (mortality after release 0.78% a year, United States) "
+        "plus moving away; assumption (range 0.005-0.03)",
+        "Yearly chance that a released person dies or moves out of the area.",
+        "fixed",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "left_week": (np.int32, NO_WEEK),
+}
+"""The week a person left the system for good."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of leaving the system."""
+
+    LEAVE = 61
+
 
 WEEKS_PER_YEAR = 52
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import resource
 from pathlib import Path
 
-from .parameters import ParameterError
+from .declare import ParameterError
 
 MODES = ("cohort", "flow")
 MAX_PERSONS = 10_000_000

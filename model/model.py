@@ -14,6 +14,7 @@ from agents import Person
 from .buddy_programme import BuddyProgramme
 from .events import ProcessLog
 from .limits import check_memory, check_run, warmup_weeks
+from .mechanisms import STATE
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, Parameters
 from .population import (
@@ -24,8 +25,9 @@ from .population import (
     draw_detention_length,
     sample_people,
 )
+from .population import Purpose as EntryPurpose
 from .professionals import Professionals
-from .rng import KeyedRNG, Purpose
+from .rng import KeyedRNG
 from .services import places_in_week
 from .supervision import Supervision
 from .support import Provider, Support
@@ -87,7 +89,7 @@ class ReentryModel(mesa.Model):
         self.mode, self.persons, self.weeks, self.seed = mode, persons, weeks, seed
         self.warmup = warmup
         self.crn = KeyedRNG(seed)
-        self.pop = Population()
+        self.pop = Population(STATE)
         self.events = ProcessLog()
         self.releases = ReleaseEvents()
         self.weekly: list[dict[str, float]] = []
@@ -103,7 +105,7 @@ class ReentryModel(mesa.Model):
             # released evenly over the first weeks, into services sized for that stream
             releases_per_week = persons / p.cohort_release_weeks
             ids = self._add_people(persons)
-            u = self.crn.uniform(ids, 0, Purpose.COHORT_RELEASE)
+            u = self.crn.uniform(ids, 0, EntryPurpose.COHORT_RELEASE)
             release = np.floor(u * p.cohort_release_weeks).astype(np.int32)
             lengths, groups = draw_detention_length(ids, 0, p, self.crn)
             self._schedule_entry(ids, release - lengths, lengths, groups)
@@ -112,7 +114,7 @@ class ReentryModel(mesa.Model):
             # entries from the start of the warm-up, at the rate of the measured weeks
             rate = persons / weeks
             releases_per_week = rate * p.flow_releases_per_entry
-            counts = self.crn.poisson(rate, -warmup, warmup + weeks, Purpose.ARRIVALS)
+            counts = self.crn.poisson(rate, -warmup, warmup + weeks, EntryPurpose.ARRIVALS)
             everyone = self._add_people(int(counts.sum()))
             entry = np.repeat(np.arange(-warmup, weeks), counts)
             lengths, groups = draw_detention_length(everyone, entry, p, self.crn)

@@ -13,21 +13,182 @@ just after release, the hazard is front-loaded without being told to be.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
+from .declare import param
 from .detention import enter_detention, logit
-from .population import NO_HOUSING, NO_INCOME, draw_detention_length, missing
-from .rng import Purpose, stream_key, unit
+from .population import NO_HOUSING, NO_INCOME, NO_WEEK, draw_detention_length, missing
+from .rng import stream_key, unit
 from .services import ADDICTION_CARE, EMPLOYMENT, MENTAL_HEALTH_CARE, busy, int_list
-
-_OFFENCE = int(Purpose.OFFENCE)  # a plain int, so that the kernel can key its draws
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class OffendingParameters:
+    """The weekly offending hazard, justice contact and re-detention."""
+
+    offence_base_per_week: float = param(
+        0.0116,
+        "probability per week",
+        (0.0, 0.2),
+        "calibrated to Leiden2024 §1.1 (47% in 2 y); ABC fit (ODD s.8)",
+        "Weekly offending hazard of a person with all domains in order and no risk factors.",
+    )
+
+    # weights in the logit of the weekly offending hazard; each risk factor is in [0, 1]
+    w_no_income: float = param(
+        0.6,
+        "log-odds",
+        (0.0, 4.0),
+        "Leiden2024 §4.4.1 (income above all); size assumption",
+        "Offending weight of having no income.",
+    )
+
+    w_no_housing: float = param(
+        0.3,
+        "log-odds",
+        (0.0, 4.0),
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
+        "Offending weight of having no housing.",
+    )
+
+    w_criminogenic: float = param(
+        0.72,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "BrugBinnenBuiten2023 §2.1.3, Leiden2024 §5.3.1; size assumption",
+        "Offending weight of criminogenic ties.",
+    )
+
+    w_stress: float = param(
+        0.48,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "BrugBinnenBuiten2023 introduction, §3.2; size assumption",
+        "Offending weight of stress.",
+    )
+
+    w_relapse: float = param(
+        0.48,
+        "log-odds",
+        (0.0, 4.0),
+        "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
+        "Offending weight of a substance relapse.",
+    )
+
+    w_idle: float = param(
+        0.18,
+        "log-odds",
+        (0.0, 4.0),
+        "Leiden2024 §1.1-1.2 (85% no daytime activity); size assumption",
+        "Offending weight of having no daytime activity.",
+    )
+
+    w_low_motivation: float = param(
+        0.36,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "Leiden2024 §5.3.1; size assumption",
+        "Offending weight of low motivation (1 - motivation).",
+    )
+
+    w_priors: float = param(
+        0.09,
+        "log-odds per prior detention",
+        (0.0, 1.0),
+        "Leiden2024 Table 2.1; size assumption",
+        "Offending weight per earlier detention (counted up to 5).",
+    )
+
+    w_young: float = param(
+        0.3,
+        "log-odds",
+        (0.0, 4.0),
+        "the age-crime curve (Farrington 1986); size assumption (range 0.1-0.6)",
+        "Offending weight of being under 25.",
+    )
+
+    w_age_per_decade: float = param(
+        0.7,
+        "log-odds per 10 years over 25",
+        (0.0, 2.0),
+        "the age-crime curve: offending falls with age after the early twenties, roughly "
+        "halving each decade (Farrington 1986); size assumption (range 0.3-1.0)",
+        "Fall in the offending weight for every ten years of age above 25 (desistance).",
+    )
+
+    w_prosocial: float = param(
+        0.48,
+        "log-odds per unit",
+        (0.0, 4.0),
+        "BrugBinnenBuiten2023 §3.3.1.1, Leiden2024 §5.1.2; size assumption",
+        "Protective weight of prosocial ties.",
+    )
+
+    w_stable: float = param(
+        0.24,
+        "log-odds",
+        (0.0, 4.0),
+        "size assumption (range 0.1-0.6): stability protects",
+        "Protective weight of being stable (all five basic conditions in order).",
+    )
+
+    w_time_since_release: float = param(
+        0.3,
+        "log-odds per year",
+        (0.0, 2.0),
+        "size assumption (range 0.1-0.6): re-arrest is highest early (Durose et al. 2014)",
+        "Protective weight per year since release (capped at 2 years).",
+    )
+
+    detection_probability: float = param(
+        0.6,
+        "probability",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.9)",
+        "Chance an offence leads to justice contact (higher under supervision).",
+    )
+
+    supervision_detection_boost: float = param(
+        0.2,
+        "probability",
+        (0.0, 1.0),
+        "Leiden2024 §1.5.2; assumption",
+        "Extra chance of detection under supervision.",
+    )
+
+    redetention_probability: float = param(
+        0.432,
+        "probability",
+        (0.0, 1.0),
+        "Leiden2024 §1.1 (27% of 47%); assumption; ABC fit (ODD s.8)",
+        "Chance that a justice contact leads to re-detention.",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "last_conviction_week": (np.int32, NO_WEEK),
+}
+"""The week of the last justice contact."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of offending."""
+
+    OFFENCE = 49
+    DETECTION = 50
+    REDETENTION = 51
+
+
+_OFFENCE = int(Purpose.OFFENCE)  # a plain int, so that the kernel can key its draws
 
 
 class OffendingPeople(NamedTuple):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .parameters import PRISON_SERVICES, SERVICES
+from .declare import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
     DETAINED,

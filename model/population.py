@@ -8,12 +8,255 @@ vectorised. The model adds everyone who will ever enter at the start
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 from scipy.special import ndtr, ndtri
 
-from .parameters import PRISON_SERVICES, SERVICES, Parameters
-from .rng import KeyedRNG, Purpose
+from .declare import PRISON_SERVICES, SERVICES, param
+from .rng import KeyedRNG
+
+if TYPE_CHECKING:
+    from .parameters import Parameters
+
+
+@dataclass(frozen=True)
+class PopulationParameters:
+    """Who enters detention, with which traits and problems, and how fast."""
+
+    # population
+    detention_share_short: float = param(
+        0.48,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 Fig. 1.1 (47-50%)",
+        "Share of detention episodes shorter than 1 month.",
+        "lever",
+    )
+
+    detention_share_medium: float = param(
+        0.22,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 Fig. 1.1 (22%)",
+        "Share of detention episodes of 1 to 3 months (the rest last longer).",
+        "lever",
+    )
+
+    detention_long_median_weeks: float = param(
+        30.0,
+        "weeks",
+        (14.0, 104.0),
+        "Leiden2024 Appendix 4 (long-stay men median about 7 months)",
+        "Median length of detention episodes longer than 3 months.",
+        "fixed",
+    )
+
+    detention_long_max_weeks: int = param(
+        104,
+        "weeks",
+        (14, 520),
+        "assumption",
+        "Cap on one detention episode, to keep the cohort's pre-release phase bounded.",
+    )
+
+    share_prior_detention: float = param(
+        0.624,
+        "share",
+        (0.0, 1.0),
+        "assumption, fitted so that 72% of releases follow an earlier detention (Leiden2024 "
+        "Table 2.1); re-detentions within the run add to the new entrants' own",
+        "Share of people entering the system (not re-detained within it) with at least one "
+        "earlier detention.",
+    )
+
+    share_female: float = param(
+        0.08,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.04-0.12)",
+        "Share of women among people entering detention.",
+    )
+
+    share_addiction: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "health is an assumption (range 0.2-0.5)",
+        "Share with an addiction care need.",
+    )
+
+    share_mental_health: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 Table 4.1 (care need 58% of known); the split between addiction and mental "
+        "health is an assumption (range 0.2-0.5)",
+        "Share with a mental-health care need.",
+    )
+
+    self_reliance_mean: float = param(
+        0.55,
+        "score 0-1",
+        (0.2, 0.8),
+        "BrugBinnenBuiten2023 §2.3.1 (grip op het eigen leven); assumption (range 0.4-0.7)",
+        "Mean self-reliance at entry before LVB and addiction penalties.",
+    )
+
+    self_reliance_sd: float = param(
+        0.18,
+        "score 0-1",
+        (0.0, 0.4),
+        "assumption (range 0.1-0.25)",
+        "Spread of self-reliance at entry.",
+    )
+
+    help_seeking_mean: float = param(
+        0.5,
+        "score 0-1",
+        (0.2, 0.8),
+        "BrugBinnenBuiten2023 §2.3.1; assumption (range 0.35-0.65)",
+        "Mean help-seeking (initiative towards services) at entry.",
+    )
+
+    help_seeking_sd: float = param(
+        0.2,
+        "score 0-1",
+        (0.0, 0.4),
+        "assumption (range 0.1-0.3)",
+        "Spread of help-seeking at entry.",
+    )
+
+    lvb_self_reliance_penalty: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 0.5),
+        "Leiden2024 §1.2 (LVB); size assumption (range 0.05-0.3)",
+        "Self-reliance lost with a mild intellectual disability.",
+    )
+
+    share_lvb: float = param(
+        0.2,
+        "share",
+        (0.0, 0.6),
+        "assumption (range 0.1-0.4)",
+        "Share with a mild intellectual disability (LVB); lowers self-reliance.",
+    )
+
+    # the rugzak: problems before detention, Pasma 2022 cited in Leiden2024 §1.2
+    rugzak_no_work: float = param(
+        0.42,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §1.2 (Pasma 2022)",
+        "Share entering without work.",
+        "fixed",
+    )
+
+    rugzak_debt: float = param(
+        0.27,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §1.2 (Pasma 2022)",
+        "Share entering with financial problems (debt).",
+        "fixed",
+    )
+
+    rugzak_housing: float = param(
+        0.23,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §1.2 (Pasma 2022)",
+        "Share entering with housing problems (no housing).",
+        "fixed",
+    )
+
+    rugzak_no_id: float = param(
+        0.11,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §1.2 (Pasma 2022)",
+        "Share entering without a valid ID.",
+        "fixed",
+    )
+
+    share_benefit_if_no_work: float = param(
+        0.748,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.8); ABC fit (ODD s.8)",
+        "Of those entering without work, the share with a benefit.",
+    )
+
+    share_debt_managed_at_entry: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §4.4 (many under administration before and "
+        "after detention); size assumption (range 0.2-0.5)",
+        "Of those entering with debt problems, the share under a payment plan or administration.",
+    )
+
+    share_in_care_at_entry: float = param(
+        0.543,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 Tables 4.1/4.2 (46% of care need had help); assumption; ABC fit (ODD s.8)",
+        "Of those with a care need, the share in care when entering.",
+    )
+
+    rugzak_correlation: float = param(
+        0.631,
+        "correlation",
+        (0.0, 0.95),
+        "assumption (range 0.2-0.8); ABC fit (ODD s.8)",
+        "Correlation of rugzak problems through a shared vulnerability (Gaussian copula); "
+        "the same vulnerability lowers self-reliance.",
+    )
+
+    share_housed_with_family: float = param(
+        0.35,
+        "share",
+        (0.0, 1.0),
+        "assumption (range 0.2-0.5)",
+        "Of those housed at entry, the share living with family or friends.",
+    )
+
+    # detention damage
+    debt_problem_threshold: float = param(
+        1.94,
+        "k EUR",
+        (0.0, 20.0),
+        "assumption (range 0.5-3); ABC fit (ODD s.8)",
+        "Debt above this level counts as a debt problem unless under a payment plan.",
+    )
+
+    # services outside (levers)
+    cohort_release_weeks: int = param(
+        26,
+        "weeks",
+        (1, 156),
+        "assumption (range 13-52)",
+        "In cohort mode the cohort is released evenly over this many weeks from week 0, "
+        "and services are sized for that stream.",
+    )
+
+    flow_releases_per_entry: float = param(
+        1.37,
+        "releases per entry",
+        (1.0, 4.0),
+        "1 / (1 - 0.27): every entry is released once, and once more for each "
+        "re-detention within the 2-year reentry period, at the national 2-year rate of "
+        "27% (Leiden2024 §1.1-1.2); the calibrated baseline's own ratio is checked by a test",
+        "In flow mode, services, professionals and the buddy pool are sized for this "
+        "many releases per entry: a fixed number, whatever a scenario does to re-detention.",
+        "fixed",
+    )
+
 
 # phases: exactly one per person (LEFT: out of the simulated system for good)
 PRE_ENTRY, DETAINED, RELEASED, LEFT = 0, 1, 2, 3
@@ -42,7 +285,7 @@ NO_WEEK = -(2**30)
 # name -> (dtype, fill value for new rows); shape (n,), or (k, n) for a (dtype, k) tuple:
 # per-service state is stored one contiguous row per service, which keeps
 # "any service" and "per service" operations fast
-_COLUMNS: dict[str, tuple] = {
+STATE: dict[str, tuple] = {
     # traits
     "age": (np.float32, 30.0),
     "female": (np.bool_, False),
@@ -62,66 +305,63 @@ _COLUMNS: dict[str, tuple] = {
     "ties_criminogenic": (np.float64, 0.2),
     # legal state
     "phase": (np.int8, PRE_ENTRY),
-    "regime": (np.int8, BASIC),
-    "good_weeks": (np.int16, 0),
     "entry_week": (np.int32, NO_WEEK),
     "release_week": (np.int32, NO_WEEK),
     "length_group": (np.int8, 0),
-    "supervised_until": (np.int32, NO_WEEK),
-    "last_conviction_week": (np.int32, NO_WEEK),
-    "detentions": (np.int16, 0),
-    "left_week": (np.int32, NO_WEEK),
     # basisvoorwaarden
     "has_id": (np.bool_, True),
     "address": (np.bool_, True),
     "housing": (np.int8, INDEPENDENT),
     "income": (np.int8, NO_INCOME),
-    "benefit_due_week": (np.int32, NO_WEEK),
     "debt": (np.float64, 0.0),
     "debt_managed": (np.bool_, False),
     "care_met": (np.bool_, False),
     "relapse": (np.bool_, False),
     "job_ready": (np.float64, 0.0),
-    "prepared": (np.bool_, False),
-    "prison_completed": (np.int8, 0),
-    "prison_admitted_on_basic": (np.int8, 0),
-    # buddy programme and professionals
-    "buddy": (np.int32, -1),
-    "buddy_status": (np.int8, 0),
-    "buddy_since": (np.int32, NO_WEEK),
-    "buddy_end": (np.int32, NO_WEEK),
-    "buddy_episode": (np.int32, NO_WEEK),
-    "buddy_offered": (np.int32, NO_WEEK),
-    "match_quality": (np.float64, 0.0),
-    "buddy_ever": (np.bool_, False),
-    "buddy_support": (np.float64, 0.0),
-    "need_weeks": (np.int32, 0),
-    "hidden_need_weeks": (np.int32, 0),
-    "client_need_weeks": (np.int32, 0),
-    "client_hidden_need_weeks": (np.int32, 0),
-    "professional": (np.int32, -1),
-    "pro_since": (np.int32, NO_WEEK),
-    "pro_end": (np.int32, NO_WEEK),
-    "pro_ever": (np.bool_, False),
-    # outside services: (S, n)
-    "svc_status": ((np.int8, N_SERVICES), IDLE),
-    "svc_since": ((np.int32, N_SERVICES), NO_WEEK),
-    "svc_grade": ((np.int8, N_SERVICES), ALONE),
-    # a need is "known" once the person asked for it or a helper found it; the
-    # flag resets when the need goes, so a new episode must be found again
-    "need_known": ((np.bool_, N_SERVICES), False),
-    # in-prison services: (P, n)
-    "prison_status": ((np.int8, N_PRISON), IDLE),
-    "prison_since": ((np.int32, N_PRISON), NO_WEEK),
 }
+"""The person columns every mechanism shares: traits, states, the legal phase and the
+five basic conditions. Each mechanism declares the columns it owns next to its code
+(``STATE`` in its module); :data:`model.mechanisms.STATE` gathers them all."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of the people entering (keyed by person id alone, so that a
+    person's traits do not depend on when they arrive), and of the arrivals themselves."""
+
+    SELF_RELIANCE = 1
+    HELP_SEEKING = 2
+    AGE = 3
+    SEX = 4
+    ADDICTION = 5
+    MENTAL_HEALTH = 6
+    LVB = 7
+    PRIORS = 8
+    RUGZAK_WORK = 9
+    RUGZAK_DEBT = 10
+    RUGZAK_HOUSING = 11
+    RUGZAK_ID = 12
+    DEBT_LEVEL = 13
+    TIES = 14
+    HOUSING_TYPE = 15
+    DETENTION_GROUP = 16
+    DETENTION_LENGTH = 17
+    BENEFIT_AT_ENTRY = 18
+    CARE_AT_ENTRY = 19
+    VULNERABILITY = 29
+    DEBT_MANAGED = 30
+    ARRIVALS = 60
+    COHORT_RELEASE = 62
 
 
 class Population:
     """Columns of person state, indexed by person id (row number)."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: dict[str, tuple]) -> None:
+        """Empty columns, one for each ``name -> (dtype, fill)`` of ``columns`` (every
+        mechanism's, :data:`model.mechanisms.STATE`)."""
         self.n = 0
-        for name, (dtype, _) in _COLUMNS.items():
+        self.columns = columns
+        for name, (dtype, _) in columns.items():
             if isinstance(dtype, tuple):
                 setattr(self, name, np.empty((dtype[1], 0), dtype=dtype[0]))
             else:
@@ -129,7 +369,7 @@ class Population:
 
     def add(self, k: int) -> np.ndarray:
         """Append ``k`` rows with fill values; returns their ids."""
-        for name, (dtype, fill) in _COLUMNS.items():
+        for name, (dtype, fill) in self.columns.items():
             old = getattr(self, name)
             matrix = isinstance(dtype, tuple)
             shape = (dtype[1], k) if matrix else (k,)

@@ -14,23 +14,150 @@ with complex needs) or reactive (to those who ask).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
-from agents import Professional
-
 from .bundles import Clock, Domains, bundle
-from .population import RELEASED, WITH_PROFESSIONAL, missing
-from .rng import Purpose, stream_key, unit
+from .declare import choice, param
+from .population import NO_WEEK, RELEASED, WITH_PROFESSIONAL, missing
+from .rng import stream_key, unit
 from .services import int_list
 from .support import Contacts, Helper
 
-_ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
-
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class ProfessionalParameters:
+    """Professional case managers: caseload, outreach and coaching."""
+
+    professionals_per_1000_releases: float = param(
+        8.0,
+        "FTE per 1,000 releases a year",
+        (0.0, 500.0),
+        "assumption (range 2-30)",
+        "Generalist social workers (CAW) who take cases, advocate and coach buddies.",
+        "lever",
+    )
+
+    professional_caseload: int = param(
+        20,
+        "clients per FTE",
+        (1, 200),
+        "Leiden2024 §6.3 (high caseloads); assumption",
+        "Clients one professional can hold before contacts get short.",
+        "lever",
+    )
+
+    professional_max_overload: float = param(
+        1.5,
+        "multiple of the caseload",
+        (1.0, 3.0),
+        "Leiden2024 §6.3 (high caseloads); assumption (range 1.2-2.0)",
+        "Urgent cases (signalled by a buddy, or above the complexity threshold) are taken up "
+        "to this multiple of the caseload; the overload makes every contact rushed.",
+    )
+
+    professional_buddies_coached: int = param(
+        15,
+        "buddies per FTE",
+        (1, 200),
+        "BrugBinnenBuiten2023 p.121; assumption",
+        "Buddies one professional can coach besides the caseload.",
+    )
+
+    professional_outreach: str = param(
+        "reactive",
+        "choice",
+        choice("proactive", "reactive"),
+        "Leiden2024 §4.6, §6.1.1; BrugBinnenBuiten2023 §3.3.1.1",
+        "Proactive: professionals reach out at release to people with complex needs; "
+        "reactive: they take those who ask.",
+        "lever",
+    )
+
+    professional_contact_interval: int = param(
+        2,
+        "weeks",
+        (1, 13),
+        "assumption (range 1-4)",
+        "Interval of professional contacts with their clients.",
+    )
+
+    professional_case_weeks: int = param(
+        26, "weeks", (4, 104), "assumption (range 13-52)", "Length of a professional case."
+    )
+
+    complexity_threshold: int = param(
+        3,
+        "missing basic conditions",
+        (1, 5),
+        "BrugBinnenBuiten2023 §4.4.5 (multi-problem cases); assumption",
+        "A professional takes over a case with at least this many missing.",
+    )
+
+    professional_relief: float = param(
+        0.03,
+        "stress per contact",
+        (0.0, 0.5),
+        "assumption",
+        "Stress taken off by a professional contact.",
+    )
+
+    professional_trust_gain: float = param(
+        0.01,
+        "trust per contact",
+        (0.0, 0.3),
+        "Leiden2024 §7.4.3 (distrust of professionals); assumption",
+        "Trust gained from a professional contact that is not rushed.",
+    )
+
+    box_ticking_trust_loss: float = param(
+        0.03,
+        "trust per contact",
+        (0.0, 0.3),
+        "Leiden2024 §6.3, §4.6; size assumption",
+        "Trust lost per rushed contact when professionals are overloaded.",
+    )
+
+    three_way_strain_trigger: float = param(
+        0.6,
+        "strain",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §4.4.4; assumption",
+        "Buddy strain at which the professional holds a three-way talk.",
+    )
+
+    three_way_relief: float = param(
+        0.25,
+        "strain",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §4.4.4; size assumption",
+        "Strain taken off the buddy by a three-way talk.",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "professional": (np.int32, -1),
+    "pro_since": (np.int32, NO_WEEK),
+    "pro_end": (np.int32, NO_WEEK),
+    "pro_ever": (np.bool_, False),
+}
+"""Each person's case manager, if any."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of the professionals."""
+
+    ASK_PROFESSIONAL = 70
+
+
+_ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
 
 
 class ClientPeople(NamedTuple):
@@ -72,6 +199,9 @@ class Professionals(Helper):
         # so that every extra euro of staff buys capacity (no steps of a whole FTE)
         self.n = math.ceil(self.fte)
         if self.n:  # registered with the model (m.agents_by_type[Professional])
+            # imported here: the parameter registry reads this module, and Mesa takes seconds
+            from agents import Professional
+
             Professional.create_agents(m, self.n, np.arange(self.n))
         self.clients = np.zeros(self.n, dtype=np.int64)
         self.referred = np.zeros(0, dtype=np.int64)

@@ -9,16 +9,51 @@ one release in five, and a buddy matched inside has arranged ID and the benefit 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .declare import choice, param
 from .detention import end_prison_services
 from .population import BENEFIT, NO_HOUSING, NO_INCOME, RELEASED, SHELTER
 from .services import start_benefit
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class ReleaseParameters:
+    """The day of release and the benefit advance."""
+
+    release_motivation_boost: float = param(
+        0.25,
+        "motivation",
+        (0.0, 1.0),
+        "Leiden2024 §5.3.1 (hope high at release); size assumption (range 0.1-0.4)",
+        "Motivation gained on the day of release (then fragile).",
+    )
+
+    benefit_advance: bool = param(
+        False,
+        "on/off",
+        choice(True, False),
+        "Leiden2024 §6.2.3",
+        "An advance on the benefit at release bridges the 8-12 week delay.",
+        "lever",
+    )
+
+    benefit_advance_places: float = param(
+        100.0,
+        "advances per week per 100 releases per week",
+        (0.0, 1000.0),
+        "a policy choice (assumption): at 100, one for every release, more than the people "
+        "released without income need; a funded scheme may offer fewer",
+        "With benefit_advance on, the advances a week at release, relative to the release "
+        "flow; people released without income beyond them wait for their benefit.",
+        "lever",
+    )
 
 
 def release(m: ReentryModel, ids: np.ndarray) -> None:

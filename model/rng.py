@@ -13,8 +13,6 @@ No global ``random`` or ``np.random`` state is ever used.
 
 from __future__ import annotations
 
-from enum import IntEnum
-
 import numpy as np
 from numba import njit
 from scipy.special import ndtri, pdtr, pdtrik
@@ -28,77 +26,6 @@ _S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 _TO_UNIT = 2.0**-53
 # Weeks may be negative (the cohort's detention phase runs before release at week 0).
 _WEEK_OFFSET = 1 << 20
-
-
-class Purpose(IntEnum):
-    """What a draw is for. Each purpose is an independent stream."""
-
-    # initial population
-    SELF_RELIANCE = 1
-    HELP_SEEKING = 2
-    AGE = 3
-    SEX = 4
-    ADDICTION = 5
-    MENTAL_HEALTH = 6
-    LVB = 7
-    PRIORS = 8
-    RUGZAK_WORK = 9
-    RUGZAK_DEBT = 10
-    RUGZAK_HOUSING = 11
-    RUGZAK_ID = 12
-    DEBT_LEVEL = 13
-    TIES = 14
-    HOUSING_TYPE = 15
-    DETENTION_GROUP = 16
-    DETENTION_LENGTH = 17
-    BENEFIT_AT_ENTRY = 18
-    CARE_AT_ENTRY = 19
-    VULNERABILITY = 29
-    DEBT_MANAGED = 30
-    # detention phase
-    LOSE_HOUSING = 20
-    LOSE_JOB = 21
-    LOSE_ID = 22
-    MISCONDUCT = 23
-    PRISON_APPLY = 24
-    PRISON_DROPOUT = 25
-    SUPERVISION = 26
-    LOSE_CARE = 27
-    PRISON_PLACES = 28
-    # after release
-    ASK_HELP = 40
-    PICK_NEED = 41
-    QUEUE_TIE = 42
-    ABANDON = 43
-    SUCCESS = 44
-    BENEFIT_DELAY = 45
-    EVICTION = 46
-    JOB_LOSS = 47
-    RELAPSE = 48
-    OFFENCE = 49
-    DETECTION = 50
-    REDETENTION = 51
-    CONTACT_KEPT = 52
-    FAMILY_BREAKDOWN = 53
-    JOB_FIND = 54
-    HOUSING_FALLBACK = 55
-    BENEFIT_ADVANCE = 56
-    # buddies and professionals
-    ASK_PROFESSIONAL = 70
-    BUDDY_UPTAKE = 71
-    MATCH_QUALITY = 72
-    BUDDY_DROPOUT = 73
-    BUDDY_EXIT = 74
-    BUDDY_ASK = 75
-    SIGNAL = 76
-    COACHING = 77
-    BUDDY_ESCORT = 78
-    # flow mode arrivals (keyed by week only)
-    ARRIVALS = 60
-    # leaving the system
-    LEAVE = 61
-    # cohort mode: the week each member is released
-    COHORT_RELEASE = 62
 
 
 @njit(cache=True, inline="always")
@@ -160,22 +87,22 @@ class KeyedRNG:
             raise ValueError(f"seed must be a non-negative integer up to 2**62, got {seed}")
         self.seed = int(seed)
 
-    def uniform(self, ids: np.ndarray, week: int | np.ndarray, purpose: Purpose) -> np.ndarray:
+    def uniform(self, ids: np.ndarray, week: int | np.ndarray, purpose: int) -> np.ndarray:
         """Uniform [0, 1) draws, one per id, the same whoever else is drawn."""
         if isinstance(week, np.ndarray):  # a week per id
             return _uniforms_by_week(ids, self.seed, week, int(purpose))
         return _uniforms(ids, self.seed, week, int(purpose))
 
-    def bernoulli(self, ids: np.ndarray, week: int, purpose: Purpose, p) -> np.ndarray:
+    def bernoulli(self, ids: np.ndarray, week: int, purpose: int, p) -> np.ndarray:
         """True with probability ``p`` (scalar or per-id array)."""
         return self.uniform(ids, week, purpose) < p
 
-    def normal(self, ids: np.ndarray, week: int, purpose: Purpose) -> np.ndarray:
+    def normal(self, ids: np.ndarray, week: int, purpose: int) -> np.ndarray:
         """Standard normal draws (inverse-CDF, so one uniform per id)."""
         u = self.uniform(ids, week, purpose)
         return ndtri(np.clip(u, 1e-12, 1 - 1e-12))
 
-    def poisson(self, mean: float, first: int, weeks: int, purpose: Purpose) -> np.ndarray:
+    def poisson(self, mean: float, first: int, weeks: int, purpose: int) -> np.ndarray:
         """One Poisson count per week first..first+weeks-1 (arrivals), each keyed by its
         week only."""
         u = self.uniform(np.zeros(weeks, dtype=np.int64), np.arange(first, first + weeks), purpose)

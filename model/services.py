@@ -15,18 +15,22 @@ person joined the list (while waiting) or took the place (while in service).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from .bundles import Clock, bundle
-from .parameters import SERVICES
+from .declare import SERVICES, Events, choice, param
 from .population import (
+    ALONE,
     BENEFIT,
     IDLE,
     IN_SERVICE,
     INDEPENDENT,
+    N_SERVICES,
     NO_HOUSING,
     NO_INCOME,
     NO_WEEK,
@@ -35,7 +39,7 @@ from .population import (
     WORK,
     debt_ok,
 )
-from .rng import Purpose, stream_key, unit
+from .rng import stream_key, unit
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -50,6 +54,216 @@ _DEBT, _HOUSING = S["debt_counselling"], S["housing"]
 EMPLOYMENT, ADDICTION_CARE, MENTAL_HEALTH_CARE = (
     S[s] for s in ("employment_support", "addiction_care", "mental_health_care")
 )
+
+
+@dataclass(frozen=True)
+class ServiceParameters:
+    """Services outside: places, waiting lists, entry conditions and success."""
+
+    # release, supervision
+    advance_on_application_share: float = param(
+        0.512,
+        "share of claims",
+        (0.0, 1.0),
+        "Leiden2024 §6.2.3 (an advance 'is certainly not always used'); size assumption "
+        "(range 0.1-0.6); ABC fit (ODD s.8)",
+        "Of benefit claims lodged after release, the share that gets an advance at once.",
+        "calibrated",
+    )
+
+    benefit_delay_min_weeks: int = param(
+        8,
+        "weeks",
+        (0, 26),
+        "Leiden2024 §6.2.3 (8-12 weeks)",
+        "Shortest benefit decision delay.",
+        "fixed",
+    )
+
+    benefit_delay_max_weeks: int = param(
+        12,
+        "weeks",
+        (0, 26),
+        "Leiden2024 §6.2.3 (8-12 weeks)",
+        "Longest benefit decision delay.",
+        "fixed",
+    )
+
+    # services outside (levers)
+    capacity_id_office: float = param(
+        21.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "its steady-state demand (reentry size): no shortage described; assumption",
+        "Weekly intake of the ID office, relative to the release flow.",
+        "lever",
+    )
+
+    capacity_shelter: float = param(
+        60.2,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly intake of shelter or supported housing.",
+        "lever",
+    )
+
+    capacity_benefit_office: float = param(
+        150.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "its steady-state demand (reentry size): no shortage described; assumption",
+        "Weekly intake of benefit applications.",
+        "lever",
+    )
+
+    capacity_addiction_care: float = param(
+        24.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly intake of addiction care.",
+        "lever",
+    )
+
+    capacity_mental_health_care: float = param(
+        17.6,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly intake of mental-health care.",
+        "lever",
+    )
+
+    capacity_debt_counselling: float = param(
+        48.3,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly intake of debt counselling.",
+        "lever",
+    )
+
+    capacity_housing: float = param(
+        43.7,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly allocation of independent rented homes.",
+        "lever",
+    )
+
+    capacity_employment_support: float = param(
+        134.0,
+        "places per week per 100 releases per week",
+        (0.0, 1000.0),
+        "status quo inferred by calibration round 5 (ODD s.8); assumption",
+        "Weekly intake of employment support.",
+        "lever",
+    )
+
+    queue_policy: str = param(
+        "fcfs",
+        "policy",
+        choice("fcfs", "priority"),
+        "a policy choice; first come first served is today's practice (assumption)",
+        "Waiting-list order: first come first served, or the least self-reliant first.",
+        "lever",
+    )
+
+    gating_outside: bool = param(
+        False,
+        "on/off",
+        choice(True, False),
+        "BrugBinnenBuiten2023 §2.2.4-2.2.5 (extension beyond sources)",
+        "Sobriety condition for shelter and care: active use leads to refusal.",
+        "lever",
+    )
+
+    service_weeks: int = param(
+        3,
+        "weeks",
+        (1, 26),
+        "assumption (range 1-8)",
+        "Processing time of a service once a place is taken.",
+    )
+
+    success_alone: float = param(
+        0.757,
+        "probability",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.3.2 (graded); size assumption; ABC fit (ODD s.8)",
+        "Chance an application succeeds for a person alone.",
+    )
+
+    success_buddy: float = param(
+        0.75,
+        "probability",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §4.4.5 (buddy goes along); size assumption",
+        "Chance an application succeeds with a buddy who goes along.",
+    )
+
+    success_professional: float = param(
+        0.85,
+        "probability",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.3.2 (professional advocates); size assumption",
+        "Chance an application succeeds with a professional who advocates.",
+    )
+
+    abandon_base_per_week: float = param(
+        0.02,
+        "probability per week",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §2.2.3; size assumption",
+        "Weekly chance of giving up a waiting list at the start of the wait.",
+    )
+
+    readiness_window_weeks: float = param(
+        12.0,
+        "weeks",
+        (1.0, 104.0),
+        "Leiden2024 §6.2.1 (a 6-month wait); assumption (range 4-26)",
+        "Wait after which the chance of giving up has doubled.",
+    )
+
+    safety_net_effect: float = param(
+        0.6,
+        "fraction",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §4.2.4; size assumption",
+        "Reduction of giving up while a helper keeps in contact during the wait.",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "benefit_due_week": (np.int32, NO_WEEK),
+    "svc_status": ((np.int8, N_SERVICES), IDLE),
+    "svc_since": ((np.int32, N_SERVICES), NO_WEEK),
+    "svc_grade": ((np.int8, N_SERVICES), ALONE),
+    # a need is "known" once the person asked for it or a helper found it; the
+    # flag resets when the need goes, so a new episode must be found again
+    "need_known": ((np.bool_, N_SERVICES), False),
+}
+"""Where each person stands with each service outside: (S, n) rows, one per service."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of the services (the queue tie-break also orders the waiting
+    lists inside and the buddy programme's)."""
+
+    QUEUE_TIE = 42
+    ABANDON = 43
+    SUCCESS = 44
+    BENEFIT_DELAY = 45
+    BENEFIT_ADVANCE = 56
+
+
+EVENTS = Events(("refused", "admitted", "abandoned", "succeeded", "failed"), SERVICES)
+"""Applications to the services outside and how they end."""
+
+
 _ABANDON, _QUEUE_TIE, _SUCCESS = int(Purpose.ABANDON), int(Purpose.QUEUE_TIE), int(Purpose.SUCCESS)
 _ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 

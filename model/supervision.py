@@ -9,16 +9,74 @@ Supervision also makes detection of an offence likelier (see :mod:`model.offendi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .declare import param
 from .population import NO_WEEK, RELEASED, WITH_PROFESSIONAL
-from .rng import Purpose
 from .support import Contacts, Helper
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class SupervisionParameters:
+    """Probation supervision after release."""
+
+    # release, supervision
+    share_supervised: float = param(
+        0.2,
+        "share",
+        (0.0, 1.0),
+        "Leiden2024 §1.6 (about 20% supervised)",
+        "Share of releases under probation supervision.",
+        "lever",
+    )
+
+    supervision_weeks: int = param(
+        52, "weeks", (4, 260), "assumption (range 26-104)", "Length of supervision."
+    )
+
+    supervision_contact_interval: int = param(
+        2,
+        "weeks",
+        (1, 13),
+        "assumption (range 1-4)",
+        "Interval of probation contacts during supervision.",
+    )
+
+    supervision_stress_burden: float = param(
+        0.02,
+        "stress per contact",
+        (0.0, 0.2),
+        "Leiden2024 §5.3.2 (travel money and time); size assumption",
+        "Stress added by each supervision contact.",
+    )
+
+    # states with memory
+    trust_dual_role_loss: float = param(
+        0.01,
+        "trust per contact",
+        (0.0, 0.2),
+        "Leiden2024 §7.4.3; size assumption",
+        "Trust lost per contact with a helper who also reports (probation).",
+    )
+
+
+STATE: dict[str, tuple] = {
+    "supervised_until": (np.int32, NO_WEEK),
+}
+"""The week probation supervision ends."""
+
+
+class Purpose(IntEnum):
+    """Random-number streams of supervision."""
+
+    SUPERVISION = 26
 
 
 class Supervision(Helper):
@@ -30,6 +88,10 @@ class Supervision(Helper):
 
     def attach(self, m: ReentryModel) -> tuple[np.ndarray, int]:
         return self.supervised(m), WITH_PROFESSIONAL
+
+    def on_detention(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """A new detention ends supervision."""
+        m.pop.supervised_until[ids] = np.minimum(m.pop.supervised_until[ids], m.week)
 
     def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
         """About one release in five comes with supervision (Leiden2024 §1.6)."""

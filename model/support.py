@@ -25,10 +25,32 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .declare import param
 from .population import ALONE
 
 if TYPE_CHECKING:
     from .model import ReentryModel
+
+
+@dataclass(frozen=True)
+class SupportParameters:
+    """What every helper's contact does: kept or missed, and catching escalations early."""
+
+    contact_kept_probability: float = param(
+        0.9,
+        "probability",
+        (0.0, 1.0),
+        "Leiden2024 §4.6 (broken promises); size assumption",
+        "Chance that a promised proactive contact actually takes place.",
+    )
+
+    early_catch_effect: float = param(
+        0.5,
+        "fraction",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.3.1.2, §4.2.2 (escalation caught early); size assumption",
+        "Reduction of eviction and job loss while a helper keeps in touch.",
+    )
 
 
 @dataclass
@@ -93,6 +115,10 @@ class Provider(Protocol):
         """The day people ``ids`` are released: what this provider does for them then."""
         ...
 
+    def on_detention(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """People ``ids`` enter detention (again) this week."""
+        ...
+
     def start_measuring(self) -> None:
         """The warm-up is over: counters of what the provider did start again."""
         ...
@@ -116,6 +142,10 @@ class Helper:
 
     def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
         """Nothing to do on release day."""
+
+    def on_detention(self, m: ReentryModel, ids: np.ndarray) -> None:
+        """Nothing to do when a person is detained; a trajectory that must end on
+        re-detention can also see it in the person's release week."""
 
     def start_measuring(self) -> None:
         """No counters to restart."""
@@ -151,6 +181,10 @@ class Support:
     def on_release(self, m: ReentryModel, ids: np.ndarray) -> None:
         for provider in self.providers:
             provider.on_release(m, ids)
+
+    def on_detention(self, m: ReentryModel, ids: np.ndarray) -> None:
+        for provider in self.providers:
+            provider.on_detention(m, ids)
 
     def start_measuring(self) -> None:
         for provider in self.providers:
