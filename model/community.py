@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 class CommunityParameters:
     """Asking for help, life after release, and states with memory."""
 
-    # detention damage
+    # recovery from detention damage
     self_reliance_recovery_per_week: float = param(
         0.02,
         "share of the gap per week",

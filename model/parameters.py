@@ -1,4 +1,7 @@
-"""Every model parameter, in one typed and documented place.
+"""Every model parameter, in one flat, typed and validated namespace.
+
+Each mechanism declares its own parameters next to its code (see :mod:`model.declare`);
+:class:`Parameters` gathers them in the order of :data:`model.mechanisms.MECHANISMS`.
 
 Each parameter has a default, a unit, an allowed range and a source: a place in
 one of the four source documents, cited by a short key and a chapter, section,

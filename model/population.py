@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class PopulationParameters:
     """Who enters detention, with which traits and problems, and how fast."""
 
-    # population
+    # who enters, and for how long
     detention_share_short: float = param(
         0.48,
         "share",
@@ -226,7 +226,7 @@ class PopulationParameters:
         "Of those housed at entry, the share living with family or friends.",
     )
 
-    # detention damage
+    # the basic conditions
     debt_problem_threshold: float = param(
         1.94,
         "k EUR",
@@ -235,7 +235,7 @@ class PopulationParameters:
         "Debt above this level counts as a debt problem unless under a payment plan.",
     )
 
-    # services outside (levers)
+    # the stream of releases
     cohort_release_weeks: int = param(
         26,
         "weeks",

@@ -60,7 +60,7 @@ EMPLOYMENT, ADDICTION_CARE, MENTAL_HEALTH_CARE = (
 class ServiceParameters:
     """Services outside: places, waiting lists, entry conditions and success."""
 
-    # release, supervision
+    # the benefit: its delay, and an advance on application
     advance_on_application_share: float = param(
         0.512,
         "share of claims",
@@ -89,7 +89,7 @@ class ServiceParameters:
         "fixed",
     )
 
-    # services outside (levers)
+    # places, waiting lists, entry conditions and success
     capacity_id_office: float = param(
         21.0,
         "places per week per 100 releases per week",

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 class SupervisionParameters:
     """Probation supervision after release."""
 
-    # release, supervision
     share_supervised: float = param(
         0.2,
         "share",
@@ -57,7 +56,7 @@ class SupervisionParameters:
         "Stress added by each supervision contact.",
     )
 
-    # states with memory
+    # the dual role: a helper who also reports to the justice system
     trust_dual_role_loss: float = param(
         0.01,
         "trust per contact",

@@ -6,6 +6,7 @@ import pytest
 from agents import Person
 from model import ReentryModel
 from model.events import KINDS
+from model.mechanisms import EVENT_OFFSET
 from model.parameters import PRISON_SERVICES, SERVICES
 from model.population import DETAINED, IDLE, IN_SERVICE, LEFT, PRE_ENTRY, RELEASED, WAITING
 from model.services import places_in_week
@@ -63,7 +64,8 @@ def test_weekly_invariants(mode):
         admitted = np.zeros(len(SERVICES), dtype=int)
         for kind, ids, svc, _week, _wait in m.events._chunks[before:]:
             if KINDS[kind] == "admitted":  # one service per chunk, or one per person
-                np.add.at(admitted, np.broadcast_to(svc, len(ids)), 1)
+                outside = np.broadcast_to(svc, len(ids)) - EVENT_OFFSET["admitted"]
+                np.add.at(admitted, outside, 1)
         assert (admitted <= np.array(places)).all(), (m.week, admitted, places)
     assert queues_seen > 0, "the test must see real queues"
     assert exits > 20, "the test must see people leave"
