@@ -99,26 +99,50 @@ def detention_week(m: ReentryModel, ids: np.ndarray) -> None:
     _prison_services(m, ids)
 
 
+class RegimePeople(NamedTuple):
+    """The population columns the regime reads and changes."""
+
+    motivation: np.ndarray
+    stress: np.ndarray
+    ties_criminogenic: np.ndarray
+    age: np.ndarray
+    good_weeks: np.ndarray
+    regime: np.ndarray
+
+
+class RegimeParams(NamedTuple):
+    """The regime, by the parameter table's names; ``misconduct_base_logit`` is the
+    log-odds of ``misconduct_base_per_week``."""
+
+    misconduct_base_logit: float
+    misconduct_motivation_weight: float
+    promotion_good_weeks: int
+    gating_inside: bool
+    frustration_per_week: float
+
+
 def _regime(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p = m.pop, m.p
+    p = m.p
     _regime_kernel(
-        ids, m.crn.seed, m.week, pop.motivation, pop.stress, pop.ties_criminogenic, pop.age,
-        pop.good_weeks, pop.regime, logit(p.misconduct_base_per_week),
-        p.misconduct_motivation_weight, p.promotion_good_weeks, p.gating_inside,
-        p.frustration_per_week,
-    )  # fmt: skip
+        ids,
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        bundle(RegimePeople, m.pop),
+        bundle(RegimeParams, p, misconduct_base_logit=logit(p.misconduct_base_per_week)),
+    )
 
 
 @njit(cache=True)
-def _regime_kernel(
-    ids, seed, week, motivation, stress, ties_criminogenic, age, good_weeks, regime,
-    base_logit, motivation_weight, promotion_weeks, gating, frustration,
-):  # fmt: skip
+def _regime_kernel(ids, clock, people, par):
+    """Misconduct, promotion and frustration this week for the people ``ids`` inside."""
+    seed, week, _ = clock
+    motivation, stress, age = people.motivation, people.stress, people.age
+    ties_criminogenic = people.ties_criminogenic
+    good_weeks, regime = people.good_weeks, people.regime
     key = stream_key(seed, week, _MISCONDUCT)
     for i in ids:
         x = (
-            base_logit
-            + motivation_weight * (0.5 - motivation[i])
+            par.misconduct_base_logit
+            + par.misconduct_motivation_weight * (0.5 - motivation[i])
             + 1.5 * (stress[i] - 0.3)
             + 1.0 * ties_criminogenic[i]
             + 0.5 * (age[i] < 25)
@@ -128,10 +152,10 @@ def _regime_kernel(
             regime[i] = BASIC
         else:
             good_weeks[i] += 1
-        if regime[i] == BASIC and good_weeks[i] >= promotion_weeks:
+        if regime[i] == BASIC and good_weeks[i] >= par.promotion_good_weeks:
             regime[i] = PLUS
-        if gating and regime[i] == BASIC:
-            motivation[i] = max(motivation[i] - frustration, 0.0)
+        if par.gating_inside and regime[i] == BASIC:
+            motivation[i] = max(motivation[i] - par.frustration_per_week, 0.0)
 
 
 class DamagedPeople(NamedTuple):
