@@ -192,10 +192,13 @@ class BuddyProgramme(Helper):
             return Contacts(_NOBODY, WITH_BUDDY, 0.0, 0.0, 0.0)
         reactive = p.buddy_contact_interval == "reactive"
         due, relief, trust_change, keep = _buddy_contacts(
-            m.crn.seed, m.week, 0 if reactive else p.buddy_contact_interval, pop.buddy_status,
-            pop.phase, pop.buddy, pop.buddy_since, pop.release_week, pop.help_seeking,
-            pop.match_quality, self.clients, self.strain, p.buddy_hours_per_week,
-            p.buddy_relief, p.buddy_trust_gain, p.contact_kept_probability,
+            Clock(m.crn.seed, m.week, m.week - m.start_week),
+            bundle(BuddyContactPeople, pop),
+            bundle(Buddies, self),
+            bundle(
+                BuddyContactParams, p,
+                contact_interval=0 if reactive else p.buddy_contact_interval,
+            ),
         )  # fmt: skip
         return Contacts(due, WITH_BUDDY, relief, trust_change, keep)
 
@@ -205,13 +208,14 @@ class BuddyProgramme(Helper):
         if len(ids) == 0:
             return
         signals = _after_contact(
-            m.crn.seed, m.week, ids, pop.buddy, pop.buddy_support, pop.match_quality,
-            pop.typology, pop.phase, pop.relapse, pop.ties_criminogenic, pop.stress,
-            *pop.domain_columns(), p.debt_problem_threshold, self.clients, self.strain,
-            p.buddy_hours_per_week, p.buddy_strain_per_contact, p.demanding_strain_extra,
-            p.complexity_strain_weight,
-            1 + p.substitution_strain_factor * m.professionals.overload(),
-            p.buddy_signal_probability,
+            ids,
+            Clock(m.crn.seed, m.week, m.week - m.start_week),
+            bundle(SupportedPeople, pop),
+            bundle(Buddies, self),
+            bundle(
+                AfterContactParams, p,
+                substitution=1 + p.substitution_strain_factor * m.professionals.overload(),
+            ),
         )  # fmt: skip
         m.professionals.refer(signals)
 
@@ -519,64 +523,119 @@ def _escorts(seed, week, status, phase, buddy, clients, hours):
     return np.array(out, dtype=np.int64)
 
 
+class BuddyContactPeople(NamedTuple):
+    """The population columns that decide which buddy contacts are due and what they bring."""
+
+    buddy_status: np.ndarray
+    phase: np.ndarray
+    buddy: np.ndarray
+    buddy_since: np.ndarray
+    release_week: np.ndarray
+    help_seeking: np.ndarray
+    match_quality: np.ndarray
+
+
+class BuddyContactParams(NamedTuple):
+    """Buddy contacts, by the parameter table's names; plus ``contact_interval``, the
+    weeks between proactive contacts (0: reactive)."""
+
+    contact_interval: int
+    buddy_hours_per_week: float
+    buddy_relief: float
+    buddy_trust_gain: float
+    contact_kept_probability: float
+
+
 @njit(cache=True)
-def _buddy_contacts(
-    seed, week, interval, status, phase, buddy, since, release_week, help_seeking,
-    match_quality, clients, strain, hours, relief_per_contact, trust_gain, kept_probability,
-):  # fmt: skip
+def _buddy_contacts(clock, people, buddies, par):
     """Contacts due this week, with their relief, trust change and chance of being kept.
 
-    ``interval`` 0 means reactive: only when the client asks, so initiative decides
-    and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking 0 to
-    1). Proactive buddies also meet a client matched inside at the gate on release day.
+    ``contact_interval`` 0 means reactive: only when the client asks, so initiative
+    decides and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking
+    0 to 1). Proactive buddies also meet a client matched inside at the gate on release
+    day.
     """
+    seed, week, _ = clock
+    buddy_status, phase, buddy = people.buddy_status, people.phase, people.buddy
+    buddy_since, release_week = people.buddy_since, people.release_week
+    help_seeking, match_quality = people.help_seeking, people.match_quality
+    clients, strain = buddies.clients, buddies.strain
     key = stream_key(seed, week, _ASK)
     due = int_list()
-    for i in range(status.shape[0]):
-        if status[i] != MATCHED:
+    for i in range(buddy_status.shape[0]):
+        if buddy_status[i] != MATCHED:
             continue
-        if interval == 0:
+        if par.contact_interval == 0:
             if phase[i] == RELEASED and unit(key, i) < 0.05 + 0.5 * help_seeking[i]:
                 due.append(i)
-        elif (week - since[i]) % interval == 0 or release_week[i] == week:
+        elif (week - buddy_since[i]) % par.contact_interval == 0 or release_week[i] == week:
             due.append(i)
     n = len(due)
     relief, trust, keep = np.empty(n), np.empty(n), np.empty(n)
     for j in range(n):
         i = due[j]
-        effect = match_quality[i] * time_share(clients[buddy[i]], hours)
-        relief[j] = relief_per_contact * effect
-        trust[j] = trust_gain * effect
-        keep[j] = kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
+        effect = match_quality[i] * time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        relief[j] = par.buddy_relief * effect
+        trust[j] = par.buddy_trust_gain * effect
+        keep[j] = par.contact_kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
     return np.array(due, dtype=np.int64), relief, trust, keep
 
 
+class SupportedPeople(NamedTuple):
+    """The population columns a kept buddy contact reads and changes."""
+
+    buddy: np.ndarray
+    buddy_support: np.ndarray
+    match_quality: np.ndarray
+    typology: np.ndarray
+    phase: np.ndarray
+    relapse: np.ndarray
+    ties_criminogenic: np.ndarray
+    stress: np.ndarray
+    domains: Domains
+
+
+class AfterContactParams(NamedTuple):
+    """A kept buddy contact, by the parameter table's names; plus ``substitution``, the
+    strain multiplier while professionals are overloaded."""
+
+    debt_problem_threshold: float
+    buddy_hours_per_week: float
+    buddy_strain_per_contact: float
+    demanding_strain_extra: float
+    complexity_strain_weight: float
+    substitution: float
+    buddy_signal_probability: float
+
+
 @njit(cache=True)
-def _after_contact(
-    seed, week, ids, buddy, buddy_support, match_quality, typology, phase, relapse,
-    ties_criminogenic, stress, has_id, housing, income, debt, debt_managed, addiction,
-    mental_health, care_met, debt_threshold, clients, strain, hours, strain_per_contact,
-    demanding_extra, complexity_weight, substitution, signal_probability,
-):  # fmt: skip
+def _after_contact(ids, clock, people, buddies, par):
     """A kept contact supports the client and strains the buddy, more for demanding and
     complex clients and when buddies fill in for overloaded professionals. A buddy
     signals a risky situation (relapse, a strong old network or high stress: an
     assumption) to the professional. Returns the people signalled."""
+    seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    buddy, buddy_support, match_quality = people.buddy, people.buddy_support, people.match_quality
+    typology, phase, relapse = people.typology, people.phase, people.relapse
+    ties_criminogenic, stress = people.ties_criminogenic, people.stress
+    clients, strain = buddies.clients, buddies.strain
     key = stream_key(seed, week, _SIGNAL)
     signals = int_list()
     for i in ids:
-        buddy_support[i] += match_quality[i] * time_share(clients[buddy[i]], hours)
+        share = time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        buddy_support[i] += match_quality[i] * share
         lacks = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], par.debt_problem_threshold,
         )  # fmt: skip
         demand = (
-            (1 + demanding_extra * (typology[i] == DEMANDING))
-            * (1 + complexity_weight * lacks / 5)
-            * substitution
+            (1 + par.demanding_strain_extra * (typology[i] == DEMANDING))
+            * (1 + par.complexity_strain_weight * lacks / 5)
+            * par.substitution
         )
-        strain[buddy[i]] += strain_per_contact * demand
+        strain[buddy[i]] += par.buddy_strain_per_contact * demand
         at_risk = relapse[i] or ties_criminogenic[i] > 0.5 or stress[i] > 0.6
-        if phase[i] == RELEASED and at_risk and unit(key, i) < signal_probability:
+        if phase[i] == RELEASED and at_risk and unit(key, i) < par.buddy_signal_probability:
             signals.append(i)
     return np.array(signals, dtype=np.int64)
