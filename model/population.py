@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtr, ndtri
 
+from .bundles import Domains, bundle
 from .parameters import PRISON_SERVICES, SERVICES, Parameters
 from .rng import KeyedRNG, Purpose
 
@@ -146,14 +147,7 @@ class Population:
     # ------------------------------------------------------------ basisvoorwaarden
     def missing_count(self, p: Parameters, ids: np.ndarray) -> np.ndarray:
         """How many of the five basisvoorwaarden each person lacks."""
-        return _missing_counts(ids, *self.domain_columns(), p.debt_problem_threshold)
-
-    def domain_columns(self) -> tuple[np.ndarray, ...]:
-        """The columns behind the basisvoorwaarden, in the order :func:`missing` takes them."""
-        return (
-            self.has_id, self.housing, self.income, self.debt, self.debt_managed,
-            self.addiction, self.mental_health, self.care_met,
-        )  # fmt: skip
+        return _missing_counts(ids, bundle(Domains, self), p.debt_problem_threshold)
 
 
 @njit(cache=True, inline="always")
@@ -178,16 +172,14 @@ def missing(
 
 
 @njit(cache=True)
-def _missing_counts(
-    ids, has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met,
-    debt_threshold,
-):  # fmt: skip
+def _missing_counts(ids, domains, debt_problem_threshold):
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = domains
     out = np.empty(ids.shape[0], np.int8)
     for j in range(ids.shape[0]):
         i = ids[j]
         out[j] = missing(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i], debt_problem_threshold,
         )  # fmt: skip
     return out
 
