@@ -28,7 +28,7 @@ from .population import (
     missing,
 )
 from .rng import Purpose, stream_key, unit
-from .services import Helpers, accepts, int_list, need_columns, needs, open_job_share
+from .services import Helpers, accepts, int_list, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -68,10 +68,13 @@ def proactive_contacts(m: ReentryModel) -> None:
         )  # fmt: skip
         provider.contacted(m, c.ids[ok])
         _contact_kernel(
-            c.ids[ok], c.relief[ok], c.trust_change[ok], c.grade, w, pop.phase, pop.stress,
-            pop.trust, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
-            *need_columns(m), p.debt_problem_threshold, pop.address, pop.relapse,
-            p.gating_outside,
+            bundle(
+                KeptContacts, c,
+                ids=c.ids[ok], relief=c.relief[ok], trust_change=c.trust_change[ok],
+            ),
+            Clock(m.crn.seed, w, w - m.start_week),
+            bundle(ContactedPeople, pop),
+            bundle(ReferralParams, p),
         )  # fmt: skip
 
 
@@ -88,23 +91,60 @@ def _keep(ids, keep_probability, seed, key_week, trust, broken_loss):
     return ok
 
 
+class KeptContacts(NamedTuple):
+    """The contacts of one provider that took place, by the names of
+    :class:`model.support.Contacts`: the people, the help grade the provider brings, and
+    per person the stress relief and the trust change."""
+
+    ids: np.ndarray
+    grade: int
+    relief: np.ndarray
+    trust_change: np.ndarray
+
+
+class ContactedPeople(NamedTuple):
+    """The population columns a kept contact reads and changes."""
+
+    phase: np.ndarray
+    stress: np.ndarray
+    trust: np.ndarray
+    need_known: np.ndarray
+    svc_status: np.ndarray
+    svc_since: np.ndarray
+    svc_grade: np.ndarray
+    benefit_due_week: np.ndarray
+    address: np.ndarray
+    relapse: np.ndarray
+    domains: Domains
+
+
+class ReferralParams(NamedTuple):
+    """What needs and the services' entry conditions depend on, by the parameter table's
+    names."""
+
+    debt_problem_threshold: float
+    gating_outside: bool
+
+
 @njit(cache=True)
-def _contact_kernel(
-    met, relief, trust_change, grade, week, phase, stress, trust, need_known, svc_status,
-    svc_since, svc_grade, has_id, housing, income, benefit_due_week, care_met, addiction,
-    mental_health, debt, debt_managed, debt_threshold, address, relapse, gating_outside,
-):  # fmt: skip
+def _contact_kernel(kept, clock, people, par):
     """A kept contact calms and builds trust; outside, it finds every current need and
     puts the person on the list of the first step of the chain they can take."""
-    for j in range(met.shape[0]):
-        i = met[j]
-        stress[i] = min(max(stress[i] - relief[j], 0.0), 1.0)
-        trust[i] = min(max(trust[i] + trust_change[j], 0.0), 1.0)
+    _, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    phase, stress, trust = people.phase, people.stress, people.trust
+    need_known, svc_status = people.need_known, people.svc_status
+    svc_since, svc_grade = people.svc_since, people.svc_grade
+    benefit_due_week, address, relapse = people.benefit_due_week, people.address, people.relapse
+    for j in range(kept.ids.shape[0]):
+        i = kept.ids[j]
+        stress[i] = min(max(stress[i] - kept.relief[j], 0.0), 1.0)
+        trust[i] = min(max(trust[i] + kept.trust_change[j], 0.0), 1.0)
         if phase[i] != RELEASED:
             continue
         bits = needs(
             has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+            mental_health[i], debt[i], debt_managed[i], par.debt_problem_threshold,
         )  # fmt: skip
         for s in range(svc_status.shape[0]):
             need_known[s, i] = need_known[s, i] or (bits >> s) & 1
@@ -112,11 +152,11 @@ def _contact_kernel(
             if (
                 (bits >> s) & 1
                 and svc_status[s, i] == IDLE
-                and accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
+                and accepts(s, has_id[i], address[i], income[i], relapse[i], par.gating_outside)
             ):
                 svc_status[s, i] = WAITING
                 svc_since[s, i] = week
-                svc_grade[s, i] = grade
+                svc_grade[s, i] = kept.grade
                 break
 
 
