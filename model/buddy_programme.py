@@ -284,11 +284,11 @@ def _endings_and_exits(clock, people, buddies, par):
     Returns the people whose trajectory ended, by how, and the number of exits.
     """
     seed, week, _ = clock
-    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     buddy_status, buddy, buddy_since = people.buddy_status, people.buddy, people.buddy_since
     buddy_end, buddy_episode = people.buddy_end, people.buddy_episode
     release_week, phase, typology = people.release_week, people.phase, people.typology
     match_quality, trust = people.match_quality, people.trust
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     benefit_due_week = people.benefit_due_week
     active, strain, left, clients = buddies.active, buddies.strain, buddies.left, buddies.clients
     k_drop = stream_key(seed, week, _DROPOUT)
@@ -330,9 +330,11 @@ def _endings_and_exits(clock, people, buddies, par):
                 typology[i] == RATIONAL
                 and week - buddy_since[i] >= EARLY_EXIT_WEEKS
                 and needs(
-                    has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i],
-                    addiction[i], mental_health[i], debt[i], debt_managed[i],
-                    par.debt_problem_threshold,
+                    Domains(
+                        has_id[i], housing[i], income[i], debt[i], debt_managed[i],
+                        addiction[i], mental_health[i], care_met[i],
+                    ),
+                    benefit_due_week[i], par.debt_problem_threshold,
                 ) == 0
             ):  # fmt: skip
                 # the rational type leaves once their questions are answered: a completion
@@ -625,10 +627,11 @@ def _after_contact(ids, clock, people, buddies, par):
     for i in ids:
         share = time_share(clients[buddy[i]], par.buddy_hours_per_week)
         buddy_support[i] += match_quality[i] * share
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         demand = (
             (1 + par.demanding_strain_extra * (typology[i] == DEMANDING))
             * (1 + par.complexity_strain_weight * lacks / 5)

@@ -132,20 +132,22 @@ def _contact_kernel(kept, clock, people, par):
     puts the person on the list of the first step of the chain they can take."""
     _, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    benefit_due_week = people.benefit_due_week
     phase, stress, trust = people.phase, people.stress, people.trust
     need_known, svc_status = people.need_known, people.svc_status
     svc_since, svc_grade = people.svc_since, people.svc_grade
-    benefit_due_week, address, relapse = people.benefit_due_week, people.address, people.relapse
+    address, relapse = people.address, people.relapse
     for j in range(kept.ids.shape[0]):
         i = kept.ids[j]
         stress[i] = min(max(stress[i] - kept.relief[j], 0.0), 1.0)
         trust[i] = min(max(trust[i] + kept.trust_change[j], 0.0), 1.0)
         if phase[i] != RELEASED:
             continue
-        bits = needs(
-            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], par.debt_problem_threshold,
+        person = Domains(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        bits = needs(person, benefit_due_week[i], par.debt_problem_threshold)
         for s in range(svc_status.shape[0]):
             need_known[s, i] = need_known[s, i] or (bits >> s) & 1
         for s in range(svc_status.shape[0]):  # the first step of the chain they can take
@@ -225,6 +227,7 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     """
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    benefit_due_week = people.benefit_due_week
     need_known = people.need_known
     svc_status = people.svc_status
     svc_since = people.svc_since
@@ -238,16 +241,16 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     trust = people.trust
     self_reliance = people.self_reliance
     stress = people.stress
-    benefit_due_week = people.benefit_due_week
     address = people.address
     relapse = people.relapse
     k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
     refused, refused_service = int_list(), int_list()
     for i in ids:
-        bits = needs(
-            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], par.debt_problem_threshold,
+        person = Domains(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        bits = needs(person, benefit_due_week[i], par.debt_problem_threshold)
         # a need stays known only while it lasts; count known and hidden needs
         n_needs = hidden = idle_needs = 0
         idle = 0  # the needs nobody is working on yet, as bits
@@ -487,10 +490,11 @@ def _update_states_kernel(ids, people, helpers, par):
         gap = self_reliance_own[i] - self_reliance[i]
         if gap > 0:
             self_reliance[i] += par.self_reliance_recovery_per_week * gap
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         waiting = False
         for s in range(svc_status.shape[0]):
             waiting = waiting or svc_status[s, i] == WAITING

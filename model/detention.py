@@ -328,10 +328,11 @@ def _prison_kernel(ids, clock, people, par):
             max(par.prison_apply_per_week * (0.5 + help_seeking[i]), 0.0), 1.0
         ):
             continue
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         wants = (
             can_ask and lacks > 0,
             can_ask and mental_health[i] and not care_met[i],

@@ -101,10 +101,11 @@ def _state_matrix(ids, people, debt_problem_threshold):
     for j in range(ids.shape[0]):
         i = ids[j]
         care_need = addiction[i] or mental_health[i]
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, debt_problem_threshold)
         out[0, j] = has_id[i]
         out[1, j] = housing[i] != NO_HOUSING
         out[2, j] = housing[i] == INDEPENDENT
@@ -344,10 +345,11 @@ def _census(clock, people, debt_problem_threshold):
             continue
         j = counts[RELEASED]
         counts[RELEASED] += 1
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, debt_problem_threshold)
         care_need = addiction[i] or mental_health[i]
         n_id += has_id[i]
         n_housed += housing[i] != NO_HOUSING

@@ -180,10 +180,11 @@ def _cases(referred, clock, people, clients, par):
             clients[professional[i]] += 1
         if phase[i] != RELEASED or professional[i] >= 0:
             continue
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         complex_ = lacks >= par.complexity_threshold
         if signalled[i] or (complex_ and buddy[i] >= 0):  # a takeover above the threshold
             urgent.append(i)
