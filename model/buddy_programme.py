@@ -284,13 +284,22 @@ def _endings_and_exits(clock, people, buddies, par):
     Returns the people whose trajectory ended, by how, and the number of exits.
     """
     seed, week, _ = clock
-    buddy_status, buddy, buddy_since = people.buddy_status, people.buddy, people.buddy_since
-    buddy_end, buddy_episode = people.buddy_end, people.buddy_episode
-    release_week, phase, typology = people.release_week, people.phase, people.typology
-    match_quality, trust = people.match_quality, people.trust
+    buddy_status = people.buddy_status
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    buddy_end = people.buddy_end
+    buddy_episode = people.buddy_episode
+    release_week = people.release_week
+    phase = people.phase
+    typology = people.typology
+    match_quality = people.match_quality
+    trust = people.trust
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     benefit_due_week = people.benefit_due_week
-    active, strain, left, clients = buddies.active, buddies.strain, buddies.left, buddies.clients
+    active = buddies.active
+    strain = buddies.strain
+    left = buddies.left
+    clients = buddies.clients
     k_drop = stream_key(seed, week, _DROPOUT)
     k_exit = stream_key(seed, week, _EXIT)
     # buddies leave through turnover and burnout (a lookup by buddy index)
@@ -418,11 +427,19 @@ def _intake_match_and_strain(clock, people, buddies, par):
     length of the list after matching.
     """
     seed, week, run_week = clock
-    buddy_status, buddy, buddy_since = people.buddy_status, people.buddy, people.buddy_since
-    buddy_end, buddy_episode = people.buddy_end, people.buddy_episode
-    buddy_offered, buddy_ever = people.buddy_offered, people.buddy_ever
-    release_week, phase, match_quality = people.release_week, people.phase, people.match_quality
-    active, strain, clients = buddies.active, buddies.strain, buddies.clients
+    buddy_status = people.buddy_status
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    buddy_end = people.buddy_end
+    buddy_episode = people.buddy_episode
+    buddy_offered = people.buddy_offered
+    buddy_ever = people.buddy_ever
+    release_week = people.release_week
+    phase = people.phase
+    match_quality = people.match_quality
+    active = buddies.active
+    strain = buddies.strain
+    clients = buddies.clients
     k_uptake = stream_key(seed, week, _UPTAKE)
     k_tie = stream_key(seed, 0, _QUEUE_TIE)
     k_quality = stream_key(seed, week, _QUALITY)
@@ -558,10 +575,15 @@ def _buddy_contacts(clock, people, buddies, par):
     day.
     """
     seed, week, _ = clock
-    buddy_status, phase, buddy = people.buddy_status, people.phase, people.buddy
-    buddy_since, release_week = people.buddy_since, people.release_week
-    help_seeking, match_quality = people.help_seeking, people.match_quality
-    clients, strain = buddies.clients, buddies.strain
+    buddy_status = people.buddy_status
+    phase = people.phase
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    release_week = people.release_week
+    help_seeking = people.help_seeking
+    match_quality = people.match_quality
+    clients = buddies.clients
+    strain = buddies.strain
     key = stream_key(seed, week, _ASK)
     due = int_list()
     for i in range(buddy_status.shape[0]):
@@ -618,10 +640,16 @@ def _after_contact(ids, clock, people, buddies, par):
     assumption) to the professional. Returns the people signalled."""
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    buddy, buddy_support, match_quality = people.buddy, people.buddy_support, people.match_quality
-    typology, phase, relapse = people.typology, people.phase, people.relapse
-    ties_criminogenic, stress = people.ties_criminogenic, people.stress
-    clients, strain = buddies.clients, buddies.strain
+    buddy = people.buddy
+    buddy_support = people.buddy_support
+    match_quality = people.match_quality
+    typology = people.typology
+    phase = people.phase
+    relapse = people.relapse
+    ties_criminogenic = people.ties_criminogenic
+    stress = people.stress
+    clients = buddies.clients
+    strain = buddies.strain
     key = stream_key(seed, week, _SIGNAL)
     signals = int_list()
     for i in ids:

@@ -133,10 +133,15 @@ def _contact_kernel(kept, clock, people, par):
     _, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     benefit_due_week = people.benefit_due_week
-    phase, stress, trust = people.phase, people.stress, people.trust
-    need_known, svc_status = people.need_known, people.svc_status
-    svc_since, svc_grade = people.svc_since, people.svc_grade
-    address, relapse = people.address, people.relapse
+    phase = people.phase
+    stress = people.stress
+    trust = people.trust
+    need_known = people.need_known
+    svc_status = people.svc_status
+    svc_since = people.svc_since
+    svc_grade = people.svc_grade
+    address = people.address
+    relapse = people.relapse
     for j in range(kept.ids.shape[0]):
         i = kept.ids[j]
         stress[i] = min(max(stress[i] - kept.relief[j], 0.0), 1.0)

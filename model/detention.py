@@ -135,9 +135,12 @@ def _regime(m: ReentryModel, ids: np.ndarray) -> None:
 def _regime_kernel(ids, clock, people, par):
     """Misconduct, promotion and frustration this week for the people ``ids`` inside."""
     seed, week, _ = clock
-    motivation, stress, age = people.motivation, people.stress, people.age
+    motivation = people.motivation
+    stress = people.stress
+    age = people.age
     ties_criminogenic = people.ties_criminogenic
-    good_weeks, regime = people.good_weeks, people.regime
+    good_weeks = people.good_weeks
+    regime = people.regime
     key = stream_key(seed, week, _MISCONDUCT)
     for i in ids:
         x = (
@@ -307,11 +310,17 @@ def _prison_kernel(ids, clock, people, par):
     """Ask for, wait for, follow, drop out of and complete in-prison services."""
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    regime, entry_week, help_seeking = people.regime, people.entry_week, people.help_seeking
-    prison_status, prison_since = people.prison_status, people.prison_since
+    regime = people.regime
+    entry_week = people.entry_week
+    help_seeking = people.help_seeking
+    prison_status = people.prison_status
+    prison_since = people.prison_since
     prison_admitted_on_basic = people.prison_admitted_on_basic
-    prison_completed, prepared = people.prison_completed, people.prepared
-    stress, job_ready, motivation = people.stress, people.job_ready, people.motivation
+    prison_completed = people.prison_completed
+    prepared = people.prepared
+    stress = people.stress
+    job_ready = people.job_ready
+    motivation = people.motivation
     n, n_services = ids.shape[0], prison_status.shape[0]
     k_apply, k_drop = stream_key(seed, week, _PRISON_APPLY), stream_key(seed, week, _DROPOUT)
     k_tie, k_places = stream_key(seed, 0, _QUEUE_TIE), stream_key(seed, week, _PLACES)

@@ -96,7 +96,8 @@ class SnapshotPeople(NamedTuple):
 def _state_matrix(ids, people, debt_problem_threshold):
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    phase, svc_status = people.phase, people.svc_status
+    phase = people.phase
+    svc_status = people.svc_status
     out = np.empty((len(SNAPSHOT_FIELDS), ids.shape[0]))
     for j in range(ids.shape[0]):
         i = ids[j]
@@ -307,10 +308,16 @@ def _census(clock, people, debt_problem_threshold):
     """
     _, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    phase, regime, svc_status = people.phase, people.regime, people.svc_status
-    prison_status, supervised_until = people.prison_status, people.supervised_until
-    stress, trust, motivation = people.stress, people.trust, people.motivation
-    self_reliance, ties_criminogenic = people.self_reliance, people.ties_criminogenic
+    phase = people.phase
+    regime = people.regime
+    svc_status = people.svc_status
+    prison_status = people.prison_status
+    supervised_until = people.supervised_until
+    stress = people.stress
+    trust = people.trust
+    motivation = people.motivation
+    self_reliance = people.self_reliance
+    ties_criminogenic = people.ties_criminogenic
     ties_prosocial = people.ties_prosocial
     counts = np.zeros(4, dtype=np.int64)  # pre-entry, detained, released, left
     plus = 0

@@ -165,9 +165,15 @@ def _cases(referred, clock, people, clients, par):
     """
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    professional, pro_since, pro_end = people.professional, people.pro_since, people.pro_end
-    pro_ever, phase, buddy = people.pro_ever, people.phase, people.buddy
-    release_week, help_seeking, trust = people.release_week, people.help_seeking, people.trust
+    professional = people.professional
+    pro_since = people.pro_since
+    pro_end = people.pro_end
+    pro_ever = people.pro_ever
+    phase = people.phase
+    buddy = people.buddy
+    release_week = people.release_week
+    help_seeking = people.help_seeking
+    trust = people.trust
     k_ask = stream_key(seed, week, _ASK)
     signalled = np.zeros(phase.shape[0], dtype=np.bool_)
     signalled[referred] = True

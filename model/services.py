@@ -217,12 +217,23 @@ def _services_kernel(clock, service_rate, people, helpers, par):
     """Give up, admit and decide, for every service at once (see :func:`run_services`)."""
     seed, week, run_week = clock
     # the population's columns, under their own names
-    svc_status, svc_since, svc_grade = people.svc_status, people.svc_since, people.svc_grade
-    motivation, trust, help_seeking = people.motivation, people.trust, people.help_seeking
-    self_reliance, has_id, housing = people.self_reliance, people.has_id, people.housing
-    address, income, benefit_due_week = people.address, people.income, people.benefit_due_week
-    care_met, relapse, debt_managed = people.care_met, people.relapse, people.debt_managed
-    job_ready, last_conviction_week = people.job_ready, people.last_conviction_week
+    svc_status = people.svc_status
+    svc_since = people.svc_since
+    svc_grade = people.svc_grade
+    motivation = people.motivation
+    trust = people.trust
+    help_seeking = people.help_seeking
+    self_reliance = people.self_reliance
+    has_id = people.has_id
+    housing = people.housing
+    address = people.address
+    income = people.income
+    benefit_due_week = people.benefit_due_week
+    care_met = people.care_met
+    relapse = people.relapse
+    debt_managed = people.debt_managed
+    job_ready = people.job_ready
+    last_conviction_week = people.last_conviction_week
     n_svc, n = svc_status.shape
     k_abandon, k_tie = stream_key(seed, week, _ABANDON), stream_key(seed, 0, _QUEUE_TIE)
     k_success, k_advance = stream_key(seed, week, _SUCCESS), stream_key(seed, week, _ADVANCE)
