@@ -57,6 +57,9 @@ def proactive_contacts(m: ReentryModel) -> None:
     contact that does not take place costs trust (Leiden2024 §4.6).
     """
     pop, p, w = m.pop, m.p, m.week
+    # the same for every provider, so filled once
+    clock, people = Clock(m.crn.seed, w, w - m.start_week), bundle(ContactedPeople, pop)
+    par = bundle(ReferralParams, p)
     for salt, provider in enumerate(m.support.providers):
         c = provider.contacts(m)
         if len(c.ids) == 0:
@@ -67,15 +70,10 @@ def proactive_contacts(m: ReentryModel) -> None:
             p.trust_setback_loss / 2,
         )  # fmt: skip
         provider.contacted(m, c.ids[ok])
-        _contact_kernel(
-            bundle(
-                KeptContacts, c,
-                ids=c.ids[ok], relief=c.relief[ok], trust_change=c.trust_change[ok],
-            ),
-            Clock(m.crn.seed, w, w - m.start_week),
-            bundle(ContactedPeople, pop),
-            bundle(ReferralParams, p),
-        )  # fmt: skip
+        kept = bundle(
+            KeptContacts, c, ids=c.ids[ok], relief=c.relief[ok], trust_change=c.trust_change[ok]
+        )
+        _contact_kernel(kept, clock, people, par)
 
 
 @njit(cache=True)
