@@ -224,15 +224,23 @@ class ReleaseEvents:
             return
         # events are opened week by week, so their release weeks are sorted
         released = self.cols["release_week"][: self.n]
+        reached = []  # (stage, first event, last event + 1)
         for stage, weeks in MILESTONES.items():
             if weeks == 0:
                 continue  # the release snapshot is taken by new()
             first, last = np.searchsorted(released, [m.week - weeks, m.week - weeks + 1])
             if last > first:
-                ids = self.cols["person"][first:last]
-                states = person_state(m, ids)
-                states[:, m.pop.phase[ids] == LEFT] = np.nan  # no longer observed
-                self.states[stage][:, first:last] = states
+                reached.append((stage, first, last))
+        if not reached:
+            return
+        # one kernel call for all the milestones of the week: each call has a fixed cost
+        ids = np.concatenate([self.cols["person"][first:last] for _, first, last in reached])
+        states = person_state(m, ids)
+        states[:, m.pop.phase[ids] == LEFT] = np.nan  # no longer observed
+        start = 0
+        for stage, first, last in reached:
+            self.states[stage][:, first:last] = states[:, start : start + last - first]
+            start += last - first
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
