@@ -30,16 +30,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .bundles import Clock, Domains, bundle
 from .declare import Events, choice, param
 from .population import DETAINED, LEFT, NO_INCOME, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import stream_key, unit
 from .services import Purpose as ServicePurpose
-from .services import int_list, need_columns, needs, places_in_week, start_benefit
+from .services import int_list, needs, places_in_week, start_benefit
 from .support import Contacts, Helper
 
 if TYPE_CHECKING:
@@ -401,27 +402,26 @@ class BuddyProgramme(Helper):
         if not self.on:
             return
         pop, p, w = m.pop, m.p, m.week
+        clock = Clock(m.crn.seed, w, w - m.start_week)
         ended = _endings_and_exits(
-            m.crn.seed, w, pop.buddy_status, pop.buddy, pop.buddy_since, pop.buddy_end,
-            pop.buddy_episode, pop.release_week, pop.phase, pop.typology, pop.match_quality,
-            pop.trust, *need_columns(m), p.debt_problem_threshold, p.buddy_dropout_per_week,
-            self.active, self.strain, self.left, self.clients, p.buddy_turnover_per_week,
-            p.burnout_hazard, p.burnout_threshold, p.buddy_offer_lapse_weeks,
-        )  # fmt: skip
+            clock, bundle(EndingPeople, pop), bundle(Buddies, self), bundle(EndingParams, p)
+        )
         completed, early, dropped, by_detention, by_leaving, lapsed, exits = ended
         k = places_in_week(self.recruit_rate, w - m.start_week)  # spread like service places
         self._recruit(m, k)
         inside = p.buddy_start == "inside"
         matched, waits, three_way_talks, waitlist = _intake_match_and_strain(
-            m.crn.seed, w, w - m.start_week, inside, p.buddy_intake_weeks_before_release,
-            p.buddy_uptake if inside else p.buddy_uptake_after_release, pop.buddy_status,
-            pop.buddy, pop.buddy_since, pop.buddy_end, pop.buddy_episode, pop.buddy_offered,
-            pop.buddy_ever, pop.release_week, pop.phase, pop.match_quality,
-            p.buddy_pool_diversity, p.buddy_caseload, p.buddy_trajectory_weeks, self.active,
-            self.strain, self.clients, p.buddy_strain_recovery_per_week,
-            p.coaching_interval_weeks if p.coaching else 0,
-            m.professionals.coaching_capacity(), p.coaching_relief,
-            p.three_way_strain_trigger, p.three_way_relief, m.professionals.load < 1,
+            clock,
+            bundle(IntakePeople, pop),
+            bundle(Buddies, self),  # anew: recruiting replaced the pool's arrays
+            bundle(
+                IntakeParams, p,
+                starts_inside=inside,
+                uptake=p.buddy_uptake if inside else p.buddy_uptake_after_release,
+                coaching_interval=p.coaching_interval_weeks if p.coaching else 0,
+                coaching_capacity=m.professionals.coaching_capacity(),
+                professional_has_room=m.professionals.load < 1,
+            ),
         )  # fmt: skip
         for kind, ids in (
             ("buddy_ended_by_detention", by_detention),
@@ -478,10 +478,13 @@ class BuddyProgramme(Helper):
             return Contacts(_NOBODY, WITH_BUDDY, 0.0, 0.0, 0.0)
         reactive = p.buddy_contact_interval == "reactive"
         due, relief, trust_change, keep = _buddy_contacts(
-            m.crn.seed, m.week, 0 if reactive else p.buddy_contact_interval, pop.buddy_status,
-            pop.phase, pop.buddy, pop.buddy_since, pop.release_week, pop.help_seeking,
-            pop.match_quality, self.clients, self.strain, p.buddy_hours_per_week,
-            p.buddy_relief, p.buddy_trust_gain, p.contact_kept_probability,
+            Clock(m.crn.seed, m.week, m.week - m.start_week),
+            bundle(BuddyContactPeople, pop),
+            bundle(Buddies, self),
+            bundle(
+                BuddyContactParams, p,
+                contact_interval=0 if reactive else p.buddy_contact_interval,
+            ),
         )  # fmt: skip
         return Contacts(due, WITH_BUDDY, relief, trust_change, keep)
 
@@ -491,13 +494,14 @@ class BuddyProgramme(Helper):
         if len(ids) == 0:
             return
         signals = _after_contact(
-            m.crn.seed, m.week, ids, pop.buddy, pop.buddy_support, pop.match_quality,
-            pop.typology, pop.phase, pop.relapse, pop.ties_criminogenic, pop.stress,
-            *pop.domain_columns(), p.debt_problem_threshold, self.clients, self.strain,
-            p.buddy_hours_per_week, p.buddy_strain_per_contact, p.demanding_strain_extra,
-            p.complexity_strain_weight,
-            1 + p.substitution_strain_factor * m.professionals.overload(),
-            p.buddy_signal_probability,
+            ids,
+            Clock(m.crn.seed, m.week, m.week - m.start_week),
+            bundle(SupportedPeople, pop),
+            bundle(Buddies, self),
+            bundle(
+                AfterContactParams, p,
+                substitution=1 + p.substitution_strain_factor * m.professionals.overload(),
+            ),
         )  # fmt: skip
         m.professionals.refer(signals)
 
@@ -519,19 +523,69 @@ class BuddyProgramme(Helper):
         self.totals = dict.fromkeys(self.totals, 0)
 
 
+class Buddies(NamedTuple):
+    """The buddy pool, one entry per buddy, by the programme's attribute names: whether
+    each is active, their strain, the week they left, and their clients now."""
+
+    active: np.ndarray
+    strain: np.ndarray
+    left: np.ndarray
+    clients: np.ndarray
+
+
+class EndingPeople(NamedTuple):
+    """The population columns the endings of trajectories read and change."""
+
+    buddy_status: np.ndarray
+    buddy: np.ndarray
+    buddy_since: np.ndarray
+    buddy_end: np.ndarray
+    buddy_episode: np.ndarray
+    release_week: np.ndarray
+    phase: np.ndarray
+    typology: np.ndarray
+    match_quality: np.ndarray
+    trust: np.ndarray
+    benefit_due_week: np.ndarray
+    domains: Domains
+
+
+class EndingParams(NamedTuple):
+    """Endings of trajectories and buddies leaving, by the parameter table's names."""
+
+    debt_problem_threshold: float
+    buddy_dropout_per_week: float
+    buddy_turnover_per_week: float
+    burnout_hazard: float
+    burnout_threshold: float
+    buddy_offer_lapse_weeks: int
+
+
 @njit(cache=True)
-def _endings_and_exits(
-    seed, week, status, buddy, since, end, episode, release_week, phase, typology,
-    match_quality, trust, has_id, housing, income, benefit_due_week, care_met, addiction,
-    mental_health, debt, debt_managed, debt_threshold, dropout, active, strain, left, clients,
-    turnover, burnout_hazard, burnout_threshold, lapse_weeks,
-):  # fmt: skip
+def _endings_and_exits(clock, people, buddies, par):
     """Trajectories end (detention, leaving, completion, early completion, drop-out),
     offers lapse, and buddies leave.
 
     The clients of a buddy who leaves go back on the list to be matched again.
     Returns the people whose trajectory ended, by how, and the number of exits.
     """
+    seed, week, _ = clock
+    buddy_status = people.buddy_status
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    buddy_end = people.buddy_end
+    buddy_episode = people.buddy_episode
+    release_week = people.release_week
+    phase = people.phase
+    typology = people.typology
+    match_quality = people.match_quality
+    trust = people.trust
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    benefit_due_week = people.benefit_due_week
+    active = buddies.active
+    strain = buddies.strain
+    left = buddies.left
+    clients = buddies.clients
     k_drop = stream_key(seed, week, _DROPOUT)
     k_exit = stream_key(seed, week, _EXIT)
     # buddies leave through turnover and burnout (a lookup by buddy index)
@@ -540,7 +594,8 @@ def _endings_and_exits(
     for b in range(active.shape[0]):
         if not active[b]:
             continue
-        hazard = turnover + burnout_hazard * max(strain[b] - burnout_threshold, 0.0)
+        excess = max(strain[b] - par.burnout_threshold, 0.0)
+        hazard = par.buddy_turnover_per_week + par.burnout_hazard * excess
         if unit(k_exit, b) < min(max(hazard, 0.0), 1.0):
             active[b] = False
             left[b] = week
@@ -549,48 +604,57 @@ def _endings_and_exits(
     completed, early, dropped, by_detention = int_list(), int_list(), int_list(), int_list()
     by_leaving, lapsed = int_list(), int_list()
     clients[:] = 0
-    for i in range(status.shape[0]):
-        if status[i] == NO_BUDDY:
+    for i in range(buddy_status.shape[0]):
+        if buddy_status[i] == NO_BUDDY:
             continue
         ends = False
-        if release_week[i] != episode[i]:
+        if release_week[i] != buddy_episode[i]:
             # a new detention episode ends the trajectory (and the place on the list)
-            if status[i] == MATCHED:
+            if buddy_status[i] == MATCHED:
                 by_detention.append(i)
             ends = True
         elif phase[i] == LEFT:
-            if status[i] == MATCHED:
+            if buddy_status[i] == MATCHED:
                 by_leaving.append(i)
             ends = True
-        elif status[i] == MATCHED and phase[i] == RELEASED:
-            if end[i] <= week:
+        elif buddy_status[i] == MATCHED and phase[i] == RELEASED:
+            if buddy_end[i] <= week:
                 completed.append(i)
                 ends = True
             elif (
                 typology[i] == RATIONAL
-                and week - since[i] >= EARLY_EXIT_WEEKS
+                and week - buddy_since[i] >= EARLY_EXIT_WEEKS
                 and needs(
-                    has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i],
-                    addiction[i], mental_health[i], debt[i], debt_managed[i], debt_threshold,
+                    Domains(
+                        has_id[i], housing[i], income[i], debt[i], debt_managed[i],
+                        addiction[i], mental_health[i], care_met[i],
+                    ),
+                    benefit_due_week[i], par.debt_problem_threshold,
                 ) == 0
             ):  # fmt: skip
                 # the rational type leaves once their questions are answered: a completion
                 early.append(i)
                 ends = True
-            elif unit(k_drop, i) < dropout * (1.5 - match_quality[i]) * (1.5 - trust[i]):
+            elif unit(k_drop, i) < (
+                par.buddy_dropout_per_week * (1.5 - match_quality[i]) * (1.5 - trust[i])
+            ):
                 dropped.append(i)
                 ends = True
         if ends:
             buddy[i] = -1
-            status[i] = NO_BUDDY
+            buddy_status[i] = NO_BUDDY
         elif buddy[i] >= 0 and gone[buddy[i]]:
             buddy[i] = -1
-            status[i] = ON_LIST
-            since[i] = week
+            buddy_status[i] = ON_LIST
+            buddy_since[i] = week
         # the offer lapses, also for a client whose buddy left late in the trajectory
-        if status[i] == ON_LIST and phase[i] == RELEASED and week - release_week[i] >= lapse_weeks:
+        if (
+            buddy_status[i] == ON_LIST
+            and phase[i] == RELEASED
+            and week - release_week[i] >= par.buddy_offer_lapse_weeks
+        ):
             lapsed.append(i)
-            status[i] = NO_BUDDY
+            buddy_status[i] = NO_BUDDY
         if buddy[i] >= 0:
             clients[buddy[i]] += 1
     return (
@@ -604,37 +668,86 @@ def _endings_and_exits(
     )
 
 
+class IntakePeople(NamedTuple):
+    """The population columns intake and matching read and change."""
+
+    buddy_status: np.ndarray
+    buddy: np.ndarray
+    buddy_since: np.ndarray
+    buddy_end: np.ndarray
+    buddy_episode: np.ndarray
+    buddy_offered: np.ndarray
+    buddy_ever: np.ndarray
+    release_week: np.ndarray
+    phase: np.ndarray
+    match_quality: np.ndarray
+
+
+class IntakeParams(NamedTuple):
+    """Intake, matching and strain, by the parameter table's names; plus
+    ``starts_inside`` (buddy_start is "inside"), the ``uptake`` of that start,
+    ``coaching_interval`` (0 without coaching), the professionals'
+    ``coaching_capacity`` and whether a professional has room (load below 1) for a
+    three-way talk."""
+
+    starts_inside: bool
+    buddy_intake_weeks_before_release: int
+    uptake: float
+    buddy_pool_diversity: float
+    buddy_caseload: int
+    buddy_trajectory_weeks: int
+    buddy_strain_recovery_per_week: float
+    coaching_interval: int
+    coaching_capacity: int
+    coaching_relief: float
+    three_way_strain_trigger: float
+    three_way_relief: float
+    professional_has_room: bool
+
+
 @njit(cache=True)
-def _intake_match_and_strain(
-    seed, week, run_week, inside, intake_weeks, uptake, status, buddy, since, end, episode,
-    offered, ever, release_week, phase, match_quality, diversity, caseload, trajectory_weeks,
-    active, strain, clients, recovery, coaching_interval, coaching_capacity, coaching_relief,
-    three_way_trigger, three_way_relief, professional_has_room,
-):  # fmt: skip
+def _intake_match_and_strain(clock, people, buddies, par):
     """Referrals join the list, the coordinator matches, and buddies' strain moves.
 
     Returns the people matched, their waits, the number of three-way talks and the
     length of the list after matching.
     """
+    seed, week, run_week = clock
+    buddy_status = people.buddy_status
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    buddy_end = people.buddy_end
+    buddy_episode = people.buddy_episode
+    buddy_offered = people.buddy_offered
+    buddy_ever = people.buddy_ever
+    release_week = people.release_week
+    phase = people.phase
+    match_quality = people.match_quality
+    active = buddies.active
+    strain = buddies.strain
+    clients = buddies.clients
     k_uptake = stream_key(seed, week, _UPTAKE)
     k_tie = stream_key(seed, 0, _QUEUE_TIE)
     k_quality = stream_key(seed, week, _QUALITY)
     k_coaching = stream_key(seed, week, _COACHING)
     # intake: referral inside when release is near, or at release (BrugBinnenBuiten2023 §5.4)
     waiting = int_list()
-    for i in range(status.shape[0]):
-        if status[i] == NO_BUDDY and offered[i] != release_week[i]:  # not yet offered
-            if inside:
-                due = phase[i] == DETAINED and release_week[i] - week <= intake_weeks
+    for i in range(buddy_status.shape[0]):
+        if buddy_status[i] == NO_BUDDY and buddy_offered[i] != release_week[i]:  # not yet offered
+            if par.starts_inside:
+                due = (
+                    phase[i] == DETAINED
+                    and release_week[i] - week <= par.buddy_intake_weeks_before_release
+                )
             else:
                 due = phase[i] == RELEASED and release_week[i] == week
             if due:
-                offered[i] = release_week[i]
-                if unit(k_uptake, i) < uptake:
-                    status[i] = ON_LIST
-                    since[i] = week
-                    episode[i] = release_week[i]
-        if status[i] == ON_LIST:
+                buddy_offered[i] = release_week[i]
+                if unit(k_uptake, i) < par.uptake:
+                    buddy_status[i] = ON_LIST
+                    buddy_since[i] = week
+                    buddy_episode[i] = release_week[i]
+        if buddy_status[i] == ON_LIST:
             waiting.append(i)
 
     # matching: first come first served (ties broken by a keyed draw), to the
@@ -642,14 +755,14 @@ def _intake_match_and_strain(
     free = np.zeros(active.shape[0], dtype=np.int64)
     for b in range(active.shape[0]):
         if active[b]:
-            free[b] = caseload - clients[b]
+            free[b] = par.buddy_caseload - clients[b]
     n = min(len(waiting), max(free.sum(), 0))
     chosen = np.empty(n, dtype=np.int64)
     waits = np.empty(n, dtype=np.int64)
     if n > 0:
         key = np.empty(len(waiting))
         for r in range(len(waiting)):
-            key[r] = since[waiting[r]] + 0.5 * unit(k_tie, waiting[r])
+            key[r] = buddy_since[waiting[r]] + 0.5 * unit(k_tie, waiting[r])
         # only the head of the list is matched: select it, then sort it (keys are distinct)
         head = np.argpartition(key, n - 1)[:n] if n < len(waiting) else np.arange(n)
         order = head[np.argsort(key[head], kind="mergesort")]
@@ -658,15 +771,15 @@ def _intake_match_and_strain(
             if free[b] > round_:  # a place in this round: buddies fill one place at a time
                 i = waiting[order[slot]]
                 chosen[slot] = i
-                waits[slot] = week - since[i]
+                waits[slot] = week - buddy_since[i]
                 # quality in [0, 1]: mean 0.5 for a uniform pool, 0.8 for a fully diverse
                 # one (assumption: the coordinator finds a better fit in a diverse pool)
-                match_quality[i] = unit(k_quality, i) ** (1 / (1 + 3 * diversity))
+                match_quality[i] = unit(k_quality, i) ** (1 / (1 + 3 * par.buddy_pool_diversity))
                 buddy[i] = b
-                status[i] = MATCHED
-                since[i] = week
-                end[i] = max(week, release_week[i]) + trajectory_weeks
-                ever[i] = True
+                buddy_status[i] = MATCHED
+                buddy_since[i] = week
+                buddy_end[i] = max(week, release_week[i]) + par.buddy_trajectory_weeks
+                buddy_ever[i] = True
                 clients[b] += 1
                 slot += 1
             b += 1
@@ -678,21 +791,21 @@ def _intake_match_and_strain(
     due = int_list()
     for b in range(active.shape[0]):
         if active[b]:
-            strain[b] = max(strain[b] - recovery, 0.0)
+            strain[b] = max(strain[b] - par.buddy_strain_recovery_per_week, 0.0)
             # each buddy has a session every interval, in a week of its own: sessions
             # are spread as a coordinator's diary would spread them
-            if coaching_interval and (run_week + b) % coaching_interval == 0:
+            if par.coaching_interval and (run_week + b) % par.coaching_interval == 0:
                 due.append(b)
     if len(due):
-        share = min(1.0, coaching_capacity / coaching_interval / len(due))
+        share = min(1.0, par.coaching_capacity / par.coaching_interval / len(due))
         for b in due:
             if unit(k_coaching, b) < share:
-                strain[b] = max(strain[b] - coaching_relief, 0.0)
+                strain[b] = max(strain[b] - par.coaching_relief, 0.0)
     three_way = 0
-    if professional_has_room:
+    if par.professional_has_room:
         for b in range(active.shape[0]):
-            if active[b] and strain[b] > three_way_trigger and clients[b] > 0:
-                strain[b] = max(strain[b] - three_way_relief, 0.0)
+            if active[b] and strain[b] > par.three_way_strain_trigger and clients[b] > 0:
+                strain[b] = max(strain[b] - par.three_way_relief, 0.0)
                 three_way += 1
     return chosen, waits, three_way, len(waiting) - n
 
@@ -715,64 +828,131 @@ def _escorts(seed, week, status, phase, buddy, clients, hours):
     return np.array(out, dtype=np.int64)
 
 
+class BuddyContactPeople(NamedTuple):
+    """The population columns that decide which buddy contacts are due and what they bring."""
+
+    buddy_status: np.ndarray
+    phase: np.ndarray
+    buddy: np.ndarray
+    buddy_since: np.ndarray
+    release_week: np.ndarray
+    help_seeking: np.ndarray
+    match_quality: np.ndarray
+
+
+class BuddyContactParams(NamedTuple):
+    """Buddy contacts, by the parameter table's names; plus ``contact_interval``, the
+    weeks between proactive contacts (0: reactive)."""
+
+    contact_interval: int
+    buddy_hours_per_week: float
+    buddy_relief: float
+    buddy_trust_gain: float
+    contact_kept_probability: float
+
+
 @njit(cache=True)
-def _buddy_contacts(
-    seed, week, interval, status, phase, buddy, since, release_week, help_seeking,
-    match_quality, clients, strain, hours, relief_per_contact, trust_gain, kept_probability,
-):  # fmt: skip
+def _buddy_contacts(clock, people, buddies, par):
     """Contacts due this week, with their relief, trust change and chance of being kept.
 
-    ``interval`` 0 means reactive: only when the client asks, so initiative decides
-    and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking 0 to
-    1). Proactive buddies also meet a client matched inside at the gate on release day.
+    ``contact_interval`` 0 means reactive: only when the client asks, so initiative
+    decides and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking
+    0 to 1). Proactive buddies also meet a client matched inside at the gate on release
+    day.
     """
+    seed, week, _ = clock
+    buddy_status = people.buddy_status
+    phase = people.phase
+    buddy = people.buddy
+    buddy_since = people.buddy_since
+    release_week = people.release_week
+    help_seeking = people.help_seeking
+    match_quality = people.match_quality
+    clients = buddies.clients
+    strain = buddies.strain
     key = stream_key(seed, week, _ASK)
     due = int_list()
-    for i in range(status.shape[0]):
-        if status[i] != MATCHED:
+    for i in range(buddy_status.shape[0]):
+        if buddy_status[i] != MATCHED:
             continue
-        if interval == 0:
+        if par.contact_interval == 0:
             if phase[i] == RELEASED and unit(key, i) < 0.05 + 0.5 * help_seeking[i]:
                 due.append(i)
-        elif (week - since[i]) % interval == 0 or release_week[i] == week:
+        elif (week - buddy_since[i]) % par.contact_interval == 0 or release_week[i] == week:
             due.append(i)
     n = len(due)
     relief, trust, keep = np.empty(n), np.empty(n), np.empty(n)
     for j in range(n):
         i = due[j]
-        effect = match_quality[i] * time_share(clients[buddy[i]], hours)
-        relief[j] = relief_per_contact * effect
-        trust[j] = trust_gain * effect
-        keep[j] = kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
+        effect = match_quality[i] * time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        relief[j] = par.buddy_relief * effect
+        trust[j] = par.buddy_trust_gain * effect
+        keep[j] = par.contact_kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
     return np.array(due, dtype=np.int64), relief, trust, keep
 
 
+class SupportedPeople(NamedTuple):
+    """The population columns a kept buddy contact reads and changes."""
+
+    buddy: np.ndarray
+    buddy_support: np.ndarray
+    match_quality: np.ndarray
+    typology: np.ndarray
+    phase: np.ndarray
+    relapse: np.ndarray
+    ties_criminogenic: np.ndarray
+    stress: np.ndarray
+    domains: Domains
+
+
+class AfterContactParams(NamedTuple):
+    """A kept buddy contact, by the parameter table's names; plus ``substitution``, the
+    strain multiplier while professionals are overloaded."""
+
+    debt_problem_threshold: float
+    buddy_hours_per_week: float
+    buddy_strain_per_contact: float
+    demanding_strain_extra: float
+    complexity_strain_weight: float
+    substitution: float
+    buddy_signal_probability: float
+
+
 @njit(cache=True)
-def _after_contact(
-    seed, week, ids, buddy, buddy_support, match_quality, typology, phase, relapse,
-    ties_criminogenic, stress, has_id, housing, income, debt, debt_managed, addiction,
-    mental_health, care_met, debt_threshold, clients, strain, hours, strain_per_contact,
-    demanding_extra, complexity_weight, substitution, signal_probability,
-):  # fmt: skip
+def _after_contact(ids, clock, people, buddies, par):
     """A kept contact supports the client and strains the buddy, more for demanding and
     complex clients and when buddies fill in for overloaded professionals. A buddy
     signals a risky situation (relapse, a strong old network or high stress: an
     assumption) to the professional. Returns the people signalled."""
+    seed, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    buddy = people.buddy
+    buddy_support = people.buddy_support
+    match_quality = people.match_quality
+    typology = people.typology
+    phase = people.phase
+    relapse = people.relapse
+    ties_criminogenic = people.ties_criminogenic
+    stress = people.stress
+    clients = buddies.clients
+    strain = buddies.strain
     key = stream_key(seed, week, _SIGNAL)
     signals = int_list()
     for i in ids:
-        buddy_support[i] += match_quality[i] * time_share(clients[buddy[i]], hours)
-        lacks = missing(
+        share = time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        buddy_support[i] += match_quality[i] * share
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         demand = (
-            (1 + demanding_extra * (typology[i] == DEMANDING))
-            * (1 + complexity_weight * lacks / 5)
-            * substitution
+            (1 + par.demanding_strain_extra * (typology[i] == DEMANDING))
+            * (1 + par.complexity_strain_weight * lacks / 5)
+            * par.substitution
         )
-        strain[buddy[i]] += strain_per_contact * demand
+        strain[buddy[i]] += par.buddy_strain_per_contact * demand
         at_risk = relapse[i] or ties_criminogenic[i] > 0.5 or stress[i] > 0.6
-        if phase[i] == RELEASED and at_risk and unit(key, i) < signal_probability:
+        if phase[i] == RELEASED and at_risk and unit(key, i) < par.buddy_signal_probability:
             signals.append(i)
     return np.array(signals, dtype=np.int64)

@@ -31,7 +31,7 @@ from .population import (
     missing,
 )
 from .rng import stream_key, unit
-from .services import Helpers, accepts, int_list, need_columns, needs, open_job_share
+from .services import Helpers, accepts, int_list, needs, open_job_share
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -274,6 +274,9 @@ def proactive_contacts(m: ReentryModel) -> None:
     contact that does not take place costs trust (Leiden2024 §4.6).
     """
     pop, p, w = m.pop, m.p, m.week
+    # the same for every provider, so filled once
+    clock, people = Clock(m.crn.seed, w, w - m.start_week), bundle(ContactedPeople, pop)
+    par = bundle(ReferralParams, p)
     for salt, provider in enumerate(m.support.providers):
         c = provider.contacts(m)
         if len(c.ids) == 0:
@@ -284,12 +287,10 @@ def proactive_contacts(m: ReentryModel) -> None:
             p.trust_setback_loss / 2,
         )  # fmt: skip
         provider.contacted(m, c.ids[ok])
-        _contact_kernel(
-            c.ids[ok], c.relief[ok], c.trust_change[ok], c.grade, w, pop.phase, pop.stress,
-            pop.trust, pop.need_known, pop.svc_status, pop.svc_since, pop.svc_grade,
-            *need_columns(m), p.debt_problem_threshold, pop.address, pop.relapse,
-            p.gating_outside,
-        )  # fmt: skip
+        kept = bundle(
+            KeptContacts, c, ids=c.ids[ok], relief=c.relief[ok], trust_change=c.trust_change[ok]
+        )
+        _contact_kernel(kept, clock, people, par)
 
 
 @njit(cache=True)
@@ -305,35 +306,79 @@ def _keep(ids, keep_probability, seed, key_week, trust, broken_loss):
     return ok
 
 
+class KeptContacts(NamedTuple):
+    """The contacts of one provider that took place, by the names of
+    :class:`model.support.Contacts`: the people, the help grade the provider brings, and
+    per person the stress relief and the trust change."""
+
+    ids: np.ndarray
+    grade: int
+    relief: np.ndarray
+    trust_change: np.ndarray
+
+
+class ContactedPeople(NamedTuple):
+    """The population columns a kept contact reads and changes."""
+
+    phase: np.ndarray
+    stress: np.ndarray
+    trust: np.ndarray
+    need_known: np.ndarray
+    svc_status: np.ndarray
+    svc_since: np.ndarray
+    svc_grade: np.ndarray
+    benefit_due_week: np.ndarray
+    address: np.ndarray
+    relapse: np.ndarray
+    domains: Domains
+
+
+class ReferralParams(NamedTuple):
+    """What needs and the services' entry conditions depend on, by the parameter table's
+    names."""
+
+    debt_problem_threshold: float
+    gating_outside: bool
+
+
 @njit(cache=True)
-def _contact_kernel(
-    met, relief, trust_change, grade, week, phase, stress, trust, need_known, svc_status,
-    svc_since, svc_grade, has_id, housing, income, benefit_due_week, care_met, addiction,
-    mental_health, debt, debt_managed, debt_threshold, address, relapse, gating_outside,
-):  # fmt: skip
+def _contact_kernel(kept, clock, people, par):
     """A kept contact calms and builds trust; outside, it finds every current need and
     puts the person on the list of the first step of the chain they can take."""
-    for j in range(met.shape[0]):
-        i = met[j]
-        stress[i] = min(max(stress[i] - relief[j], 0.0), 1.0)
-        trust[i] = min(max(trust[i] + trust_change[j], 0.0), 1.0)
+    _, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    benefit_due_week = people.benefit_due_week
+    phase = people.phase
+    stress = people.stress
+    trust = people.trust
+    need_known = people.need_known
+    svc_status = people.svc_status
+    svc_since = people.svc_since
+    svc_grade = people.svc_grade
+    address = people.address
+    relapse = people.relapse
+    for j in range(kept.ids.shape[0]):
+        i = kept.ids[j]
+        stress[i] = min(max(stress[i] - kept.relief[j], 0.0), 1.0)
+        trust[i] = min(max(trust[i] + kept.trust_change[j], 0.0), 1.0)
         if phase[i] != RELEASED:
             continue
-        bits = needs(
-            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], debt_threshold,
+        person = Domains(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        bits = needs(person, benefit_due_week[i], par.debt_problem_threshold)
         for s in range(svc_status.shape[0]):
             need_known[s, i] = need_known[s, i] or (bits >> s) & 1
         for s in range(svc_status.shape[0]):  # the first step of the chain they can take
             if (
                 (bits >> s) & 1
                 and svc_status[s, i] == IDLE
-                and accepts(s, has_id[i], address[i], income[i], relapse[i], gating_outside)
+                and accepts(s, has_id[i], address[i], income[i], relapse[i], par.gating_outside)
             ):
                 svc_status[s, i] = WAITING
                 svc_since[s, i] = week
-                svc_grade[s, i] = grade
+                svc_grade[s, i] = kept.grade
                 break
 
 
@@ -402,6 +447,7 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     """
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    benefit_due_week = people.benefit_due_week
     need_known = people.need_known
     svc_status = people.svc_status
     svc_since = people.svc_since
@@ -415,16 +461,16 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
     trust = people.trust
     self_reliance = people.self_reliance
     stress = people.stress
-    benefit_due_week = people.benefit_due_week
     address = people.address
     relapse = people.relapse
     k_ask, k_pick = stream_key(seed, week, _ASK_HELP), stream_key(seed, week, _PICK_NEED)
     refused, refused_service = int_list(), int_list()
     for i in ids:
-        bits = needs(
-            has_id[i], housing[i], income[i], benefit_due_week[i], care_met[i], addiction[i],
-            mental_health[i], debt[i], debt_managed[i], par.debt_problem_threshold,
+        person = Domains(
+            has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        bits = needs(person, benefit_due_week[i], par.debt_problem_threshold)
         # a need stays known only while it lasts; count known and hidden needs
         n_needs = hidden = idle_needs = 0
         idle = 0  # the needs nobody is working on yet, as bits
@@ -664,10 +710,11 @@ def _update_states_kernel(ids, people, helpers, par):
         gap = self_reliance_own[i] - self_reliance[i]
         if gap > 0:
             self_reliance[i] += par.self_reliance_recovery_per_week * gap
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         waiting = False
         for s in range(svc_status.shape[0]):
             waiting = waiting or svc_status[s, i] == WAITING

@@ -366,26 +366,53 @@ def detention_week(m: ReentryModel, ids: np.ndarray) -> None:
     _prison_services(m, ids)
 
 
+class RegimePeople(NamedTuple):
+    """The population columns the regime reads and changes."""
+
+    motivation: np.ndarray
+    stress: np.ndarray
+    ties_criminogenic: np.ndarray
+    age: np.ndarray
+    good_weeks: np.ndarray
+    regime: np.ndarray
+
+
+class RegimeParams(NamedTuple):
+    """The regime, by the parameter table's names; ``misconduct_base_logit`` is the
+    log-odds of ``misconduct_base_per_week``."""
+
+    misconduct_base_logit: float
+    misconduct_motivation_weight: float
+    promotion_good_weeks: int
+    gating_inside: bool
+    frustration_per_week: float
+
+
 def _regime(m: ReentryModel, ids: np.ndarray) -> None:
-    pop, p = m.pop, m.p
+    p = m.p
     _regime_kernel(
-        ids, m.crn.seed, m.week, pop.motivation, pop.stress, pop.ties_criminogenic, pop.age,
-        pop.good_weeks, pop.regime, logit(p.misconduct_base_per_week),
-        p.misconduct_motivation_weight, p.promotion_good_weeks, p.gating_inside,
-        p.frustration_per_week,
-    )  # fmt: skip
+        ids,
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        bundle(RegimePeople, m.pop),
+        bundle(RegimeParams, p, misconduct_base_logit=logit(p.misconduct_base_per_week)),
+    )
 
 
 @njit(cache=True)
-def _regime_kernel(
-    ids, seed, week, motivation, stress, ties_criminogenic, age, good_weeks, regime,
-    base_logit, motivation_weight, promotion_weeks, gating, frustration,
-):  # fmt: skip
+def _regime_kernel(ids, clock, people, par):
+    """Misconduct, promotion and frustration this week for the people ``ids`` inside."""
+    seed, week, _ = clock
+    motivation = people.motivation
+    stress = people.stress
+    age = people.age
+    ties_criminogenic = people.ties_criminogenic
+    good_weeks = people.good_weeks
+    regime = people.regime
     key = stream_key(seed, week, _MISCONDUCT)
     for i in ids:
         x = (
-            base_logit
-            + motivation_weight * (0.5 - motivation[i])
+            par.misconduct_base_logit
+            + par.misconduct_motivation_weight * (0.5 - motivation[i])
             + 1.5 * (stress[i] - 0.3)
             + 1.0 * ties_criminogenic[i]
             + 0.5 * (age[i] < 25)
@@ -395,10 +422,10 @@ def _regime_kernel(
             regime[i] = BASIC
         else:
             good_weeks[i] += 1
-        if regime[i] == BASIC and good_weeks[i] >= promotion_weeks:
+        if regime[i] == BASIC and good_weeks[i] >= par.promotion_good_weeks:
             regime[i] = PLUS
-        if gating and regime[i] == BASIC:
-            motivation[i] = max(motivation[i] - frustration, 0.0)
+        if par.gating_inside and regime[i] == BASIC:
+            motivation[i] = max(motivation[i] - par.frustration_per_week, 0.0)
 
 
 class DamagedPeople(NamedTuple):
@@ -550,11 +577,17 @@ def _prison_kernel(ids, clock, people, par):
     """Ask for, wait for, follow, drop out of and complete in-prison services."""
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    regime, entry_week, help_seeking = people.regime, people.entry_week, people.help_seeking
-    prison_status, prison_since = people.prison_status, people.prison_since
+    regime = people.regime
+    entry_week = people.entry_week
+    help_seeking = people.help_seeking
+    prison_status = people.prison_status
+    prison_since = people.prison_since
     prison_admitted_on_basic = people.prison_admitted_on_basic
-    prison_completed, prepared = people.prison_completed, people.prepared
-    stress, job_ready, motivation = people.stress, people.job_ready, people.motivation
+    prison_completed = people.prison_completed
+    prepared = people.prepared
+    stress = people.stress
+    job_ready = people.job_ready
+    motivation = people.motivation
     n, n_services = ids.shape[0], prison_status.shape[0]
     k_apply, k_drop = stream_key(seed, week, _PRISON_APPLY), stream_key(seed, week, _DROPOUT)
     k_tie, k_places = stream_key(seed, 0, _QUEUE_TIE), stream_key(seed, week, _PLACES)
@@ -571,10 +604,11 @@ def _prison_kernel(ids, clock, people, par):
             max(par.prison_apply_per_week * (0.5 + help_seeking[i]), 0.0), 1.0
         ):
             continue
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         wants = (
             can_ask and lacks > 0,
             can_ask and mental_health[i] and not care_met[i],

@@ -277,10 +277,11 @@ def _offenders(ids, clock, people, par):
             income[i], svc_status[EMPLOYMENT, i], svc_status[ADDICTION_CARE, i],
             svc_status[MENTAL_HEALTH_CARE, i],
         )  # fmt: skip
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         years_out = min((week - release_week[i]) / 52, 2)
         x = (
             par.offence_base_logit

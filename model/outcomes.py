@@ -9,12 +9,13 @@ count only the release events that reach it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from .bundles import Clock, Domains, bundle
 from .declare import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
@@ -83,28 +84,37 @@ _EVENT_COLUMNS: dict[str, tuple] = {
 _CARE_NEED, _CARE_MET = SNAPSHOT_FIELDS.index("care_need"), SNAPSHOT_FIELDS.index("care_met")
 
 
+class SnapshotPeople(NamedTuple):
+    """The population columns the snapshot fields read."""
+
+    phase: np.ndarray
+    svc_status: np.ndarray
+    domains: Domains
+
+
 @njit(cache=True)
-def _state_matrix(
-    ids, phase, svc_status, has_id, housing, income, debt, debt_managed, addiction,
-    mental_health, care_met, debt_threshold,
-):  # fmt: skip
+def _state_matrix(ids, people, debt_problem_threshold):
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    phase = people.phase
+    svc_status = people.svc_status
     out = np.empty((len(SNAPSHOT_FIELDS), ids.shape[0]))
     for j in range(ids.shape[0]):
         i = ids[j]
         care_need = addiction[i] or mental_health[i]
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, debt_problem_threshold)
         out[0, j] = has_id[i]
         out[1, j] = housing[i] != NO_HOUSING
         out[2, j] = housing[i] == INDEPENDENT
         out[3, j] = income[i] != NO_INCOME
         out[4, j] = income[i] == WORK
         out[5, j] = income[i] == BENEFIT
-        out[6, j] = debt[i] > debt_threshold
-        out[7, j] = not debt_ok(debt[i], debt_managed[i], debt_threshold)
+        out[6, j] = debt[i] > debt_problem_threshold
+        out[7, j] = not debt_ok(debt[i], debt_managed[i], debt_problem_threshold)
         out[8, j] = care_need
         out[9, j] = care_met[i] if care_need else np.nan
         out[10, j] = busy(
@@ -125,10 +135,7 @@ def person_state(m: ReentryModel, ids: np.ndarray) -> np.ndarray:
     not under a payment plan or administration (a missing basisvoorwaarde).
     ``care_met`` is NaN for people without a care need.
     """
-    pop = m.pop
-    return _state_matrix(
-        ids, pop.phase, pop.svc_status, *pop.domain_columns(), m.p.debt_problem_threshold
-    )
+    return _state_matrix(ids, bundle(SnapshotPeople, m.pop), m.p.debt_problem_threshold)
 
 
 class ReleaseEvents:
@@ -217,15 +224,23 @@ class ReleaseEvents:
             return
         # events are opened week by week, so their release weeks are sorted
         released = self.cols["release_week"][: self.n]
+        reached = []  # (stage, first event, last event + 1)
         for stage, weeks in MILESTONES.items():
             if weeks == 0:
                 continue  # the release snapshot is taken by new()
             first, last = np.searchsorted(released, [m.week - weeks, m.week - weeks + 1])
             if last > first:
-                ids = self.cols["person"][first:last]
-                states = person_state(m, ids)
-                states[:, m.pop.phase[ids] == LEFT] = np.nan  # no longer observed
-                self.states[stage][:, first:last] = states
+                reached.append((stage, first, last))
+        if not reached:
+            return
+        # one kernel call for all the milestones of the week: each call has a fixed cost
+        ids = np.concatenate([self.cols["person"][first:last] for _, first, last in reached])
+        states = person_state(m, ids)
+        states[:, m.pop.phase[ids] == LEFT] = np.nan  # no longer observed
+        start = 0
+        for stage, first, last in reached:
+            self.states[stage][:, first:last] = states[:, start : start + last - first]
+            start += last - first
 
     def table(self, last_week: int) -> pd.DataFrame:
         """The release table; 2-year outcomes are NaN for events not observed for 2 years."""
@@ -268,12 +283,26 @@ _MEAN_FIELDS = (
 _STABILITY = SNAPSHOT_FIELDS.index("stability_index")
 
 
+class CensusPeople(NamedTuple):
+    """The population columns the weekly census reads: those of the snapshot fields, the
+    regime, the lists inside, supervision and ``_MEAN_FIELDS``."""
+
+    phase: np.ndarray
+    regime: np.ndarray
+    svc_status: np.ndarray
+    prison_status: np.ndarray
+    supervised_until: np.ndarray
+    stress: np.ndarray
+    trust: np.ndarray
+    motivation: np.ndarray
+    self_reliance: np.ndarray
+    ties_criminogenic: np.ndarray
+    ties_prosocial: np.ndarray
+    domains: Domains
+
+
 @njit(cache=True)
-def _census(
-    phase, regime, svc_status, prison_status, has_id, housing, income, debt, debt_managed,
-    addiction, mental_health, care_met, debt_threshold, stress, trust, motivation,
-    self_reliance, ties_criminogenic, ties_prosocial, supervised_until, week,
-):  # fmt: skip
+def _census(clock, people, debt_problem_threshold):
     """One pass over everyone: phase counts, the plus regime, waiting lists, the
     snapshot fields and mean states of those out, and how many of them are in a
     shelter or under supervision (what the municipality and probation pay for).
@@ -285,6 +314,19 @@ def _census(
     ``_MEAN_FIELDS``, the conditions of those inside, and the shelter and supervision
     counts.
     """
+    _, week, _ = clock
+    has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
+    phase = people.phase
+    regime = people.regime
+    svc_status = people.svc_status
+    prison_status = people.prison_status
+    supervised_until = people.supervised_until
+    stress = people.stress
+    trust = people.trust
+    motivation = people.motivation
+    self_reliance = people.self_reliance
+    ties_criminogenic = people.ties_criminogenic
+    ties_prosocial = people.ties_prosocial
     counts = np.zeros(4, dtype=np.int64)  # pre-entry, detained, released, left
     plus = 0
     waiting = np.zeros(svc_status.shape[0], dtype=np.int64)
@@ -310,7 +352,7 @@ def _census(
             inside[0] += has_id[i]
             inside[1] += housing[i] != NO_HOUSING
             inside[2] += income[i] != NO_INCOME
-            inside[3] += debt[i] > debt_threshold
+            inside[3] += debt[i] > debt_problem_threshold
             inside[4] += (addiction[i] or mental_health[i]) and care_met[i]
             inside[5] += addiction[i] or mental_health[i]
         if phase[i] != RELEASED:
@@ -318,10 +360,11 @@ def _census(
             continue
         j = counts[RELEASED]
         counts[RELEASED] += 1
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], debt_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, debt_problem_threshold)
         care_need = addiction[i] or mental_health[i]
         n_id += has_id[i]
         n_housed += housing[i] != NO_HOUSING
@@ -329,8 +372,8 @@ def _census(
         n_income += income[i] != NO_INCOME
         n_work += income[i] == WORK
         n_benefit += income[i] == BENEFIT
-        n_debt += debt[i] > debt_threshold
-        n_unmanaged += not debt_ok(debt[i], debt_managed[i], debt_threshold)
+        n_debt += debt[i] > debt_problem_threshold
+        n_unmanaged += not debt_ok(debt[i], debt_managed[i], debt_problem_threshold)
         n_care_need += care_need
         n_care_met += care_need and care_met[i]
         n_daytime += busy(
@@ -342,6 +385,7 @@ def _census(
         n_shelter += housing[i] == SHELTER
         n_supervised += supervised_until[i] > week
         values[0, j] = 1 - lacks / 5
+        # then _MEAN_FIELDS in their order, which the means returned follow
         values[1, j] = stress[i]
         values[2, j] = trust[i]
         values[3, j] = motivation[i]
@@ -400,10 +444,10 @@ def weekly_row(m: ReentryModel) -> dict[str, float]:
     """Aggregates of one week: phases, shares of each basisvoorwaarde, queues."""
     pop = m.pop
     counts, plus, waiting, waiting_inside, sums, means, inside, shelter, supervised = _census(
-        pop.phase, pop.regime, pop.svc_status, pop.prison_status, *pop.domain_columns(),
-        m.p.debt_problem_threshold, *(getattr(pop, f) for f in _MEAN_FIELDS),
-        pop.supervised_until, m.week,
-    )  # fmt: skip
+        Clock(m.crn.seed, m.week, m.week - m.start_week),
+        bundle(CensusPeople, pop),
+        m.p.debt_problem_threshold,
+    )
     n, n_detained = int(counts[RELEASED]), int(counts[DETAINED])
     row: dict[str, float] = {
         "week": m.week,

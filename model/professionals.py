@@ -295,9 +295,15 @@ def _cases(referred, clock, people, clients, par):
     """
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
-    professional, pro_since, pro_end = people.professional, people.pro_since, people.pro_end
-    pro_ever, phase, buddy = people.pro_ever, people.phase, people.buddy
-    release_week, help_seeking, trust = people.release_week, people.help_seeking, people.trust
+    professional = people.professional
+    pro_since = people.pro_since
+    pro_end = people.pro_end
+    pro_ever = people.pro_ever
+    phase = people.phase
+    buddy = people.buddy
+    release_week = people.release_week
+    help_seeking = people.help_seeking
+    trust = people.trust
     k_ask = stream_key(seed, week, _ASK)
     signalled = np.zeros(phase.shape[0], dtype=np.bool_)
     signalled[referred] = True
@@ -310,10 +316,11 @@ def _cases(referred, clock, people, clients, par):
             clients[professional[i]] += 1
         if phase[i] != RELEASED or professional[i] >= 0:
             continue
-        lacks = missing(
+        person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
-            mental_health[i], care_met[i], par.debt_problem_threshold,
+            mental_health[i], care_met[i],
         )  # fmt: skip
+        lacks = missing(person, par.debt_problem_threshold)
         complex_ = lacks >= par.complexity_threshold
         if signalled[i] or (complex_ and buddy[i] >= 0):  # a takeover above the threshold
             urgent.append(i)

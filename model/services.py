@@ -268,33 +268,20 @@ _ABANDON, _QUEUE_TIE, _SUCCESS = int(Purpose.ABANDON), int(Purpose.QUEUE_TIE), i
 _ADVANCE, _DELAY = int(Purpose.BENEFIT_ADVANCE), int(Purpose.BENEFIT_DELAY)
 
 
-def need_columns(m: ReentryModel) -> tuple[np.ndarray, ...]:
-    """The columns behind a person's needs, in the order :func:`needs` takes them."""
-    pop = m.pop
-    return (
-        pop.has_id, pop.housing, pop.income, pop.benefit_due_week, pop.care_met,
-        pop.addiction, pop.mental_health, pop.debt, pop.debt_managed,
-    )  # fmt: skip
-
-
 @njit(cache=True, inline="always")
-def needs(
-    has_id, housing, income, benefit_due_week, care_met, addiction, mental_health, debt,
-    debt_managed, debt_threshold,
-):  # fmt: skip
-    """The services one person needs now, as bits: bit ``s`` is set for service ``s``.
-
-    Compiled kernels pass one person's values (see :func:`model.population.missing`).
-    """
+def needs(person, benefit_due_week, debt_threshold):
+    """The services a person needs now, as bits: bit ``s`` is set for service ``s``
+    (compiled kernels). Takes one person's values, as :func:`model.population.missing`
+    does, and their ``benefit_due_week``."""
     return (
-        ((not has_id) << _ID)
-        | ((housing == NO_HOUSING) << _SHELTER)
-        | ((income == NO_INCOME and benefit_due_week == NO_WEEK) << _BENEFIT)
-        | ((addiction and not care_met) << ADDICTION_CARE)
-        | ((mental_health and not care_met) << MENTAL_HEALTH_CARE)
-        | ((not debt_ok(debt, debt_managed, debt_threshold)) << _DEBT)
-        | ((housing <= SHELTER) << _HOUSING)
-        | ((income != WORK) << EMPLOYMENT)
+        ((not person.has_id) << _ID)
+        | ((person.housing == NO_HOUSING) << _SHELTER)
+        | ((person.income == NO_INCOME and benefit_due_week == NO_WEEK) << _BENEFIT)
+        | ((person.addiction and not person.care_met) << ADDICTION_CARE)
+        | ((person.mental_health and not person.care_met) << MENTAL_HEALTH_CARE)
+        | ((not debt_ok(person.debt, person.debt_managed, debt_threshold)) << _DEBT)
+        | ((person.housing <= SHELTER) << _HOUSING)
+        | ((person.income != WORK) << EMPLOYMENT)
     )
 
 
@@ -444,12 +431,23 @@ def _services_kernel(clock, service_rate, people, helpers, par):
     """Give up, admit and decide, for every service at once (see :func:`run_services`)."""
     seed, week, run_week = clock
     # the population's columns, under their own names
-    svc_status, svc_since, svc_grade = people.svc_status, people.svc_since, people.svc_grade
-    motivation, trust, help_seeking = people.motivation, people.trust, people.help_seeking
-    self_reliance, has_id, housing = people.self_reliance, people.has_id, people.housing
-    address, income, benefit_due_week = people.address, people.income, people.benefit_due_week
-    care_met, relapse, debt_managed = people.care_met, people.relapse, people.debt_managed
-    job_ready, last_conviction_week = people.job_ready, people.last_conviction_week
+    svc_status = people.svc_status
+    svc_since = people.svc_since
+    svc_grade = people.svc_grade
+    motivation = people.motivation
+    trust = people.trust
+    help_seeking = people.help_seeking
+    self_reliance = people.self_reliance
+    has_id = people.has_id
+    housing = people.housing
+    address = people.address
+    income = people.income
+    benefit_due_week = people.benefit_due_week
+    care_met = people.care_met
+    relapse = people.relapse
+    debt_managed = people.debt_managed
+    job_ready = people.job_ready
+    last_conviction_week = people.last_conviction_week
     n_svc, n = svc_status.shape
     k_abandon, k_tie = stream_key(seed, week, _ABANDON), stream_key(seed, 0, _QUEUE_TIE)
     k_success, k_advance = stream_key(seed, week, _SUCCESS), stream_key(seed, week, _ADVANCE)
