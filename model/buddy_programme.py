@@ -36,7 +36,7 @@ import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
-from .declare import Events, choice, param
+from .declare import WEEKS_PER_YEAR, Events, choice, param
 from .population import DETAINED, LEFT, NO_INCOME, NO_WEEK, RELEASED, WITH_BUDDY, missing
 from .rng import stream_key, unit
 from .services import Purpose as ServicePurpose
@@ -351,8 +351,10 @@ class BuddyProgramme(Helper):
     def __init__(self, m: ReentryModel) -> None:
         p = m.p
         self.on = p.buddy_start != "none"
-        per_year = m.releases_per_week * 52 / 1000
-        self.recruit_rate = p.buddy_recruitment_per_1000_releases * per_year / 52 if self.on else 0
+        per_year = m.releases_per_week * WEEKS_PER_YEAR / 1000
+        self.recruit_rate = (
+            p.buddy_recruitment_per_1000_releases * per_year / WEEKS_PER_YEAR if self.on else 0
+        )
         self.active = np.zeros(0, dtype=bool)
         self.strain = np.zeros(0)
         self.joined = np.zeros(0, dtype=np.int32)

@@ -39,6 +39,9 @@ PRISON_SERVICES: tuple[str, ...] = ("caw_support", "prison_mh_therapy", "vocatio
 """In-prison services with their own waiting lists (Leiden2024 §3.4, §6.2.1; sizes are
 assumptions)."""
 
+WEEKS_PER_YEAR = 52
+"""The model's clock ticks in weeks; a year is 52 of them."""
+
 KINDS = ("lever", "calibrated", "fixed")
 """What a parameter is: a policy choice (never fitted), a free assumption that
 calibration may fit, or a number taken from a source."""

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .declare import param
+from .declare import WEEKS_PER_YEAR, param
 from .population import LEFT, NO_WEEK
 from .services import cancel_all
 
@@ -70,9 +70,6 @@ class Purpose(IntEnum):
     """Random-number streams of leaving the system."""
 
     LEAVE = 61
-
-
-WEEKS_PER_YEAR = 52
 
 
 def leave(m: ReentryModel, ids: np.ndarray) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
-from .declare import param
+from .declare import WEEKS_PER_YEAR, param
 from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, NO_WEEK, draw_detention_length, missing
 from .rng import stream_key, unit
@@ -282,7 +282,7 @@ def _offenders(ids, clock, people, par):
             mental_health[i], care_met[i],
         )  # fmt: skip
         lacks = missing(person, par.debt_problem_threshold)
-        years_out = min((week - release_week[i]) / 52, 2)
+        years_out = min((week - release_week[i]) / WEEKS_PER_YEAR, 2)
         x = (
             par.offence_base_logit
             + par.w_no_income * (income[i] == NO_INCOME)

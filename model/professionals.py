@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from .bundles import Clock, Domains, bundle
-from .declare import choice, param
+from .declare import WEEKS_PER_YEAR, choice, param
 from .population import NO_WEEK, RELEASED, WITH_PROFESSIONAL, missing
 from .rng import stream_key, unit
 from .services import int_list
@@ -193,7 +193,7 @@ class Professionals(Helper):
 
     def __init__(self, m: ReentryModel) -> None:
         self.p = p = m.p
-        releases_per_year = m.releases_per_week * 52
+        releases_per_year = m.releases_per_week * WEEKS_PER_YEAR
         self.fte = p.professionals_per_1000_releases * releases_per_year / 1000
         # a part-time post counts as a professional, and capacity follows the FTE itself,
         # so that every extra euro of staff buys capacity (no steps of a whole FTE)

@@ -41,6 +41,7 @@ from .community import (
     seek_help,
     update_states,
 )
+from .declare import WEEKS_PER_YEAR
 from .detention import detention_week, enter_detention
 from .leaving import leave
 from .offending import offending
@@ -93,7 +94,7 @@ def one_week(m: ReentryModel) -> None:
     update_states(m, out)
     offending(m, out)
     leave(m, np.flatnonzero(pop.phase == RELEASED))
-    pop.age[(pop.phase == DETAINED) | (pop.phase == RELEASED)] += 1 / 52  # a week older
+    pop.age[(pop.phase == DETAINED) | (pop.phase == RELEASED)] += 1 / WEEKS_PER_YEAR  # a week older
 
     # 5. recording
     m.record_week()
