@@ -135,3 +135,15 @@ def test_the_namespace_is_the_union_of_the_mechanisms_declarations():
     pop = Population(STATE)
     pop.add(3)
     assert {name for name in vars(pop) if name not in ("n", "columns")} == set(STATE)
+
+
+def test_no_compiled_kernel_takes_more_than_eight_arguments():
+    """Kernels take named bundles; a long positional list lets two arguments swap silently."""
+    for path in MODEL.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            compiled = isinstance(node, ast.FunctionDef) and any(
+                "njit" in ast.dump(d) for d in node.decorator_list
+            )
+            if compiled:
+                n = len(node.args.args) + len(node.args.kwonlyargs)
+                assert n <= 8, f"{path.name}: {node.name} takes {n} arguments"
