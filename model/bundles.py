@@ -25,8 +25,9 @@ class Clock(NamedTuple):
 
 
 class Domains(NamedTuple):
-    """The columns behind the five basic conditions (basisvoorwaarden), in the order
-    :func:`model.population.missing` takes them."""
+    """The columns behind the five basic conditions (basisvoorwaarden); inside a kernel,
+    also one person's values of them, which :func:`model.population.missing` and
+    :func:`model.services.needs` take."""
 
     has_id: Any
     housing: Any
