@@ -43,13 +43,16 @@ from .population import (
     NO_INCOME,
     NO_WEEK,
     PLUS,
+    REFERENCE_LEVEL,
+    REFERENCE_STRESS,
+    TRAIT_MIN,
     WAITING,
     WORK,
     missing,
 )
 from .rng import stream_key, unit
+from .services import TIE_JITTER, cancel_all
 from .services import Purpose as ServicePurpose
-from .services import cancel_all
 
 if TYPE_CHECKING:
     from .model import ReentryModel
@@ -214,6 +217,31 @@ class DetentionParameters:
         "Weight of low motivation on the weekly chance of misconduct (the vicious loop).",
     )
 
+    misconduct_stress_weight: float = param(
+        1.5,
+        "log-odds per unit",
+        (0.0, 6.0),
+        "Leiden2024 summary (complex problems lead to undesired behaviour: direction); size "
+        "assumption (range 0.5-3)",
+        "Weight of stress on the weekly chance of misconduct.",
+    )
+
+    misconduct_criminogenic_weight: float = param(
+        1.0,
+        "log-odds per unit",
+        (0.0, 6.0),
+        "assumption (range 0-2)",
+        "Weight of criminogenic ties on the weekly chance of misconduct.",
+    )
+
+    misconduct_young_weight: float = param(
+        0.5,
+        "log-odds",
+        (0.0, 4.0),
+        "assumption (range 0-1)",
+        "Weight of being under young_age_years on the weekly chance of misconduct.",
+    )
+
     frustration_per_week: float = param(
         0.015,
         "motivation per week",
@@ -272,6 +300,41 @@ class DetentionParameters:
         (0.0, 1.0),
         "assumption (range 0.05-0.4)",
         "Weekly chance of asking for an in-prison service at average help-seeking.",
+    )
+
+    prison_apply_offset: float = param(
+        0.5,
+        "multiplier",
+        (0.0, 3.0),
+        "BrugBinnenBuiten2023 §2.3.1 (initiative towards services: direction); size assumption "
+        "(range 0.25-1.5)",
+        "The chance of asking for a service inside is prison_apply_per_week times (this + "
+        "help-seeking): the lower this, the more help-seeking matters.",
+    )
+
+    prison_therapy_stress_relief: float = param(
+        0.1,
+        "stress",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.3)",
+        "Stress relieved by completing mental-health therapy inside.",
+    )
+
+    training_job_ready_gain: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.2-1.0)",
+        "Job readiness gained by completing vocational training inside.",
+    )
+
+    job_ready_after_job_loss_inside: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.25-0.75); Leiden2024 §1.2 fn 4 (60% of those with work before "
+        "detention work again in the month after) is a check, not this number",
+        "Job readiness left to someone who loses their job while inside.",
     )
 
 
@@ -383,6 +446,10 @@ class RegimeParams(NamedTuple):
 
     misconduct_base_logit: float
     misconduct_motivation_weight: float
+    misconduct_stress_weight: float
+    misconduct_criminogenic_weight: float
+    misconduct_young_weight: float
+    young_age_years: float
     promotion_good_weeks: int
     gating_inside: bool
     frustration_per_week: float
@@ -412,10 +479,10 @@ def _regime_kernel(ids, clock, people, par):
     for i in ids:
         x = (
             par.misconduct_base_logit
-            + par.misconduct_motivation_weight * (0.5 - motivation[i])
-            + 1.5 * (stress[i] - 0.3)
-            + 1.0 * ties_criminogenic[i]
-            + 0.5 * (age[i] < 25)
+            + par.misconduct_motivation_weight * (REFERENCE_LEVEL - motivation[i])
+            + par.misconduct_stress_weight * (stress[i] - REFERENCE_STRESS)
+            + par.misconduct_criminogenic_weight * ties_criminogenic[i]
+            + par.misconduct_young_weight * (age[i] < par.young_age_years)
         )  # weights are assumptions (ranges in docs/ODD.md)
         if unit(key, i) < 1 / (1 + np.exp(-x)):  # misconduct: back to basic, count restarts
             good_weeks[i] = 0
@@ -461,6 +528,7 @@ class DamageParams(NamedTuple):
     damage_prosocial_fade_per_week: float
     damage_criminogenic_growth_per_week: float
     damage_debt_per_week: float
+    job_ready_after_job_loss_inside: float
 
 
 def _damage(m: ReentryModel, ids: np.ndarray) -> None:
@@ -491,7 +559,9 @@ def _damage_kernel(ids, clock, people, par):
         mult = par.living_climate * (
             par.basic_regime_damage_multiplier if regime[i] == BASIC else 1.0
         )
-        self_reliance[i] = max(self_reliance[i] - par.damage_self_reliance_per_week * mult, 0.02)
+        self_reliance[i] = max(
+            self_reliance[i] - par.damage_self_reliance_per_week * mult, TRAIT_MIN
+        )
         # housing: rent goes unpaid (BrugBinnenBuiten2023 §2.1.1); some can move in with family
         u = unit(k_house, i)
         if housing[i] == INDEPENDENT and u < min(
@@ -506,7 +576,7 @@ def _damage_kernel(ids, clock, people, par):
         # income: jobs are lost; benefits stop after a few weeks inside
         if income[i] == WORK and unit(k_job, i) < par.damage_lose_job_per_week:
             income[i] = NO_INCOME
-            job_ready[i] = 0.5
+            job_ready[i] = par.job_ready_after_job_loss_inside
         elif income[i] == BENEFIT and week - entry_week[i] >= par.benefit_kept_weeks:
             income[i] = NO_INCOME
         if unit(k_id, i) < par.damage_lose_id_per_week:
@@ -550,11 +620,14 @@ class PrisonParams(NamedTuple):
     gating_inside: bool
     staff_contact_interval_basic: int
     prison_apply_per_week: float
+    prison_apply_offset: float
     prison_dropout_per_week: float
     prison_capacities: np.ndarray
     prison_duration_weeks: int
     motivation_success_gain: float
     debt_problem_threshold: float
+    prison_therapy_stress_relief: float
+    training_job_ready_gain: float
 
 
 def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
@@ -601,7 +674,7 @@ def _prison_kernel(ids, clock, people, par):
         dropout[j] = unit(k_drop, i) < par.prison_dropout_per_week
         can_ask = not gated[j] or (week - entry_week[i]) % par.staff_contact_interval_basic == 0
         if not unit(k_apply, i) < min(
-            max(par.prison_apply_per_week * (0.5 + help_seeking[i]), 0.0), 1.0
+            max(par.prison_apply_per_week * (par.prison_apply_offset + help_seeking[i]), 0.0), 1.0
         ):
             continue
         person = Domains(
@@ -637,7 +710,7 @@ def _prison_kernel(ids, clock, people, par):
             i = ids[j]
             if prison_status[k, i] == WAITING and not (gated[j] and k == TRAINING):
                 queue[n_queue] = i
-                key[n_queue] = prison_since[k, i] + unit(k_tie, i) * 0.5 + 1e6 * gated[j]
+                key[n_queue] = prison_since[k, i] + unit(k_tie, i) * TIE_JITTER + 1e6 * gated[j]
                 n_queue += 1
         if places > 0 and n_queue > 0:
             take = queue[:n_queue]
@@ -667,9 +740,9 @@ def _prison_kernel(ids, clock, people, par):
                     prepared[i] = True
                 elif k == PRISON_MH:
                     care_met[i] = care_met[i] or mental_health[i]
-                    stress[i] = max(stress[i] - 0.1, 0.0)
+                    stress[i] = max(stress[i] - par.prison_therapy_stress_relief, 0.0)
                 else:
-                    job_ready[i] = min(job_ready[i] + 0.5, 1.0)
+                    job_ready[i] = min(job_ready[i] + par.training_job_ready_gain, 1.0)
                 motivation[i] = min(motivation[i] + par.motivation_success_gain, 1.0)
             elif dropout[j] and prison_since[k, i] < week:
                 kinds[n_events], persons[n_events], services[n_events] = _STOPPED, i, k

@@ -6,8 +6,8 @@ log-odds scale and the weekly chance stays a probability (no compounding
 multipliers). Risk rises with missing income (above all, Leiden2024 §4.4.1), no
 housing, criminogenic ties, stress, relapse, idleness, low motivation, prior
 detentions and young age; it falls with prosocial ties, stability, time
-since release and age above 25 (the age-crime curve; people grow a week older
-each week in the system, so long careers end). Because instability is highest
+since release and age above ``young_age_years`` (the age-crime curve; people grow a
+week older each week in the system, so long careers end). Because instability is highest
 just after release, the hazard is front-loaded without being told to be.
 """
 
@@ -105,7 +105,7 @@ class OffendingParameters:
         "log-odds per prior detention",
         (0.0, 1.0),
         "Leiden2024 Table 2.1; size assumption",
-        "Offending weight per earlier detention (counted up to 5).",
+        "Offending weight per earlier detention (counted up to priors_cap).",
     )
 
     w_young: float = param(
@@ -113,16 +113,26 @@ class OffendingParameters:
         "log-odds",
         (0.0, 4.0),
         "the age-crime curve (Farrington 1986); size assumption (range 0.1-0.6)",
-        "Offending weight of being under 25.",
+        "Offending weight of being under young_age_years.",
+    )
+
+    young_age_years: float = param(
+        25.0,
+        "years",
+        (18.0, 35.0),
+        "the age-crime curve (Farrington 1986); cut assumption (range 21-30)",
+        "Age under which a person counts as young (offending and misconduct inside), and above "
+        "which desistance sets in.",
     )
 
     w_age_per_decade: float = param(
         0.7,
-        "log-odds per 10 years over 25",
+        "log-odds per 10 years over young_age_years",
         (0.0, 2.0),
         "the age-crime curve: offending falls with age after the early twenties, roughly "
         "halving each decade (Farrington 1986); size assumption (range 0.3-1.0)",
-        "Fall in the offending weight for every ten years of age above 25 (desistance).",
+        "Fall in the offending weight for every ten years of age above young_age_years "
+        "(desistance).",
     )
 
     w_prosocial: float = param(
@@ -146,7 +156,16 @@ class OffendingParameters:
         "log-odds per year",
         (0.0, 2.0),
         "size assumption (range 0.1-0.6): re-arrest is highest early (Durose et al. 2014)",
-        "Protective weight per year since release (capped at 2 years).",
+        "Protective weight per year since release (up to time_since_release_cap_years).",
+    )
+
+    time_since_release_cap_years: float = param(
+        2.0,
+        "years",
+        (0.5, 10.0),
+        "assumption (range 1-5); re-arrest is highest early (Durose et al. 2014)",
+        "Time since release protects up to this many years (binds only if it is shorter than "
+        "the reentry period).",
     )
 
     detection_probability: float = param(
@@ -171,6 +190,14 @@ class OffendingParameters:
         (0.0, 1.0),
         "Leiden2024 §1.1 (27% of 47%); assumption; ABC fit (ODD s.8)",
         "Chance that a justice contact leads to re-detention.",
+    )
+
+    justice_contact_stress: float = param(
+        0.1,
+        "stress",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.3)",
+        "Stress added by a justice contact.",
     )
 
 
@@ -225,6 +252,9 @@ class OffendingParams(NamedTuple):
     w_stable: float
     w_time_since_release: float
     w_age_per_decade: float
+    priors_cap: int
+    young_age_years: float
+    time_since_release_cap_years: float
 
 
 def offending(m: ReentryModel, ids: np.ndarray) -> None:
@@ -246,7 +276,7 @@ def offending(m: ReentryModel, ids: np.ndarray) -> None:
     m.releases.justice_contact(caught, w)
     m.counts["justice_contacts"] += len(caught)
     pop.last_conviction_week[caught] = w
-    pop.stress[caught] = np.minimum(pop.stress[caught] + 0.1, 1)
+    pop.stress[caught] = np.minimum(pop.stress[caught] + p.justice_contact_stress, 1)
     back = caught[rng.bernoulli(caught, w, Purpose.REDETENTION, p.redetention_probability)]
     m.releases.redetention(back, w)
     m.counts["redetentions"] += len(back)
@@ -282,7 +312,7 @@ def _offenders(ids, clock, people, par):
             mental_health[i], care_met[i],
         )  # fmt: skip
         lacks = missing(person, par.debt_problem_threshold)
-        years_out = min((week - release_week[i]) / WEEKS_PER_YEAR, 2)
+        years_out = min((week - release_week[i]) / WEEKS_PER_YEAR, par.time_since_release_cap_years)
         x = (
             par.offence_base_logit
             + par.w_no_income * (income[i] == NO_INCOME)
@@ -292,9 +322,9 @@ def _offenders(ids, clock, people, par):
             + par.w_relapse * relapse[i]
             + par.w_idle * (not daytime)
             + par.w_low_motivation * (1 - motivation[i])
-            + par.w_priors * min(priors[i], 5)
-            + par.w_young * (age[i] < 25)
-            - par.w_age_per_decade * max(age[i] - 25.0, 0.0) / 10
+            + par.w_priors * min(priors[i], par.priors_cap)
+            + par.w_young * (age[i] < par.young_age_years)
+            - par.w_age_per_decade * max(age[i] - par.young_age_years, 0.0) / 10
             - par.w_prosocial * ties_prosocial[i]
             - par.w_stable * (lacks == 0)
             - par.w_time_since_release * years_out

@@ -64,6 +64,15 @@ class PopulationParameters:
         "Cap on one detention episode, to keep the cohort's pre-release phase bounded.",
     )
 
+    detention_long_sigma: float = param(
+        1.0,
+        "log-scale sd",
+        (0.2, 2.0),
+        "assumption (range 0.5-1.4); Leiden2024 Table 2.1 (long-stay men mean 568, median 210 "
+        "days) and Appendix 4 (median 7.0, mean 18.6 months) imply about 1.4 before the cap",
+        "Spread (log scale) of the lognormal length of detention episodes longer than 3 months.",
+    )
+
     share_prior_detention: float = param(
         0.624,
         "share",
@@ -74,12 +83,50 @@ class PopulationParameters:
         "earlier detention.",
     )
 
+    extra_priors_scale: float = param(
+        2.0,
+        "detentions",
+        (0.5, 6.0),
+        "assumption (range 1-4); Leiden2024 Table 2.1 gives the share with an earlier "
+        "detention, not their number",
+        "Of those with earlier detentions, the number beyond the first is the whole part of an "
+        "exponential draw with this mean (2.0 gives 2.5 earlier detentions on average).",
+    )
+
+    priors_cap: int = param(
+        5,
+        "detentions",
+        (1, 20),
+        "assumption (range 3-10)",
+        "Earlier detentions count towards trust and ties at entry and the offending hazard up "
+        "to this many.",
+    )
+
     share_female: float = param(
         0.08,
         "share",
         (0.0, 1.0),
         "assumption (range 0.04-0.12)",
         "Share of women among people entering detention.",
+    )
+
+    age_max_years: float = param(
+        65.0,
+        "years",
+        (55.0, 80.0),
+        "assumption (range 60-70); Leiden2024 Table 2.1 gives the mean age of its sample (38), "
+        "not the range",
+        "Oldest age at entry: ages run from 18 (adult detention) to this.",
+    )
+
+    age_skew: float = param(
+        1.6,
+        "exponent",
+        (0.5, 3.0),
+        "assumption (range 1.0-2.5, a mean age of 41.5 to 31.4 against 38 in the Leiden2024 "
+        "Table 2.1 sample)",
+        "Skew of the age at entry towards the young: the power of the uniform age draw (1 is "
+        "uniform; 1.6 gives a mean of 36 and 30% under 25).",
     )
 
     share_addiction: float = param(
@@ -132,6 +179,16 @@ class PopulationParameters:
         "Spread of help-seeking at entry.",
     )
 
+    typology_threshold: float = param(
+        0.5,
+        "score 0-1",
+        (0.2, 0.8),
+        "BrugBinnenBuiten2023 §2.3.1 (the two axes; no cut point given); cut assumption "
+        "(range 0.4-0.6)",
+        "Self-reliance and help-seeking at or above this count as high in the typology (shy, "
+        "unsure, rational, demanding).",
+    )
+
     lvb_self_reliance_penalty: float = param(
         0.15,
         "score 0-1",
@@ -140,12 +197,106 @@ class PopulationParameters:
         "Self-reliance lost with a mild intellectual disability.",
     )
 
+    addiction_self_reliance_penalty: float = param(
+        0.05,
+        "score 0-1",
+        (0.0, 0.5),
+        "assumption (range 0.0-0.15)",
+        "Self-reliance lost with an addiction, at entry.",
+    )
+
     share_lvb: float = param(
         0.2,
         "share",
         (0.0, 0.6),
         "assumption (range 0.1-0.4)",
         "Share with a mild intellectual disability (LVB); lowers self-reliance.",
+    )
+
+    # states at entry
+    motivation_at_entry: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.7)",
+        "Motivation of every person entering the system (a re-detention keeps their own).",
+    )
+
+    stress_at_entry: float = param(
+        0.3,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.1-0.5)",
+        "Stress of every person entering the system, before release adds what has surfaced.",
+    )
+
+    trust_at_entry: float = param(
+        0.55,
+        "trust",
+        (0.0, 1.0),
+        "assumption (range 0.4-0.7)",
+        "Trust in services at entry of someone without earlier detentions.",
+    )
+
+    trust_priors_loss: float = param(
+        0.15,
+        "trust",
+        (0.0, 0.5),
+        "Leiden2024 §7.4.3 (distrust of reintegration professionals rooted in earlier "
+        "experiences: direction); size assumption (range 0.0-0.3)",
+        "Trust at entry lost by someone with earlier detentions at the priors cap (in "
+        "proportion below it).",
+    )
+
+    ties_prosocial_at_entry: float = param(
+        0.55,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.4-0.7)",
+        "Mean prosocial ties at entry of someone without earlier detentions.",
+    )
+
+    ties_prosocial_sd: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 0.4),
+        "assumption (range 0.05-0.25)",
+        "Spread of prosocial ties at entry (the same draw lowers criminogenic ties, see "
+        "ties_criminogenic_loading).",
+    )
+
+    ties_prosocial_priors_loss: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §2.1.3 (contacts fade in detention: direction); size assumption "
+        "(range 0.0-0.3)",
+        "Prosocial ties at entry lost by someone at the priors cap (in proportion below it).",
+    )
+
+    ties_criminogenic_at_entry: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.05-0.3)",
+        "Criminogenic ties at entry of someone without earlier detentions.",
+    )
+
+    ties_criminogenic_priors_gain: float = param(
+        0.3,
+        "score 0-1",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §2.1.3 (each release brings people back to the same network: "
+        "direction), Leiden2024 §5.3.1 (leerschool); size assumption (range 0.1-0.5)",
+        "Criminogenic ties at entry gained by someone at the priors cap (in proportion below it).",
+    )
+
+    ties_criminogenic_loading: float = param(
+        0.05,
+        "score 0-1 per sd",
+        (0.0, 0.3),
+        "assumption (range 0.0-0.1)",
+        "How much the ties draw that raises prosocial ties at entry lowers criminogenic ties.",
     )
 
     # the rugzak: problems before detention, Pasma 2022 cited in Leiden2024 §1.2
@@ -193,6 +344,14 @@ class PopulationParameters:
         "Of those entering without work, the share with a benefit.",
     )
 
+    job_ready_without_work: float = param(
+        0.0,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.5)",
+        "Job readiness at entry of someone without work (with work it is 1).",
+    )
+
     share_debt_managed_at_entry: float = param(
         0.35,
         "share",
@@ -200,6 +359,22 @@ class PopulationParameters:
         "Leiden2024 §4.4 (many under administration before and "
         "after detention); size assumption (range 0.2-0.5)",
         "Of those entering with debt problems, the share under a payment plan or administration.",
+    )
+
+    debt_excess_mean: float = param(
+        3.0,
+        "k EUR",
+        (0.0, 20.0),
+        "assumption (range 1-8)",
+        "Mean debt above the problem threshold of those entering with debt problems (exponential).",
+    )
+
+    minor_debt_max_share: float = param(
+        0.5,
+        "share of debt_problem_threshold",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.9)",
+        "Debt at entry of those without debt problems: uniform up to this share of the threshold.",
     )
 
     share_in_care_at_entry: float = param(
@@ -275,19 +450,37 @@ IDLE, WAITING, IN_SERVICE, FINISHED = 0, 1, 2, 3
 ALONE, WITH_BUDDY, WITH_PROFESSIONAL = 0, 1, 2
 
 TYPOLOGY = ("shy", "unsure", "rational", "demanding")
-"""Derived for reporting only (BrugBinnenBuiten2023 §2.3: "geen rigide kader")."""
+"""Types derived from self-reliance and help-seeking (BrugBinnenBuiten2023 §2.3: "geen rigide
+kader"): reported, and the buddy programme acts on them (the rational type may leave early,
+the demanding type strains a buddy)."""
+SHY, UNSURE, RATIONAL, DEMANDING = range(len(TYPOLOGY))
 LENGTH_GROUPS = ("<1m", "1-3m", ">3m")
 """Detention-length groups of Leiden2024 Fig. 1.1."""
 
 N_SERVICES = len(SERVICES)
 N_PRISON = len(PRISON_SERVICES)
 NO_WEEK = -(2**30)
+N_CONDITIONS = 5
+"""The basic conditions (basisvoorwaarden): ID, housing, income, debts in order, care."""
+TRAIT_MIN, TRAIT_MAX = 0.02, 0.98
+"""Bounds of self-reliance, help-seeking and prosocial ties at entry; detention erodes
+self-reliance down to TRAIT_MIN at most."""
+REFERENCE_LEVEL, REFERENCE_STRESS = 0.5, 0.3
+"""The points a logit is centred on: a score of 0.5, and stress 0.3 (the stress at entry by
+default); the base chance is the chance there."""
+ADULT_AGE_YEARS = 18
+"""The youngest age at entry: adult detention."""
+SHORT_STAY_MAX_WEEKS, MEDIUM_STAY_MAX_WEEKS = 4, 13
+"""The detention-length groups of Leiden2024 Fig. 1.1 in whole weeks: under 1 month, 1-3
+months, longer."""
+EPS, EPS_PROBIT = 1e-9, 1e-12
+"""Numerical guards: against log(0) and division by zero, and against an infinite probit."""
 
 # name -> (dtype, fill value for new rows); shape (n,), or (k, n) for a (dtype, k) tuple:
 # per-service state is stored one contiguous row per service, which keeps
 # "any service" and "per service" operations fast
 STATE: dict[str, tuple] = {
-    # traits
+    # traits (these and the dynamic traits are placeholders: sample_people sets each at entry)
     "age": (np.float32, 30.0),
     "female": (np.bool_, False),
     "addiction": (np.bool_, False),
@@ -408,7 +601,9 @@ def missing(person, debt_threshold):
     """
     care_ok = person.care_met or not (person.addiction or person.mental_health)
     present = person.has_id + (person.housing != NO_HOUSING) + (person.income != NO_INCOME)
-    return 5 - (present + debt_ok(person.debt, person.debt_managed, debt_threshold) + care_ok)
+    return N_CONDITIONS - (
+        present + debt_ok(person.debt, person.debt_managed, debt_threshold) + care_ok
+    )
 
 
 @njit(cache=True)
@@ -447,15 +642,18 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
         """Uniform draw, low for the vulnerable: ``risk(x) < share`` marks a problem."""
         return ndtr(-np.sqrt(rho) * vulnerable + np.sqrt(1 - rho) * z(purpose))
 
-    pop.age[ids] = 18 + 47 * u(Purpose.AGE) ** 1.6
+    age_range = p.age_max_years - ADULT_AGE_YEARS
+    pop.age[ids] = ADULT_AGE_YEARS + age_range * u(Purpose.AGE) ** p.age_skew
     pop.female[ids] = u(Purpose.SEX) < p.share_female
     pop.addiction[ids] = risk(Purpose.ADDICTION) < p.share_addiction
     pop.mental_health[ids] = risk(Purpose.MENTAL_HEALTH) < p.share_mental_health
     pop.lvb[ids] = risk(Purpose.LVB) < p.share_lvb
     up = risk(Purpose.PRIORS)
     has_prior = up < p.share_prior_detention
-    # among those with priors, a geometric-like count with mean about 3 (assumption)
-    extra = np.floor(-np.log(np.clip(up / max(p.share_prior_detention, 1e-9), 1e-9, 1)) * 2)
+    # among those with priors, 1 + a geometric-like count (mean 2.5 at the default scale)
+    extra = np.floor(
+        -np.log(np.clip(up / max(p.share_prior_detention, EPS), EPS, 1)) * p.extra_priors_scale
+    )
     pop.priors[ids] = np.where(has_prior, 1 + extra, 0).astype(np.int16)
 
     sr_z = -np.sqrt(rho) * vulnerable + np.sqrt(1 - rho) * z(Purpose.SELF_RELIANCE)
@@ -463,19 +661,35 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
         p.self_reliance_mean
         + p.self_reliance_sd * sr_z
         - p.lvb_self_reliance_penalty * pop.lvb[ids]
-        - 0.05 * pop.addiction[ids]
+        - p.addiction_self_reliance_penalty * pop.addiction[ids]
     )
-    pop.self_reliance[ids] = np.clip(sr, 0.02, 0.98)
+    pop.self_reliance[ids] = np.clip(sr, TRAIT_MIN, TRAIT_MAX)
     pop.self_reliance_own[ids] = pop.self_reliance[ids]  # what detention erodes, and recovers to
     pop.help_seeking[ids] = np.clip(
-        p.help_seeking_mean + p.help_seeking_sd * z(Purpose.HELP_SEEKING), 0.02, 0.98
+        p.help_seeking_mean + p.help_seeking_sd * z(Purpose.HELP_SEEKING), TRAIT_MIN, TRAIT_MAX
     )
-    pop.typology[ids] = typology_of(pop.self_reliance[ids], pop.help_seeking[ids])
-    capped_priors = np.minimum(pop.priors[ids], 5) / 5
-    pop.trust[ids] = np.clip(0.55 - 0.15 * capped_priors, 0.05, 0.95)
+    pop.typology[ids] = typology_of(
+        pop.self_reliance[ids], pop.help_seeking[ids], p.typology_threshold
+    )
+    pop.motivation[ids] = p.motivation_at_entry
+    pop.stress[ids] = p.stress_at_entry
+    capped_priors = np.minimum(pop.priors[ids], p.priors_cap) / p.priors_cap
+    pop.trust[ids] = np.clip(p.trust_at_entry - p.trust_priors_loss * capped_priors, 0.05, 0.95)
     zt = z(Purpose.TIES)
-    pop.ties_prosocial[ids] = np.clip(0.55 + 0.15 * zt - 0.15 * capped_priors, 0.02, 0.98)
-    pop.ties_criminogenic[ids] = np.clip(0.15 + 0.3 * capped_priors - 0.05 * zt, 0.0, 0.95)
+    pop.ties_prosocial[ids] = np.clip(
+        p.ties_prosocial_at_entry
+        + p.ties_prosocial_sd * zt
+        - p.ties_prosocial_priors_loss * capped_priors,
+        TRAIT_MIN,
+        TRAIT_MAX,
+    )
+    pop.ties_criminogenic[ids] = np.clip(
+        p.ties_criminogenic_at_entry
+        + p.ties_criminogenic_priors_gain * capped_priors
+        - p.ties_criminogenic_loading * zt,
+        0.0,
+        0.95,
+    )
 
     # the rugzak (Leiden2024 §1.2)
     no_work = risk(Purpose.RUGZAK_WORK) < p.rugzak_no_work
@@ -485,8 +699,8 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     ud = u(Purpose.DEBT_LEVEL)
     pop.debt[ids] = np.where(
         has_debt,
-        p.debt_problem_threshold - 3.0 * np.log(np.clip(ud, 1e-9, 1)),  # mean +3k (assumption)
-        0.5 * ud * p.debt_problem_threshold,
+        p.debt_problem_threshold - p.debt_excess_mean * np.log(np.clip(ud, EPS, 1)),
+        p.minor_debt_max_share * ud * p.debt_problem_threshold,
     )
     pop.debt_managed[ids] = has_debt & (u(Purpose.DEBT_MANAGED) < p.share_debt_managed_at_entry)
     no_home = risk(Purpose.RUGZAK_HOUSING) < p.rugzak_housing
@@ -496,15 +710,20 @@ def sample_people(pop: Population, ids: np.ndarray, p: Parameters, rng: KeyedRNG
     pop.has_id[ids] = risk(Purpose.RUGZAK_ID) >= p.rugzak_no_id
     in_care = u(Purpose.CARE_AT_ENTRY) < p.share_in_care_at_entry
     pop.care_met[ids] = (pop.addiction[ids] | pop.mental_health[ids]) & in_care
-    pop.job_ready[ids] = np.where(no_work, 0.0, 1.0)
+    pop.job_ready[ids] = np.where(no_work, p.job_ready_without_work, 1.0)
 
 
-def typology_of(self_reliance: np.ndarray, help_seeking: np.ndarray) -> np.ndarray:
-    """Derive the reporting type from the two traits (BrugBinnenBuiten2023 §2.3.1-2.3.2)."""
-    high_sr = self_reliance >= 0.5
-    high_hs = help_seeking >= 0.5
+def typology_of(
+    self_reliance: np.ndarray, help_seeking: np.ndarray, threshold: float
+) -> np.ndarray:
+    """The type (see :data:`TYPOLOGY`) from the two traits, each high at or above
+    ``threshold`` (BrugBinnenBuiten2023 §2.3.1-2.3.2)."""
+    high_sr = self_reliance >= threshold
+    high_hs = help_seeking >= threshold
     return np.select(
-        [~high_sr & ~high_hs, high_sr & ~high_hs, high_sr & high_hs], [0, 1, 2], default=3
+        [~high_sr & ~high_hs, high_sr & ~high_hs, high_sr & high_hs],
+        [SHY, UNSURE, RATIONAL],
+        default=DEMANDING,
     ).astype(np.int8)
 
 
@@ -519,13 +738,18 @@ def draw_detention_length(
     ul = rng.uniform(ids, week, Purpose.DETENTION_LENGTH)
     short_share = p.detention_share_short
     group = (g >= short_share).astype(np.int8) + (g >= short_share + p.detention_share_medium)
-    # 1-4 weeks, 5-13 weeks, or lognormal above 13 weeks
-    length = np.where(group == 0, 1 + np.floor(ul * 4), 5 + np.floor(ul * 9))
+    # 1-4 weeks, 5-13 weeks (uniform), or lognormal above 13 weeks
+    short, medium = SHORT_STAY_MAX_WEEKS, MEDIUM_STAY_MAX_WEEKS
+    length = np.where(
+        group == 0, 1 + np.floor(ul * short), short + 1 + np.floor(ul * (medium - short))
+    )
     long_ = group == 2
     if long_.any():
         # the groups are exclusive, so the long group may reuse the same uniform
-        zl = ndtri(np.clip(ul[long_], 1e-12, 1 - 1e-12))
+        zl = ndtri(np.clip(ul[long_], EPS_PROBIT, 1 - EPS_PROBIT))
         length[long_] = np.clip(
-            np.round(p.detention_long_median_weeks * np.exp(zl)), 14, p.detention_long_max_weeks
+            np.round(p.detention_long_median_weeks * np.exp(p.detention_long_sigma * zl)),
+            medium + 1,
+            p.detention_long_max_weeks,
         )
     return length.astype(np.int32), group

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from .model import ReentryModel
 
 S = {name: i for i, name in enumerate(SERVICES)}
+TIE_JITTER = 0.5
+"""Waiting lists order by the week of joining plus a random fraction below this, so that
+people who joined in the same week are taken in random order."""
 
 
 # row numbers as plain ints for the compiled kernels
@@ -236,6 +239,34 @@ class ServiceParameters:
         "Reduction of giving up while a helper keeps in contact during the wait.",
     )
 
+    abandon_motivation_offset: float = param(
+        1.5,
+        "multiplier",
+        (1.0, 3.0),
+        "Leiden2024 §5.3.1 (motivation is fragile), BrugBinnenBuiten2023 §2.2.3 (readiness "
+        "fades while waiting): direction; size assumption (range 1.1-2.5)",
+        "The chance of giving up a waiting list scales with (this - motivation): the lower "
+        "this, the more motivation matters.",
+    )
+
+    abandon_motivation_loss_weeks: float = param(
+        3.0,
+        "weeks of motivation_decay_per_week",
+        (0.0, 20.0),
+        "Leiden2024 §5.3.1 (setbacks turn motivation into pessimism: direction); size "
+        "assumption (range 0-6)",
+        "Giving up a waiting list costs this many weeks' worth of motivation decay (a multiple, "
+        "so it follows motivation_decay_per_week).",
+    )
+
+    employment_support_job_ready_gain: float = param(
+        0.25,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.5)",
+        "Job readiness gained from an employment-support trajectory that does not end in work.",
+    )
+
 
 STATE: dict[str, tuple] = {
     "benefit_due_week": (np.int32, NO_WEEK),
@@ -372,6 +403,9 @@ class ServiceParams(NamedTuple):
     abandon_base_per_week: float
     readiness_window_weeks: float
     safety_net_effect: float
+    abandon_motivation_offset: float
+    abandon_motivation_loss_weeks: float
+    employment_support_job_ready_gain: float
     motivation_decay_per_week: float
     priority_queue: bool
     success_by_grade: np.ndarray
@@ -473,7 +507,7 @@ def _services_kernel(clock, service_rate, people, helpers, par):
         hazard = (
             par.abandon_base_per_week
             * (1 + waited / par.readiness_window_weeks)
-            * (1.5 - motivation[i])
+            * (par.abandon_motivation_offset - motivation[i])
             * (1 - par.safety_net_effect * helpers.has_helper[i])
         )
         if unit(k_abandon, i * n_svc + s) < min(max(hazard, 0.0), 1.0):
@@ -483,7 +517,9 @@ def _services_kernel(clock, service_rate, people, helpers, par):
             quitters.append(i)
     _bump_all(trust, quitters, -par.trust_setback_loss)
     for i in quitters:
-        motivation[i] = max(motivation[i] - par.motivation_decay_per_week * 3, 0.0)
+        motivation[i] = max(
+            motivation[i] - par.motivation_decay_per_week * par.abandon_motivation_loss_weeks, 0.0
+        )
 
     # admission: each service fills its weekly places from the head of its list
     q = 0
@@ -499,7 +535,7 @@ def _services_kernel(clock, service_rate, people, helpers, par):
             key = np.empty(len(queue))
             for r in range(len(queue)):
                 i = queue[r]
-                key[r] = svc_since[s, i] + unit(k_tie, i) * 0.5
+                key[r] = svc_since[s, i] + unit(k_tie, i) * TIE_JITTER
                 if par.priority_queue:  # the least self-reliant first
                     key[r] = self_reliance[i] * 1e6 + key[r]
             queue = [queue[r] for r in np.argpartition(key, places - 1)[:places]]
@@ -540,7 +576,7 @@ def _services_kernel(clock, service_rate, people, helpers, par):
         s, i = done_s[d], done_i[d]
         if not ok[d]:
             if s == EMPLOYMENT:
-                job_ready[i] = min(job_ready[i] + 0.25, 1.0)
+                job_ready[i] = min(job_ready[i] + par.employment_support_job_ready_gain, 1.0)
         elif s == _ID:
             has_id[i] = True
         elif s == _SHELTER:
