@@ -37,7 +37,17 @@ from numba import njit
 
 from .bundles import Clock, Domains, bundle
 from .declare import WEEKS_PER_YEAR, Events, choice, param
-from .population import DETAINED, LEFT, NO_INCOME, NO_WEEK, RELEASED, WITH_BUDDY, missing
+from .population import (
+    DETAINED,
+    LEFT,
+    NO_INCOME,
+    NO_WEEK,
+    RELEASED,
+    TYPOLOGY,
+    WITH_BUDDY,
+    missing,
+)
+from .professionals import PER_THOUSAND
 from .rng import stream_key, unit
 from .services import Purpose as ServicePurpose
 from .services import int_list, needs, places_in_week, start_benefit
@@ -161,6 +171,17 @@ class BuddyProgrammeParameters:
         "fixed",
     )
 
+    buddy_hours_per_client: float = param(
+        4.0,
+        "hours per week",
+        (1.0, 20.0),
+        "BrugBinnenBuiten2023 §5.1 (at least four hours a week for a volunteer who follows one "
+        "client; research gives no exact figure); as a need per client an assumption "
+        "(range 2-8)",
+        "Buddy hours a week one client needs for a contact's full effect; below it, a "
+        "contact does the share of it the buddy's hours per client give.",
+    )
+
     buddy_relief: float = param(
         0.06,
         "stress per contact",
@@ -185,6 +206,64 @@ class BuddyProgrammeParameters:
         "Weekly chance a match breaks off, at average match quality and trust.",
     )
 
+    buddy_dropout_match_offset: float = param(
+        1.5,
+        "multiplier",
+        (1.0, 3.0),
+        "BrugBinnenBuiten2023 §5.2.1.1, §5.2.1.3 (a tailored match); size assumption "
+        "(range 1.1-2.5)",
+        "The drop-out hazard scales with this minus match quality: at 1.5, from 1.5 times the "
+        "base rate at quality 0 to half of it at 1 (at least 1, so it stays positive).",
+    )
+
+    buddy_dropout_trust_offset: float = param(
+        1.5,
+        "multiplier",
+        (1.0, 3.0),
+        "assumption (range 1.1-2.5)",
+        "The drop-out hazard scales with this minus trust: at 1.5, from 1.5 times the base "
+        "rate at trust 0 to half of it at 1 (at least 1, so it stays positive).",
+    )
+
+    rational_early_exit_weeks: int = param(
+        4,
+        "weeks",
+        (1, 26),
+        "BrugBinnenBuiten2023 §2.3.2.3 (the rational type leaves once the question is "
+        "answered); size assumption (range 2-8)",
+        "A rational client's trajectory can close after this many weeks once no need is left.",
+    )
+
+    match_quality_diversity_weight: float = param(
+        3.0,
+        "per unit diversity",
+        (0.0, 20.0),
+        "BrugBinnenBuiten2023 §5.2.1.1 (a diverse pool raises the chance of a tailored "
+        "match); size assumption (range 1-9)",
+        "Match quality is a uniform draw to the power 1 / (1 + this x buddy_pool_diversity): "
+        "mean 0.5 for a uniform pool, 0.8 for a fully diverse one at 3 (only the product "
+        "with buddy_pool_diversity matters, so the two are not identifiable apart).",
+    )
+
+    buddy_reactive_ask_base_per_week: float = param(
+        0.05,
+        "probability per week",
+        (0.0, 0.5),
+        "BrugBinnenBuiten2023 §3.3.1.1 (many do not ask: shame, bad experiences); size "
+        "assumption (range 0.0-0.2)",
+        "With reactive buddy contact, the weekly chance that a client without help-seeking "
+        "asks for a contact.",
+    )
+
+    buddy_reactive_ask_slope: float = param(
+        0.5,
+        "probability per week per unit help-seeking",
+        (0.0, 0.95),
+        "BrugBinnenBuiten2023 §3.3.1.1 (many do not ask: shame, bad experiences); size "
+        "assumption (range 0.25-0.8)",
+        "With reactive buddy contact, the weekly chance of asking added per unit of help-seeking.",
+    )
+
     buddy_signal_probability: float = param(
         0.62,
         "probability",
@@ -192,6 +271,22 @@ class BuddyProgrammeParameters:
         "HU2020 p.2 (62% of respondents name signalling risk); as a chance per "
         "risky contact an assumption (range 0.3-0.8)",
         "Chance a buddy signals a client's risky situation to the professional.",
+    )
+
+    signal_criminogenic_threshold: float = param(
+        0.5,
+        "score 0-1",
+        (0.0, 1.0),
+        "HU2020 p.2 (volunteers signal risky behaviour); threshold assumption (range 0.3-0.8)",
+        "A buddy sees a risky situation (besides a relapse) when criminogenic ties are above this.",
+    )
+
+    signal_stress_threshold: float = param(
+        0.6,
+        "score 0-1",
+        (0.0, 1.0),
+        "HU2020 p.2 (volunteers signal risky behaviour); threshold assumption (range 0.3-0.8)",
+        "A buddy sees a risky situation (besides a relapse) when stress is above this.",
     )
 
     buddy_strain_per_contact: float = param(
@@ -224,6 +319,15 @@ class BuddyProgrammeParameters:
         (0.0, 0.5),
         "assumption (range 0.005-0.05)",
         "Strain that fades each week on its own.",
+    )
+
+    strain_missed_contact_share: float = param(
+        0.5,
+        "share of contacts",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §5.2.2, §3.1 (unsupported volunteers burn out); size assumption "
+        "(range 0.0-1.0)",
+        "Share of contacts a buddy at full strain (1) misses; fewer at lower strain.",
     )
 
     coaching: bool = param(
@@ -329,12 +433,12 @@ EVENTS = Events(
 
 # buddy_status of a person
 NO_BUDDY, ON_LIST, MATCHED = 0, 1, 2
-HOURS_PER_CLIENT = 4.0
-"""Hours of buddy time one client needs for the full effect (BrugBinnenBuiten2023 §5.1)."""
-EARLY_EXIT_WEEKS = 4
-"""The rational type's trajectory can close once no need is left, after this many weeks
-(assumption, range 2-8)."""
-RATIONAL, DEMANDING = 2, 3  # typology codes
+RATIONAL, DEMANDING = TYPOLOGY.index("rational"), TYPOLOGY.index("demanding")
+"""Typology codes (the index in :data:`model.population.TYPOLOGY`)."""
+N_CONDITIONS = 5
+"""The basic conditions (basisvoorwaarden) :func:`model.population.missing` counts."""
+TIE_JITTER = 0.5
+"""A random tie-break on the list, below a week, so that the first come stay first."""
 # plain ints, so that compiled kernels can key their draws
 _DROPOUT, _EXIT = int(Purpose.BUDDY_DROPOUT), int(Purpose.BUDDY_EXIT)
 _UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(ServicePurpose.QUEUE_TIE)
@@ -351,7 +455,7 @@ class BuddyProgramme(Helper):
     def __init__(self, m: ReentryModel) -> None:
         p = m.p
         self.on = p.buddy_start != "none"
-        per_year = m.releases_per_week * WEEKS_PER_YEAR / 1000
+        per_year = m.releases_per_week * WEEKS_PER_YEAR / PER_THOUSAND
         self.recruit_rate = (
             p.buddy_recruitment_per_1000_releases * per_year / WEEKS_PER_YEAR if self.on else 0
         )
@@ -470,7 +574,7 @@ class BuddyProgramme(Helper):
             return _NOBODY, WITH_BUDDY
         ids = _escorts(
             m.crn.seed, m.week, pop.buddy_status, pop.phase, pop.buddy, self.clients,
-            m.p.buddy_hours_per_week,
+            bundle(EscortParams, m.p),
         )  # fmt: skip
         return ids, WITH_BUDDY
 
@@ -561,6 +665,9 @@ class EndingParams(NamedTuple):
     burnout_hazard: float
     burnout_threshold: float
     buddy_offer_lapse_weeks: int
+    rational_early_exit_weeks: int
+    buddy_dropout_match_offset: float
+    buddy_dropout_trust_offset: float
 
 
 @njit(cache=True)
@@ -625,7 +732,7 @@ def _endings_and_exits(clock, people, buddies, par):
                 ends = True
             elif (
                 typology[i] == RATIONAL
-                and week - buddy_since[i] >= EARLY_EXIT_WEEKS
+                and week - buddy_since[i] >= par.rational_early_exit_weeks
                 and needs(
                     Domains(
                         has_id[i], housing[i], income[i], debt[i], debt_managed[i],
@@ -638,7 +745,9 @@ def _endings_and_exits(clock, people, buddies, par):
                 early.append(i)
                 ends = True
             elif unit(k_drop, i) < (
-                par.buddy_dropout_per_week * (1.5 - match_quality[i]) * (1.5 - trust[i])
+                par.buddy_dropout_per_week
+                * (par.buddy_dropout_match_offset - match_quality[i])
+                * (par.buddy_dropout_trust_offset - trust[i])
             ):
                 dropped.append(i)
                 ends = True
@@ -696,6 +805,7 @@ class IntakeParams(NamedTuple):
     buddy_intake_weeks_before_release: int
     uptake: float
     buddy_pool_diversity: float
+    match_quality_diversity_weight: float
     buddy_caseload: int
     buddy_trajectory_weeks: int
     buddy_strain_recovery_per_week: float
@@ -764,7 +874,7 @@ def _intake_match_and_strain(clock, people, buddies, par):
     if n > 0:
         key = np.empty(len(waiting))
         for r in range(len(waiting)):
-            key[r] = buddy_since[waiting[r]] + 0.5 * unit(k_tie, waiting[r])
+            key[r] = buddy_since[waiting[r]] + TIE_JITTER * unit(k_tie, waiting[r])
         # only the head of the list is matched: select it, then sort it (keys are distinct)
         head = np.argpartition(key, n - 1)[:n] if n < len(waiting) else np.arange(n)
         order = head[np.argsort(key[head], kind="mergesort")]
@@ -775,8 +885,10 @@ def _intake_match_and_strain(clock, people, buddies, par):
                 chosen[slot] = i
                 waits[slot] = week - buddy_since[i]
                 # quality in [0, 1]: mean 0.5 for a uniform pool, 0.8 for a fully diverse
-                # one (assumption: the coordinator finds a better fit in a diverse pool)
-                match_quality[i] = unit(k_quality, i) ** (1 / (1 + 3 * par.buddy_pool_diversity))
+                # one at the default weight (assumption: the coordinator finds a better fit
+                # in a diverse pool)
+                diversity = par.match_quality_diversity_weight * par.buddy_pool_diversity
+                match_quality[i] = unit(k_quality, i) ** (1 / (1 + diversity))
                 buddy[i] = b
                 buddy_status[i] = MATCHED
                 buddy_since[i] = week
@@ -813,19 +925,30 @@ def _intake_match_and_strain(clock, people, buddies, par):
 
 
 @njit(cache=True, inline="always")
-def time_share(clients_of_buddy, hours_per_week):
+def time_share(clients_of_buddy, hours_per_week, hours_per_client):
     """Share of the time a client needs that their buddy has (hours split by caseload)."""
-    return min(1.0, hours_per_week / (HOURS_PER_CLIENT * max(clients_of_buddy, 1)))
+    return min(1.0, hours_per_week / (hours_per_client * max(clients_of_buddy, 1)))
+
+
+class EscortParams(NamedTuple):
+    """A buddy's time, by the parameter table's names."""
+
+    buddy_hours_per_week: float
+    buddy_hours_per_client: float
 
 
 @njit(cache=True)
-def _escorts(seed, week, status, phase, buddy, clients, hours):
+def _escorts(seed, week, status, phase, buddy, clients, par):
     """Released clients whose buddy has time to go along this week."""
     key = stream_key(seed, week, _ESCORT)
+    hours_per_week = par.buddy_hours_per_week
+    hours_per_client = par.buddy_hours_per_client
     out = int_list()
     for i in range(status.shape[0]):
         matched_out = status[i] == MATCHED and phase[i] == RELEASED
-        if matched_out and unit(key, i) < time_share(clients[buddy[i]], hours):
+        if matched_out and unit(key, i) < time_share(
+            clients[buddy[i]], hours_per_week, hours_per_client
+        ):
             out.append(i)
     return np.array(out, dtype=np.int64)
 
@@ -848,9 +971,13 @@ class BuddyContactParams(NamedTuple):
 
     contact_interval: int
     buddy_hours_per_week: float
+    buddy_hours_per_client: float
     buddy_relief: float
     buddy_trust_gain: float
     contact_kept_probability: float
+    buddy_reactive_ask_base_per_week: float
+    buddy_reactive_ask_slope: float
+    strain_missed_contact_share: float
 
 
 @njit(cache=True)
@@ -858,9 +985,9 @@ def _buddy_contacts(clock, people, buddies, par):
     """Contacts due this week, with their relief, trust change and chance of being kept.
 
     ``contact_interval`` 0 means reactive: only when the client asks, so initiative
-    decides and the shy are rarely seen (assumption: 5% to 55% a week from help-seeking
-    0 to 1). Proactive buddies also meet a client matched inside at the gate on release
-    day.
+    decides and the shy are rarely seen (``buddy_reactive_ask_base_per_week`` plus
+    ``buddy_reactive_ask_slope`` per unit of help-seeking: 5% to 55% a week by default).
+    Proactive buddies also meet a client matched inside at the gate on release day.
     """
     seed, week, _ = clock
     buddy_status = people.buddy_status
@@ -878,7 +1005,11 @@ def _buddy_contacts(clock, people, buddies, par):
         if buddy_status[i] != MATCHED:
             continue
         if par.contact_interval == 0:
-            if phase[i] == RELEASED and unit(key, i) < 0.05 + 0.5 * help_seeking[i]:
+            asks = (
+                par.buddy_reactive_ask_base_per_week
+                + par.buddy_reactive_ask_slope * help_seeking[i]
+            )
+            if phase[i] == RELEASED and unit(key, i) < asks:
                 due.append(i)
         elif (week - buddy_since[i]) % par.contact_interval == 0 or release_week[i] == week:
             due.append(i)
@@ -886,10 +1017,12 @@ def _buddy_contacts(clock, people, buddies, par):
     relief, trust, keep = np.empty(n), np.empty(n), np.empty(n)
     for j in range(n):
         i = due[j]
-        effect = match_quality[i] * time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        share = time_share(clients[buddy[i]], par.buddy_hours_per_week, par.buddy_hours_per_client)
+        effect = match_quality[i] * share
         relief[j] = par.buddy_relief * effect
         trust[j] = par.buddy_trust_gain * effect
-        keep[j] = par.contact_kept_probability * (1 - 0.5 * min(strain[buddy[i]], 1.0))
+        missed = par.strain_missed_contact_share * min(strain[buddy[i]], 1.0)
+        keep[j] = par.contact_kept_probability * (1 - missed)
     return np.array(due, dtype=np.int64), relief, trust, keep
 
 
@@ -913,19 +1046,22 @@ class AfterContactParams(NamedTuple):
 
     debt_problem_threshold: float
     buddy_hours_per_week: float
+    buddy_hours_per_client: float
     buddy_strain_per_contact: float
     demanding_strain_extra: float
     complexity_strain_weight: float
     substitution: float
     buddy_signal_probability: float
+    signal_criminogenic_threshold: float
+    signal_stress_threshold: float
 
 
 @njit(cache=True)
 def _after_contact(ids, clock, people, buddies, par):
     """A kept contact supports the client and strains the buddy, more for demanding and
     complex clients and when buddies fill in for overloaded professionals. A buddy
-    signals a risky situation (relapse, a strong old network or high stress: an
-    assumption) to the professional. Returns the people signalled."""
+    signals a risky situation (relapse, or criminogenic ties or stress above their
+    thresholds: an assumption) to the professional. Returns the people signalled."""
     seed, week, _ = clock
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
     buddy = people.buddy
@@ -941,7 +1077,7 @@ def _after_contact(ids, clock, people, buddies, par):
     key = stream_key(seed, week, _SIGNAL)
     signals = int_list()
     for i in ids:
-        share = time_share(clients[buddy[i]], par.buddy_hours_per_week)
+        share = time_share(clients[buddy[i]], par.buddy_hours_per_week, par.buddy_hours_per_client)
         buddy_support[i] += match_quality[i] * share
         person = Domains(
             has_id[i], housing[i], income[i], debt[i], debt_managed[i], addiction[i],
@@ -950,11 +1086,15 @@ def _after_contact(ids, clock, people, buddies, par):
         lacks = missing(person, par.debt_problem_threshold)
         demand = (
             (1 + par.demanding_strain_extra * (typology[i] == DEMANDING))
-            * (1 + par.complexity_strain_weight * lacks / 5)
+            * (1 + par.complexity_strain_weight * lacks / N_CONDITIONS)
             * par.substitution
         )
         strain[buddy[i]] += par.buddy_strain_per_contact * demand
-        at_risk = relapse[i] or ties_criminogenic[i] > 0.5 or stress[i] > 0.6
+        at_risk = (
+            relapse[i]
+            or ties_criminogenic[i] > par.signal_criminogenic_threshold
+            or stress[i] > par.signal_stress_threshold
+        )
         if phase[i] == RELEASED and at_risk and unit(key, i) < par.buddy_signal_probability:
             signals.append(i)
     return np.array(signals, dtype=np.int64)

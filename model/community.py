@@ -77,6 +77,15 @@ class CommunityParameters:
         "Weight of stress against asking for help.",
     )
 
+    broken_promise_trust_share: float = param(
+        0.5,
+        "share of trust_setback_loss",
+        (0.0, 2.0),
+        "Leiden2024 §4.6, §5.1.1 (broken promises cost trust); size assumption (range 0.25-1)",
+        "Trust a promised contact that does not take place costs, as a share of a setback's "
+        "loss (a share, so that it moves with trust_setback_loss).",
+    )
+
     # states with memory
     memory_weeks: float = param(
         8.0,
@@ -84,6 +93,23 @@ class CommunityParameters:
         (1.0, 52.0),
         "Leiden2024 §5.3.1 (memory of successes and setbacks); assumption (range 4-26)",
         "Time scale on which stress and trust follow their targets.",
+    )
+
+    trust_memory_factor: float = param(
+        4.0,
+        "multiple of memory_weeks",
+        (1.0, 20.0),
+        "Leiden2024 §4.6, §7.4.3 (setbacks are remembered); size assumption (range 1-8)",
+        "Trust drifts back this many times more slowly than stress follows its target (a "
+        "multiple, so that it moves with memory_weeks).",
+    )
+
+    trust_resting_level: float = param(
+        0.5,
+        "trust",
+        (0.0, 1.0),
+        "Leiden2024 §7.4.3 (distrust rooted in experience); size assumption (range 0.35-0.65)",
+        "Level trust drifts back to when nothing happens.",
     )
 
     trust_success_gain: float = param(
@@ -114,6 +140,14 @@ class CommunityParameters:
         "Weekly erosion of motivation while problems stay unresolved or a wait drags on.",
     )
 
+    motivation_recovery_per_week: float = param(
+        0.01,
+        "motivation per week",
+        (0.0, 0.2),
+        "Leiden2024 §5.3.1 (successes raise self-confidence); size assumption (range 0.0-0.03)",
+        "Weekly recovery of motivation while no basic condition is missing and nobody waits.",
+    )
+
     motivation_success_gain: float = param(
         0.05,
         "motivation",
@@ -130,6 +164,22 @@ class CommunityParameters:
         "Stress target per basisvoorwaarde not in order.",
     )
 
+    stress_from_relapse: float = param(
+        0.15,
+        "stress",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.2 (stress and drink go together); size assumption (range 0.0-0.3)",
+        "Stress target added by a substance relapse.",
+    )
+
+    stress_from_waiting: float = param(
+        0.05,
+        "stress",
+        (0.0, 1.0),
+        "assumption (range 0.0-0.15)",
+        "Stress target added while the person is on any waiting list.",
+    )
+
     # life after release
     family_breakdown_per_week: float = param(
         0.01,
@@ -137,6 +187,14 @@ class CommunityParameters:
         (0.0, 0.2),
         "assumption (range 0.0-0.03)",
         "Weekly chance that a place with family or friends ends.",
+    )
+
+    family_breakdown_stress_weight: float = param(
+        1.0,
+        "multiplier per unit stress",
+        (0.0, 5.0),
+        "assumption (range 0-2)",
+        "How much stress raises the chance a family place ends (1 doubles it at stress 1).",
     )
 
     eviction_per_week: float = param(
@@ -155,12 +213,46 @@ class CommunityParameters:
         "Weekly job loss at average stress.",
     )
 
+    job_loss_stress_weight: float = param(
+        2.0,
+        "multiplier per unit stress",
+        (0.0, 10.0),
+        "BrugBinnenBuiten2023 introduction (without denkruimte people miss appointments and "
+        "give up); size assumption (range 0-4)",
+        "How much stress raises the job-loss hazard (2 triples it at stress 1).",
+    )
+
+    job_loss_relapse_weight: float = param(
+        1.0,
+        "multiplier",
+        (0.0, 5.0),
+        "assumption (range 0-2)",
+        "How much a substance relapse raises the job-loss hazard (1 doubles it).",
+    )
+
+    job_ready_after_job_loss: float = param(
+        0.6,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.3-0.9)",
+        "Job readiness kept by someone who loses their job outside.",
+    )
+
     job_find_alone_per_week: float = param(
         0.0399,
         "probability per week",
         (0.0, 0.3),
         "assumption (range 0.0-0.05); ABC fit (ODD s.8)",
-        "Weekly chance of finding work without employment support.",
+        "Weekly chance of finding work without employment support, at self-reliance 0.5.",
+    )
+
+    jobs_open_unready_share: float = param(
+        0.5,
+        "share of jobs",
+        (0.0, 1.0),
+        "assumption (range 0.25-0.75)",
+        "Share of jobs open to someone at job readiness 0 (all are open at 1), before the "
+        "VOG shuts some.",
     )
 
     vog_required_share: float = param(
@@ -185,6 +277,25 @@ class CommunityParameters:
         (0.0, 0.5),
         "BrugBinnenBuiten2023 introduction, §2.1.3; size assumption",
         "Weekly chance of substance relapse for an addiction without care, at average stress.",
+    )
+
+    relapse_stress_offset: float = param(
+        0.5,
+        "multiplier",
+        (0.0, 3.0),
+        "BrugBinnenBuiten2023 §3.2 (Mike: stress, then drink); size assumption (range 0.25-1.5)",
+        "The relapse hazard scales with this plus stress: at 0.5, half the base rate at "
+        "stress 0 and 1.5 times at stress 1.",
+    )
+
+    relapse_ties_offset: float = param(
+        2.0,
+        "multiplier",
+        (1.0, 5.0),
+        "BrugBinnenBuiten2023 §2.1.3 (isolation drives problematic substance use); size "
+        "assumption (range 1.5-3)",
+        "The relapse hazard scales with this minus prosocial ties: at 2, from twice the rate "
+        "without ties to the rate itself with full ties (at least 1, so it stays positive).",
     )
 
     care_relapse_reduction: float = param(
@@ -227,6 +338,52 @@ class CommunityParameters:
         "Weekly drift of ties towards what daily life supports.",
     )
 
+    # the level prosocial ties drift to: the four terms must sum to at most 1, as the
+    # update does not clip (today 0.25 + 0.3 + 0.2 + 0.15 = 0.9)
+    prosocial_target_base: float = param(
+        0.25,
+        "score 0-1",
+        (0.0, 1.0),
+        "Leiden2024 §5.1.2 (a supportive network); size assumption (range 0.1-0.4)",
+        "Level prosocial ties drift to without work, home or helper; with the work, housed "
+        "and helper terms it must sum to at most 1.",
+    )
+
+    prosocial_target_work: float = param(
+        0.3,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.15-0.45)",
+        "Prosocial-ties target added by work; the four target terms must sum to at most 1.",
+    )
+
+    prosocial_target_housed: float = param(
+        0.2,
+        "score 0-1",
+        (0.0, 1.0),
+        "assumption (range 0.1-0.3)",
+        "Prosocial-ties target added by a home (family or independent); the four target "
+        "terms must sum to at most 1.",
+    )
+
+    prosocial_target_helper: float = param(
+        0.15,
+        "score 0-1",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §3.3.1.1 (a buddy is the 'normal' tie people miss); size "
+        "assumption (range 0.0-0.3)",
+        "Prosocial-ties target added by a helper who keeps in touch; the four target terms "
+        "must sum to at most 1.",
+    )
+
+    criminogenic_fade_housed_weight: float = param(
+        1.0,
+        "multiplier",
+        (0.0, 5.0),
+        "assumption (range 0-2)",
+        "How much faster criminogenic ties fade with a home (1 doubles the drift).",
+    )
+
 
 STATE: dict[str, tuple] = {
     "need_weeks": (np.int32, 0),
@@ -249,6 +406,16 @@ class Purpose(IntEnum):
     FAMILY_BREAKDOWN = 53
     JOB_FIND = 54
 
+
+REFERENCE_LEVEL = 0.5
+"""The trait level (help-seeking, trust, self-reliance) at which a base rate applies: the
+centre of the asking logit, and the self-reliance at which work is found alone at
+``job_find_alone_per_week``."""
+REFERENCE_STRESS = 0.3
+"""The stress at which the asking logit's base rate applies."""
+KEY_SLOTS_PER_WEEK = 8
+"""Keys of the weekly 'contact kept' draws, one per provider: at most this many providers,
+or one would share draws with the next week's."""
 
 # plain ints, so that compiled kernels can key their draws
 _FAMILY, _EVICTION = int(Purpose.FAMILY_BREAKDOWN), int(Purpose.EVICTION)
@@ -277,14 +444,17 @@ def proactive_contacts(m: ReentryModel) -> None:
     # the same for every provider, so filled once
     clock, people = Clock(m.crn.seed, w, w - m.start_week), bundle(ContactedPeople, pop)
     par = bundle(ReferralParams, p)
-    for salt, provider in enumerate(m.support.providers):
+    providers = m.support.providers
+    if len(providers) > KEY_SLOTS_PER_WEEK:
+        raise ValueError(f"at most {KEY_SLOTS_PER_WEEK} providers keep contacts")
+    for salt, provider in enumerate(providers):
         c = provider.contacts(m)
         if len(c.ids) == 0:
             continue
         c = c.per_person()
         ok = _keep(
-            c.ids, c.keep_probability, m.crn.seed, w * 8 + salt, pop.trust,
-            p.trust_setback_loss / 2,
+            c.ids, c.keep_probability, m.crn.seed, w * KEY_SLOTS_PER_WEEK + salt, pop.trust,
+            p.trust_setback_loss * p.broken_promise_trust_share,
         )  # fmt: skip
         provider.contacted(m, c.ids[ok])
         kept = bundle(
@@ -492,8 +662,12 @@ def _seek_help_kernel(ids, clock, people, helpers, par):
         x = (
             par.ask_base_logit
             + par.ask_trait_weight
-            * ((help_seeking[i] - 0.5) + (trust[i] - 0.5) + (self_reliance[i] - 0.5))
-            - par.ask_stress_weight * (stress[i] - 0.3)
+            * (
+                (help_seeking[i] - REFERENCE_LEVEL)
+                + (trust[i] - REFERENCE_LEVEL)
+                + (self_reliance[i] - REFERENCE_LEVEL)
+            )
+            - par.ask_stress_weight * (stress[i] - REFERENCE_STRESS)
         )
         if not unit(k_ask, i) < 1 / (1 + np.exp(-x)):
             continue
@@ -566,6 +740,13 @@ class LifeParams(NamedTuple):
     care_relapse_reduction: float
     recovery_per_week: float
     debt_paydown_per_week: float
+    family_breakdown_stress_weight: float
+    job_loss_stress_weight: float
+    job_loss_relapse_weight: float
+    job_ready_after_job_loss: float
+    jobs_open_unready_share: float
+    relapse_stress_offset: float
+    relapse_ties_offset: float
 
 
 def life_events(m: ReentryModel, ids: np.ndarray) -> None:
@@ -610,7 +791,9 @@ def _life_events_kernel(ids, clock, people, helpers, par):
         catch = 1 - par.early_catch_effect * helpers.has_helper[i]
         # housing: a family place can end; an independent home is lost on arrears
         if housing[i] == FAMILY:
-            homeless = unit(k_family, i) < par.family_breakdown_per_week * (1 + stress[i])
+            homeless = unit(k_family, i) < par.family_breakdown_per_week * (
+                1 + par.family_breakdown_stress_weight * stress[i]
+            )
         elif housing[i] == INDEPENDENT:
             arrears = income[i] == NO_INCOME or not debt_ok(
                 debt[i], debt_managed[i], par.debt_problem_threshold
@@ -623,10 +806,15 @@ def _life_events_kernel(ids, clock, people, helpers, par):
             address[i] = False
         # work: jobs are lost under stress and relapse; found alone with ID and address
         if income[i] == WORK:
-            hazard = par.job_loss_per_week * (1 + 2 * stress[i]) * (1 + relapse[i]) * catch
+            hazard = (
+                par.job_loss_per_week
+                * (1 + par.job_loss_stress_weight * stress[i])
+                * (1 + par.job_loss_relapse_weight * relapse[i])
+                * catch
+            )
             if unit(k_loss, i) < hazard:
                 income[i] = NO_INCOME
-                job_ready[i] = 0.6
+                job_ready[i] = par.job_ready_after_job_loss
         elif has_id[i] and address[i]:
             open_jobs = open_job_share(
                 week,
@@ -634,8 +822,11 @@ def _life_events_kernel(ids, clock, people, helpers, par):
                 job_ready[i],
                 par.vog_required_share,
                 par.vog_window_weeks,
+                par.jobs_open_unready_share,
             )
-            if unit(k_find, i) < par.job_find_alone_per_week * 2 * self_reliance[i] * open_jobs:
+            # the base rate applies at self-reliance REFERENCE_LEVEL
+            find = par.job_find_alone_per_week / REFERENCE_LEVEL * self_reliance[i] * open_jobs
+            if unit(k_find, i) < find:
                 income[i] = WORK
                 job_ready[i] = 1.0
         # relapse: stress and few prosocial ties raise it, care lowers it and ends it
@@ -645,7 +836,13 @@ def _life_events_kernel(ids, clock, people, helpers, par):
                 relapse[i] = False
         elif addiction[i]:
             care = 1 - par.care_relapse_reduction if care_met[i] else 1.0
-            if u < par.relapse_per_week * (0.5 + stress[i]) * (2 - ties_prosocial[i]) * care:
+            hazard = (
+                par.relapse_per_week
+                * (par.relapse_stress_offset + stress[i])
+                * (par.relapse_ties_offset - ties_prosocial[i])
+                * care
+            )
+            if u < hazard:
                 relapse[i] = True
         if debt_managed[i]:
             debt[i] = max(debt[i] - par.debt_paydown_per_week, 0.0)
@@ -676,6 +873,16 @@ class StateParams(NamedTuple):
     criminogenic_no_income_growth: float
     self_reliance_recovery_per_week: float
     debt_problem_threshold: float
+    stress_from_relapse: float
+    stress_from_waiting: float
+    motivation_recovery_per_week: float
+    trust_resting_level: float
+    trust_memory_factor: float
+    prosocial_target_base: float
+    prosocial_target_work: float
+    prosocial_target_housed: float
+    prosocial_target_helper: float
+    criminogenic_fade_housed_weight: float
 
 
 def update_states(m: ReentryModel, ids: np.ndarray) -> None:
@@ -718,22 +925,32 @@ def _update_states_kernel(ids, people, helpers, par):
         waiting = False
         for s in range(svc_status.shape[0]):
             waiting = waiting or svc_status[s, i] == WAITING
-        target = min(par.stress_per_missing_domain * lacks + 0.15 * relapse[i] + 0.05 * waiting, 1)
+        target = min(
+            par.stress_per_missing_domain * lacks
+            + par.stress_from_relapse * relapse[i]
+            + par.stress_from_waiting * waiting,
+            1,
+        )
         stress[i] += (target - stress[i]) / par.memory_weeks
         unresolved = lacks > 0 or waiting
         motivation[i] = min(
             max(
                 motivation[i]
                 - par.motivation_decay_per_week * unresolved
-                + 0.01 * (not unresolved),
+                + par.motivation_recovery_per_week * (not unresolved),
                 0.0,
             ),
             1.0,
         )
-        trust[i] += (0.5 - trust[i]) / (4 * par.memory_weeks)
+        trust_weeks = par.trust_memory_factor * par.memory_weeks
+        trust[i] += (par.trust_resting_level - trust[i]) / trust_weeks
         housed = housing[i] == FAMILY or housing[i] == INDEPENDENT
+        # the terms sum to at most 1 (see prosocial_target_base), so ties stay in [0, 1]
         support_target = (
-            0.25 + 0.3 * (income[i] == WORK) + 0.2 * housed + 0.15 * helpers.has_helper[i]
+            par.prosocial_target_base
+            + par.prosocial_target_work * (income[i] == WORK)
+            + par.prosocial_target_housed * housed
+            + par.prosocial_target_helper * helpers.has_helper[i]
         )
         ties_prosocial[i] += par.ties_drift_per_week * (support_target - ties_prosocial[i])
         tc = ties_criminogenic[i]
@@ -741,5 +958,7 @@ def _update_states_kernel(ids, people, helpers, par):
             ties_criminogenic[i] = tc + par.criminogenic_no_income_growth * (1 - tc)
         else:
             ties_criminogenic[i] = tc * (
-                1 - par.ties_drift_per_week * (1 + (housing[i] != NO_HOUSING))
+                1
+                - par.ties_drift_per_week
+                * (1 + par.criminogenic_fade_housed_weight * (housing[i] != NO_HOUSING))
             )

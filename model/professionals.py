@@ -81,6 +81,26 @@ class ProfessionalParameters:
         "lever",
     )
 
+    professional_ask_base_per_week: float = param(
+        0.1,
+        "probability per week",
+        (0.0, 0.5),
+        "Leiden2024 §4.6, §6.1.1, BrugBinnenBuiten2023 §3.3.1.1 (reactive services reach "
+        "those who ask); size assumption (range 0.05-0.2)",
+        "With reactive outreach, the weekly chance that a complex case reaches a professional "
+        "without help-seeking or trust.",
+    )
+
+    professional_ask_slope: float = param(
+        0.4,
+        "probability per week per unit help-seeking x trust",
+        (0.0, 1.0),
+        "Leiden2024 §4.6, §6.1.1, BrugBinnenBuiten2023 §3.3.1.1 (reactive services reach "
+        "those who ask); size assumption (range 0.2-0.6)",
+        "With reactive outreach, the chance added by help-seeking times trust, so that asking "
+        "needs initiative and trust.",
+    )
+
     professional_contact_interval: int = param(
         2,
         "weeks",
@@ -125,6 +145,24 @@ class ProfessionalParameters:
         "Trust lost per rushed contact when professionals are overloaded.",
     )
 
+    rushed_contact_weight: float = param(
+        1.0,
+        "per unit overload",
+        (0.0, 5.0),
+        "Leiden2024 §6.3 (high caseloads, short talks); size assumption (range 0.5-2)",
+        "Overload divides a professional contact's relief and its chance of being kept by "
+        "1 + this weight x overload.",
+    )
+
+    coaching_load_share: float = param(
+        0.25,
+        "share of a caseload",
+        (0.0, 1.0),
+        "BrugBinnenBuiten2023 §4.5 (buddies are not a saving: they need professional "
+        "support), p.121 (monthly supervision); size assumption (range 0.1-0.5)",
+        "Share of a caseload's time that coaching a full group of buddies takes.",
+    )
+
     three_way_strain_trigger: float = param(
         0.6,
         "strain",
@@ -158,6 +196,8 @@ class Purpose(IntEnum):
 
 
 _ASK = int(Purpose.ASK_PROFESSIONAL)  # a plain int, so that the kernel can key its draws
+PER_THOUSAND = 1000
+"""Staff and buddy pools are set per 1,000 releases a year."""
 
 
 class ClientPeople(NamedTuple):
@@ -186,6 +226,8 @@ class CaseParams(NamedTuple):
     urgent_limit: int
     case_capacity: int
     professional_case_weeks: int
+    professional_ask_base_per_week: float
+    professional_ask_slope: float
 
 
 class Professionals(Helper):
@@ -194,7 +236,7 @@ class Professionals(Helper):
     def __init__(self, m: ReentryModel) -> None:
         self.p = p = m.p
         releases_per_year = m.releases_per_week * WEEKS_PER_YEAR
-        self.fte = p.professionals_per_1000_releases * releases_per_year / 1000
+        self.fte = p.professionals_per_1000_releases * releases_per_year / PER_THOUSAND
         # a part-time post counts as a professional, and capacity follows the FTE itself,
         # so that every extra euro of staff buys capacity (no steps of a whole FTE)
         self.n = math.ceil(self.fte)
@@ -253,9 +295,11 @@ class Professionals(Helper):
         referred_n = len(self.referred)
         self.referred = np.zeros(0, dtype=np.int64)
         buddies = self.buddies_coached
-        # coaching a full group of buddies takes a quarter of a caseload (assumption, 0.1-0.5)
+        # coaching a full group of buddies takes a share of a caseload
         cases, coached = self.case_capacity, self.coaching_capacity()
-        coached_share = 0.25 * buddies / coached if coached else (np.inf if buddies else 0.0)
+        coached_share = (
+            p.coaching_load_share * buddies / coached if coached else (np.inf if buddies else 0.0)
+        )
         self.load = (self.clients.sum() / cases + coached_share) if cases else np.inf
         self.stats = {
             "professional_clients": int(self.clients.sum()),
@@ -274,12 +318,13 @@ class Professionals(Helper):
         ids, _ = self.attach(m)
         due = ids[(m.week - pop.pro_since[ids]) % p.professional_contact_interval == 0]
         rushed = self.load > 1
+        slowed = 1 + p.rushed_contact_weight * self.overload()
         return Contacts(
             ids=due,
             grade=WITH_PROFESSIONAL,
-            relief=p.professional_relief / (1 + self.overload()),
+            relief=p.professional_relief / slowed,
             trust_change=-p.box_ticking_trust_loss if rushed else p.professional_trust_gain,
-            keep_probability=p.contact_kept_probability / (1 + self.overload()),
+            keep_probability=p.contact_kept_probability / slowed,
         )
 
     def weekly_stats(self) -> dict[str, float]:
@@ -329,8 +374,10 @@ def _cases(referred, clock, people, clients, par):
                 reached = release_week[i] == week
             else:
                 # reactive services select the capable: asking needs initiative and trust
-                # (assumption: 10% to 50% a week, range of the slope 0.2-0.6)
-                reached = unit(k_ask, i) < 0.1 + 0.4 * help_seeking[i] * trust[i]
+                reached = unit(k_ask, i) < (
+                    par.professional_ask_base_per_week
+                    + par.professional_ask_slope * help_seeking[i] * trust[i]
+                )
             if reached and buddy[i] < 0:
                 routine.append(i)
     held = clients.sum()

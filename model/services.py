@@ -418,6 +418,7 @@ class ServiceParams(NamedTuple):
     motivation_success_gain: float
     vog_required_share: float
     vog_window_weeks: int
+    jobs_open_unready_share: float
 
 
 def run_services(m: ReentryModel) -> None:
@@ -559,6 +560,7 @@ def _services_kernel(clock, service_rate, people, helpers, par):
                 job_ready[i],
                 par.vog_required_share,
                 par.vog_window_weeks,
+                par.jobs_open_unready_share,
             )
         ok[d] = unit(k_success, i * n_svc + s) < chance
         kinds.append(_SUCCEEDED if ok[d] else _FAILED), persons.append(i), services.append(s)
@@ -612,14 +614,14 @@ def _services_kernel(clock, service_rate, people, helpers, par):
 
 
 @njit(cache=True, inline="always")
-def open_job_share(week, last_conviction_week, job_ready, vog_share, vog_window):
+def open_job_share(week, last_conviction_week, job_ready, vog_share, vog_window, unready_share):
     """Share of jobs open to a person: the VOG shuts a share for a fixed time.
 
     Effort cannot shorten it (Leiden2024 §7.2.3, also on employers); job readiness
-    from training helps.
+    from training helps: ``unready_share`` of the jobs are open at readiness 0, all at 1.
     """
     within_vog = week - last_conviction_week < vog_window
-    return (1 - vog_share * within_vog) * (0.5 + 0.5 * job_ready)
+    return (1 - vog_share * within_vog) * (unready_share + (1 - unready_share) * job_ready)
 
 
 def start_benefit(m: ReentryModel, ids: np.ndarray, advance: bool) -> None:
