@@ -40,6 +40,7 @@ from .declare import WEEKS_PER_YEAR, Events, choice, param
 from .population import (
     DETAINED,
     LEFT,
+    N_CONDITIONS,
     NO_INCOME,
     NO_WEEK,
     RELEASED,
@@ -49,8 +50,8 @@ from .population import (
 )
 from .professionals import PER_THOUSAND
 from .rng import stream_key, unit
+from .services import TIE_JITTER, int_list, needs, places_in_week, start_benefit
 from .services import Purpose as ServicePurpose
-from .services import int_list, needs, places_in_week, start_benefit
 from .support import Contacts, Helper
 
 if TYPE_CHECKING:
@@ -435,10 +436,6 @@ EVENTS = Events(
 NO_BUDDY, ON_LIST, MATCHED = 0, 1, 2
 RATIONAL, DEMANDING = TYPOLOGY.index("rational"), TYPOLOGY.index("demanding")
 """Typology codes (the index in :data:`model.population.TYPOLOGY`)."""
-N_CONDITIONS = 5
-"""The basic conditions (basisvoorwaarden) :func:`model.population.missing` counts."""
-TIE_JITTER = 0.5
-"""A random tie-break on the list, below a week, so that the first come stay first."""
 # plain ints, so that compiled kernels can key their draws
 _DROPOUT, _EXIT = int(Purpose.BUDDY_DROPOUT), int(Purpose.BUDDY_EXIT)
 _UPTAKE, _QUEUE_TIE = int(Purpose.BUDDY_UPTAKE), int(ServicePurpose.QUEUE_TIE)

@@ -24,6 +24,8 @@ from .population import (
     NO_HOUSING,
     NO_INCOME,
     NO_WEEK,
+    REFERENCE_LEVEL,
+    REFERENCE_STRESS,
     RELEASED,
     WAITING,
     WORK,
@@ -338,15 +340,15 @@ class CommunityParameters:
         "Weekly drift of ties towards what daily life supports.",
     )
 
-    # the level prosocial ties drift to: the four terms must sum to at most 1, as the
-    # update does not clip (today 0.25 + 0.3 + 0.2 + 0.15 = 0.9)
+    # the level prosocial ties drift to: the sum of four terms, capped at 1 (today at most
+    # 0.25 + 0.3 + 0.2 + 0.15 = 0.9)
     prosocial_target_base: float = param(
         0.25,
         "score 0-1",
         (0.0, 1.0),
         "Leiden2024 §5.1.2 (a supportive network); size assumption (range 0.1-0.4)",
-        "Level prosocial ties drift to without work, home or helper; with the work, housed "
-        "and helper terms it must sum to at most 1.",
+        "Level prosocial ties drift to without work, home or helper; the sum of the four "
+        "terms is capped at 1.",
     )
 
     prosocial_target_work: float = param(
@@ -354,7 +356,7 @@ class CommunityParameters:
         "score 0-1",
         (0.0, 1.0),
         "assumption (range 0.15-0.45)",
-        "Prosocial-ties target added by work; the four target terms must sum to at most 1.",
+        "Prosocial-ties target added by work; the sum of the four terms is capped at 1.",
     )
 
     prosocial_target_housed: float = param(
@@ -363,7 +365,7 @@ class CommunityParameters:
         (0.0, 1.0),
         "assumption (range 0.1-0.3)",
         "Prosocial-ties target added by a home (family or independent); the four target "
-        "terms must sum to at most 1.",
+        "terms is capped at 1.",
     )
 
     prosocial_target_helper: float = param(
@@ -373,7 +375,7 @@ class CommunityParameters:
         "BrugBinnenBuiten2023 §3.3.1.1 (a buddy is the 'normal' tie people miss); size "
         "assumption (range 0.0-0.3)",
         "Prosocial-ties target added by a helper who keeps in touch; the four target terms "
-        "must sum to at most 1.",
+        "is capped at 1.",
     )
 
     criminogenic_fade_housed_weight: float = param(
@@ -407,12 +409,6 @@ class Purpose(IntEnum):
     JOB_FIND = 54
 
 
-REFERENCE_LEVEL = 0.5
-"""The trait level (help-seeking, trust, self-reliance) at which a base rate applies: the
-centre of the asking logit, and the self-reliance at which work is found alone at
-``job_find_alone_per_week``."""
-REFERENCE_STRESS = 0.3
-"""The stress at which the asking logit's base rate applies."""
 KEY_SLOTS_PER_WEEK = 8
 """Keys of the weekly 'contact kept' draws, one per provider: at most this many providers,
 or one would share draws with the next week's."""
@@ -945,12 +941,13 @@ def _update_states_kernel(ids, people, helpers, par):
         trust_weeks = par.trust_memory_factor * par.memory_weeks
         trust[i] += (par.trust_resting_level - trust[i]) / trust_weeks
         housed = housing[i] == FAMILY or housing[i] == INDEPENDENT
-        # the terms sum to at most 1 (see prosocial_target_base), so ties stay in [0, 1]
-        support_target = (
+        # capped, so that ties stay in [0, 1] whatever a design samples for the four terms
+        support_target = min(
             par.prosocial_target_base
             + par.prosocial_target_work * (income[i] == WORK)
             + par.prosocial_target_housed * housed
-            + par.prosocial_target_helper * helpers.has_helper[i]
+            + par.prosocial_target_helper * helpers.has_helper[i],
+            1.0,
         )
         ties_prosocial[i] += par.ties_drift_per_week * (support_target - ties_prosocial[i])
         tc = ties_criminogenic[i]

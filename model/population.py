@@ -466,8 +466,9 @@ TRAIT_MIN, TRAIT_MAX = 0.02, 0.98
 """Bounds of self-reliance, help-seeking and prosocial ties at entry; detention erodes
 self-reliance down to TRAIT_MIN at most."""
 REFERENCE_LEVEL, REFERENCE_STRESS = 0.5, 0.3
-"""The points a logit is centred on: a score of 0.5, and stress 0.3 (the stress at entry by
-default); the base chance is the chance there."""
+"""The points a logit is centred on: a trait (help-seeking, trust, self-reliance,
+motivation) of 0.5, and stress 0.3 (the stress at entry by default); a base chance is the
+chance there. Work is found alone at ``job_find_alone_per_week`` at self-reliance 0.5."""
 ADULT_AGE_YEARS = 18
 """The youngest age at entry: adult detention."""
 SHORT_STAY_MAX_WEEKS, MEDIUM_STAY_MAX_WEEKS = 4, 13
