@@ -441,8 +441,6 @@ def proactive_contacts(m: ReentryModel) -> None:
     clock, people = Clock(m.crn.seed, w, w - m.start_week), bundle(ContactedPeople, pop)
     par = bundle(ReferralParams, p)
     providers = m.support.providers
-    if len(providers) > KEY_SLOTS_PER_WEEK:
-        raise ValueError(f"at most {KEY_SLOTS_PER_WEEK} providers keep contacts")
     for salt, provider in enumerate(providers):
         c = provider.contacts(m)
         if len(c.ids) == 0:

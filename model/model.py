@@ -12,6 +12,7 @@ import pandas as pd
 from agents import Person
 
 from .buddy_programme import BuddyProgramme
+from .community import KEY_SLOTS_PER_WEEK
 from .events import ProcessLog
 from .limits import check_memory, check_run, warmup_weeks
 from .mechanisms import STATE
@@ -132,6 +133,8 @@ class ReentryModel(mesa.Model):
         self.support = Support(
             [Supervision(), self.professionals, self.buddies, *(providers or [])]
         )
+        if len(self.support.providers) > KEY_SLOTS_PER_WEEK:  # checked once, not each week
+            raise ValueError(f"at most {KEY_SLOTS_PER_WEEK} providers keep contacts")
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "released": lambda m: m.weekly[-1]["released"] if m.weekly else 0,
