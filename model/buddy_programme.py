@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, Domains, bundle
+from .bundles import Clock, Domains, KeepsBundles, bundle
 from .declare import WEEKS_PER_YEAR, Events, choice, param
 from .population import (
     DETAINED,
@@ -446,7 +446,7 @@ _ESCORT, _ASK, _SIGNAL = int(Purpose.BUDDY_ESCORT), int(Purpose.BUDDY_ASK), int(
 _NOBODY = np.zeros(0, dtype=np.int64)
 
 
-class BuddyProgramme(Helper):
+class BuddyProgramme(Helper, KeepsBundles):
     """The buddy provider of :class:`model.support.Support`; owns the buddy arrays."""
 
     def __init__(self, m: ReentryModel) -> None:

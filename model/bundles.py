@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
+import numpy as np
+
 
 class Clock(NamedTuple):
     """Where a kernel is in time: the run's seed, the model week, the week of the run."""
@@ -39,11 +41,42 @@ class Domains(NamedTuple):
     care_met: Any
 
 
+class KeepsBundles:
+    """A holder of the arrays kernels read (the population's columns, the buddy pool).
+
+    The bundles filled from it are kept until one of its attributes is set again, which
+    is when an array is replaced (people or buddies added): a bundle of thirty columns is
+    then filled once a week instead of at every call. Changes inside an array need no
+    refill, since a bundle holds the arrays themselves.
+    """
+
+    _keeps_bundles = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        self.__dict__.pop("_bundles", None)
+
+
 def bundle[T: tuple](cls: type[T], source: Any, **derived: Any) -> T:
     """An instance of the NamedTuple ``cls``: each field from ``derived`` if given there,
     else the attribute of the same name on ``source``; a field ``domains`` is the
-    :class:`Domains` bundle of the same source."""
-    return _filler(cls, tuple(derived))(source, **derived)
+    :class:`Domains` bundle of the same source.
+
+    A source that is frozen (the parameters) or a :class:`KeepsBundles` keeps the bundle
+    for the next call with the same ``cls`` and equal ``derived`` scalars; a derived
+    array is not compared, so a bundle with one is filled anew each call.
+    """
+    fill = _filler(cls, tuple(derived))
+    if not getattr(source, "_keeps_bundles", False) or any(
+        isinstance(value, np.ndarray) for value in derived.values()
+    ):
+        return fill(source, **derived)
+    key = tuple((name, type(value), value) for name, value in derived.items())
+    kept = source.__dict__.setdefault("_bundles", {})
+    last = kept.get(cls)
+    if last is None or last[0] != key:
+        last = kept[cls] = (key, fill(source, **derived))
+    return last[1]
 
 
 @cache

@@ -44,6 +44,9 @@ class Parameters(*reversed(parameter_classes())):
     source and kind; see :func:`parameter_table` for a printable table.
     """
 
+    # frozen: the kernels' parameter bundles are filled once (model.bundles)
+    _keeps_bundles = True
+
     # -------------------------------------------------------------------------
     def __post_init__(self) -> None:
         for f in fields(self):

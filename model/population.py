@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtr, ndtri
 
-from .bundles import Domains, bundle
+from .bundles import Domains, KeepsBundles, bundle
 from .declare import PRISON_SERVICES, SERVICES, param
 from .rng import KeyedRNG
 
@@ -548,7 +548,7 @@ class Purpose(IntEnum):
     COHORT_RELEASE = 62
 
 
-class Population:
+class Population(KeepsBundles):
     """Columns of person state, indexed by person id (row number)."""
 
     def __init__(self, columns: dict[str, tuple]) -> None:

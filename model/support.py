@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .bundles import KeepsBundles
 from .declare import param
 from .population import ALONE
 
@@ -151,7 +152,7 @@ class Helper:
         """No counters to restart."""
 
 
-class Support:
+class Support(KeepsBundles):
     """Per-person view of all help, rebuilt every week from the providers."""
 
     def __init__(self, providers: list[Provider]) -> None:

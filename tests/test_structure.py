@@ -147,3 +147,32 @@ def test_no_compiled_kernel_takes_more_than_eight_arguments():
             if compiled:
                 n = len(node.args.args) + len(node.args.kwonlyargs)
                 assert n <= 8, f"{path.name}: {node.name} takes {n} arguments"
+
+
+def test_a_kept_bundle_follows_the_columns_it_reads():
+    """Bundles are filled once and kept, so a kept bundle must never hold a column that
+    adding people has replaced, nor a value derived for another call."""
+    import numpy as np
+
+    from model.bundles import Domains, bundle
+    from model.mechanisms import STATE
+    from model.offending import OffendingParams
+    from model.parameters import Parameters
+    from model.population import Population
+    from model.services import ServiceParams
+
+    pop = Population(STATE)
+    pop.add(3)
+    assert bundle(Domains, pop) is bundle(Domains, pop)
+    pop.add(2)
+    after = bundle(Domains, pop)
+    assert after.has_id is pop.has_id and len(after.has_id) == 5
+
+    p = Parameters()
+    low = bundle(OffendingParams, p, offence_base_logit=-3.0)
+    assert bundle(OffendingParams, p, offence_base_logit=-3.0) is low
+    assert bundle(OffendingParams, p, offence_base_logit=-2.0).offence_base_logit == -2.0
+    # a derived array is never compared, so a bundle always holds the one passed
+    for shares in (np.array([0.1]), np.array([0.1])):
+        kept = bundle(ServiceParams, p, priority_queue=False, success_by_grade=shares)
+        assert kept.success_by_grade is shares
