@@ -100,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=16, help="Sobol base sample size to time")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory sweeps")
     args = parser.parse_args()
     runs = args.n * 12 * 3
     seconds, own = sobol(args.n, args.workers)
@@ -112,6 +113,8 @@ def main() -> None:
     print(f"{how} for N=256 (9,216 runs): {full / 60:.1f} min (target <= 5 min)")
     overhead = seconds / (own / args.workers)
     print(f"executor overhead: wall / (runs' own time / workers) = {overhead:.2f} (target <= 1.3)")
+    if args.no_memory:
+        return
     small, large = memory(25), memory(100)
     print(
         f"peak RSS: 50 runs {small:.0f} MB, 200 runs {large:.0f} MB "

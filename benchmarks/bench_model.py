@@ -4,10 +4,11 @@ Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_model.py``).
 Each size runs in its own process so that peak memory (ru_maxrss) is that
 run's own. Figures go into benchmarks/README.md by hand, with date and machine.
 
-Targets (issue 2):
-* the full model runs at least 3x the empty Mesa loop's throughput at 10k people;
-* the cost per person-week at 100k is within 1.5x of the cost at 10k;
-* peak memory stays under 2 GB at 100k people over 156 weeks.
+Targets (issue 18): the cost per person-week at 100k is within 1.5x of the cost at 10k,
+and peak memory stays under 2 GB at 100k people over 156 weeks. The empty Mesa loop and
+the Mesa tutorial's wealth step are printed for information: the old target of 3x the
+empty loop is retired (the loop measures no work, and varies by a third between runs).
+The overhead around the compiled kernels is measured by ``bench_overhead.py``.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def main() -> None:
         )
     if 10_000 in rows:
         ratio = rows[10_000]["person_weeks_per_s"] / empty["agent_steps_per_s"]
-        print(f"full model / empty Mesa loop at 10k: {ratio:.2f}x (target >= 3x)")
+        print(f"full model / empty Mesa loop at 10k: {ratio:.2f}x (for information)")
         ratio = rows[10_000]["person_weeks_per_s"] / wealth["agent_steps_per_s"]
         print(f"full model / Mesa wealth step at 10k: {ratio:.2f}x (for information)")
     if 10_000 in rows and 100_000 in rows:
