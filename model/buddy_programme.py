@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, Domains, KeepsBundles, bundle, kernel
+from .bundles import Clock, Domains, KeepsBundles, bundle
 from .declare import WEEKS_PER_YEAR, Events, choice, param
 from .population import (
     DETAINED,
@@ -667,7 +667,7 @@ class EndingParams(NamedTuple):
     buddy_dropout_trust_offset: float
 
 
-@kernel
+@njit(cache=True)
 def _endings_and_exits(clock, people, buddies, par):
     """Trajectories end (detention, leaving, completion, early completion, drop-out),
     offers lapse, and buddies leave.
@@ -814,7 +814,7 @@ class IntakeParams(NamedTuple):
     professional_has_room: bool
 
 
-@kernel
+@njit(cache=True)
 def _intake_match_and_strain(clock, people, buddies, par):
     """Referrals join the list, the coordinator matches, and buddies' strain moves.
 
@@ -934,7 +934,7 @@ class EscortParams(NamedTuple):
     buddy_hours_per_client: float
 
 
-@kernel
+@njit(cache=True)
 def _escorts(seed, week, status, phase, buddy, clients, par):
     """Released clients whose buddy has time to go along this week."""
     key = stream_key(seed, week, _ESCORT)
@@ -977,7 +977,7 @@ class BuddyContactParams(NamedTuple):
     strain_missed_contact_share: float
 
 
-@kernel
+@njit(cache=True)
 def _buddy_contacts(clock, people, buddies, par):
     """Contacts due this week, with their relief, trust change and chance of being kept.
 
@@ -1053,7 +1053,7 @@ class AfterContactParams(NamedTuple):
     signal_stress_threshold: float
 
 
-@kernel
+@njit(cache=True)
 def _after_contact(ids, clock, people, buddies, par):
     """A kept contact supports the client and strains the buddy, more for demanding and
     complex clients and when buddies fill in for overloaded professionals. A buddy

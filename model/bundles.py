@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import numpy as np
-from numba import njit
 
 
 class Clock(NamedTuple):
@@ -108,85 +107,3 @@ def _filler(cls: type, derived: tuple[str, ...]) -> Callable[..., Any]:
     parameters = ", ".join(("_source", *derived))
     exec(f"def fill({parameters}):\n    return _new(_cls, ({', '.join(values)},))", namespace)
     return namespace["fill"]
-
-
-def kernel(function: Callable[..., Any]) -> Kernel:
-    """``@njit(cache=True)`` for a kernel that Python calls with bundles (see :class:`Kernel`)."""
-    return Kernel(njit(cache=True)(function))
-
-
-class Kernel:
-    """A compiled kernel called from Python, without numba's typing of every argument on
-    every call.
-
-    numba's dispatcher works out the type of each argument at each call, and for a
-    NamedTuple it does so field by field in Python: 10-15 µs a call for a kernel with
-    three bundles, several times what a small run's kernels compute. A kept bundle is
-    the same object from call to call, and a tuple's fields, an array's dtype, shape
-    rank and layout cannot change, so its type is worked out once; arrays and numbers
-    are keyed by what numba's type of them depends on. The compiled code for those keys
-    is then called directly. Anything else (a list, a keyword) goes through numba as
-    usual, as does the first call with new types, which compiles or loads the code.
-    """
-
-    def __init__(self, dispatcher: Any) -> None:
-        self.dispatcher = dispatcher
-        self.py_func = dispatcher.py_func
-        self.__name__, self.__doc__ = self.py_func.__name__, self.py_func.__doc__
-        self._compiled: dict[tuple, Callable[..., Any]] = {}
-        self._tuples: dict[int, tuple[tuple, int]] = {}
-        self._types: dict[Any, int] = {}
-
-    def __call__(self, *args: Any) -> Any:
-        key = self._key(args)
-        compiled = self._compiled.get(key) if key is not None else None
-        if compiled is not None:
-            return compiled(*args)
-        result = self.dispatcher(*args)
-        if key is not None:
-            types = tuple(self.dispatcher.typeof_pyval(a) for a in args)
-            overload = self.dispatcher.overloads.get(types)
-            if overload is not None:
-                self._compiled[key] = overload.entry_point
-        return result
-
-    def _key(self, args: tuple) -> tuple | None:
-        """What numba's types of ``args`` depend on, cheap to hash; None if unsure."""
-        key = []
-        for value in args:
-            if not isinstance(value, tuple):
-                token = _token(value)
-                if token is None:
-                    return None
-                key.append(token)
-                continue
-            # tuples by identity, least recently used first out: a kept bundle stays,
-            # a new Clock each call passes through; held here, so no id is reused
-            known = self._tuples.pop(id(value), None)
-            if known is None or known[0] is not value:
-                known = (value, self._tuple_key(value))
-                if len(self._tuples) >= 32:
-                    del self._tuples[next(iter(self._tuples))]
-            self._tuples[id(value)] = known
-            key.append(known[1])
-        return tuple(key)
-
-    def _tuple_key(self, value: tuple) -> Any:
-        """A tuple of numbers by its class and their types; any other tuple by numba's
-        type of it, numbered (numba's types are slow to hash)."""
-        tokens = tuple(map(_token, value))
-        if all(type(t) is type for t in tokens):
-            return (type(value), *tokens)
-        return self._types.setdefault(self.dispatcher.typeof_pyval(value), len(self._types))
-
-
-def _token(value: Any) -> Any:
-    """What numba's type of an array or number depends on; None for anything else."""
-    kind = type(value)
-    if kind is np.ndarray:  # the flags' bits hold the layout, alignment and writeability
-        return (value.dtype, value.ndim, value.flags.num)
-    if kind is int:
-        return int if -(2**63) <= value < 2**63 else None
-    if kind is float or kind is bool or isinstance(value, np.generic):
-        return kind
-    return None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, Domains, bundle, kernel
+from .bundles import Clock, Domains, bundle
 from .declare import param
 from .detention import logit
 from .population import (
@@ -505,7 +505,7 @@ class ReferralParams(NamedTuple):
     gating_outside: bool
 
 
-@kernel
+@njit(cache=True)
 def _contact_kernel(kept, clock, people, par):
     """A kept contact calms and builds trust; outside, it finds every current need and
     puts the person on the list of the first step of the chain they can take."""
@@ -603,7 +603,7 @@ def seek_help(m: ReentryModel, ids: np.ndarray) -> None:
     m.events.record("refused", refused, service, w)
 
 
-@kernel
+@njit(cache=True)
 def _seek_help_kernel(ids, clock, people, helpers, par):
     """Count known and hidden needs; those who ask apply, and may be refused.
 
@@ -760,7 +760,7 @@ def life_events(m: ReentryModel, ids: np.ndarray) -> None:
     )
 
 
-@kernel
+@njit(cache=True)
 def _life_events_kernel(ids, clock, people, helpers, par):
     """Homes, jobs and sobriety lost or found this week (see :func:`life_events`)."""
     seed, week, _ = clock
@@ -894,7 +894,7 @@ def update_states(m: ReentryModel, ids: np.ndarray) -> None:
     )
 
 
-@kernel
+@njit(cache=True)
 def _update_states_kernel(ids, people, helpers, par):
     """Stress, motivation, trust and ties this week (see :func:`update_states`)."""
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains

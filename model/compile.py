@@ -43,8 +43,7 @@ def kernels_cached() -> bool:
 
     for info in pkgutil.iter_modules(package):
         module = importlib.import_module(f"{__package__}.{info.name}")
-        for name, value in vars(module).items():
-            obj = getattr(value, "dispatcher", value)  # a Kernel's compiled function
+        for name, obj in vars(module).items():
             if (
                 isinstance(obj, CPUDispatcher)
                 and name.startswith("_")

@@ -25,8 +25,9 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numba import njit
 
-from .bundles import Clock, Domains, bundle, kernel
+from .bundles import Clock, Domains, bundle
 from .declare import PRISON_SERVICES, Events, choice, param
 from .population import (
     BASIC,
@@ -464,7 +465,7 @@ def _regime(m: ReentryModel, ids: np.ndarray) -> None:
     )
 
 
-@kernel
+@njit(cache=True)
 def _regime_kernel(ids, clock, people, par):
     """Misconduct, promotion and frustration this week for the people ``ids`` inside."""
     seed, week, _ = clock
@@ -535,7 +536,7 @@ def _damage(m: ReentryModel, ids: np.ndarray) -> None:
     _damage_kernel(ids, clock, bundle(DamagedPeople, m.pop), bundle(DamageParams, m.p))
 
 
-@kernel
+@njit(cache=True)
 def _damage_kernel(ids, clock, people, par):
     """A week's damage for the people ``ids`` inside (see the module docstring)."""
     seed, week, _ = clock
@@ -644,7 +645,7 @@ def _prison_services(m: ReentryModel, ids: np.ndarray) -> None:
         m.events.record(kind, people[rows], services[rows], m.week, waits[rows])
 
 
-@kernel
+@njit(cache=True)
 def _prison_kernel(ids, clock, people, par):
     """Ask for, wait for, follow, drop out of and complete in-prison services."""
     seed, week, _ = clock

@@ -18,8 +18,9 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numba import njit
 
-from .bundles import Clock, Domains, bundle, kernel
+from .bundles import Clock, Domains, bundle
 from .declare import WEEKS_PER_YEAR, param
 from .detention import enter_detention, logit
 from .population import NO_HOUSING, NO_INCOME, NO_WEEK, draw_detention_length, missing
@@ -285,7 +286,7 @@ def offending(m: ReentryModel, ids: np.ndarray) -> None:
         enter_detention(m, back, lengths, groups)
 
 
-@kernel
+@njit(cache=True)
 def _offenders(ids, clock, people, par):
     """Who offends this week: a draw against the logistic of the weighted risk factors."""
     seed, week, _ = clock

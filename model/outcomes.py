@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from .bundles import Clock, Domains, bundle, kernel
+from .bundles import Clock, Domains, bundle
 from .declare import PRISON_SERVICES, SERVICES
 from .population import (
     BENEFIT,
@@ -92,7 +92,7 @@ class SnapshotPeople(NamedTuple):
     domains: Domains
 
 
-@kernel
+@njit(cache=True)
 def _state_matrix(ids, people, debt_problem_threshold):
     """One row per snapshot field (in SNAPSHOT_FIELDS order), one column per person."""
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = people.domains
@@ -301,7 +301,7 @@ class CensusPeople(NamedTuple):
     domains: Domains
 
 
-@kernel
+@njit(cache=True)
 def _census(clock, people, debt_problem_threshold):
     """One pass over everyone: phase counts, the plus regime, waiting lists, the
     snapshot fields and mean states of those out, and how many of them are in a

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 from scipy.special import ndtr, ndtri
 
-from .bundles import Domains, KeepsBundles, bundle, kernel
+from .bundles import Domains, KeepsBundles, bundle
 from .declare import PRISON_SERVICES, SERVICES, param
 from .rng import KeyedRNG
 
@@ -607,7 +607,7 @@ def missing(person, debt_threshold):
     )
 
 
-@kernel
+@njit(cache=True)
 def _missing_counts(ids, domains, debt_problem_threshold):
     has_id, housing, income, debt, debt_managed, addiction, mental_health, care_met = domains
     out = np.empty(ids.shape[0], np.int8)

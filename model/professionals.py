@@ -19,8 +19,9 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numba import njit
 
-from .bundles import Clock, Domains, bundle, kernel
+from .bundles import Clock, Domains, bundle
 from .declare import WEEKS_PER_YEAR, choice, param
 from .population import NO_WEEK, RELEASED, WITH_PROFESSIONAL, missing
 from .rng import stream_key, unit
@@ -330,7 +331,7 @@ class Professionals(Helper):
         return self.stats
 
 
-@kernel
+@njit(cache=True)
 def _cases(referred, clock, people, clients, par):
     """Cases end after their length or on a new detention; new clients are taken.
 

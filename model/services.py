@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from numba import njit
 
-from .bundles import Clock, bundle, kernel
+from .bundles import Clock, bundle
 from .declare import SERVICES, Events, choice, param
 from .population import (
     ALONE,
@@ -461,7 +461,7 @@ def _bump_all(column, ids, delta):
         column[i] = min(max(column[i], 0.0), 1.0)
 
 
-@kernel
+@njit(cache=True)
 def _services_kernel(clock, service_rate, people, helpers, par):
     """Give up, admit and decide, for every service at once (see :func:`run_services`)."""
     seed, week, run_week = clock

@@ -142,7 +142,7 @@ def test_no_compiled_kernel_takes_more_than_eight_arguments():
     for path in MODEL.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             compiled = isinstance(node, ast.FunctionDef) and any(
-                "njit" in ast.dump(d) or "'kernel'" in ast.dump(d) for d in node.decorator_list
+                "njit" in ast.dump(d) for d in node.decorator_list
             )
             if compiled:
                 n = len(node.args.args) + len(node.args.kwonlyargs)
@@ -176,41 +176,3 @@ def test_a_kept_bundle_follows_the_columns_it_reads():
     for shares in (np.array([0.1]), np.array([0.1])):
         kept = bundle(ServiceParams, p, priority_queue=False, success_by_grade=shares)
         assert kept.success_by_grade is shares
-
-
-def test_a_kernel_called_directly_gives_what_numba_gives_for_every_type():
-    """The compiled code is called directly only for argument types it was compiled for:
-    an array of another dtype, layout or writeability, or a bundle of other types, goes
-    through numba again and gets code of its own."""
-    from typing import Any, NamedTuple
-
-    import numpy as np
-    from numba import njit
-
-    from model.bundles import Clock, Kernel
-
-    class Pair(NamedTuple):
-        a: Any
-        b: Any
-
-    def weighted(ids, clock, pair):
-        total = 0.0
-        for i in ids:
-            total += pair.a[i] * pair.b + clock.week
-        return total
-
-    k = Kernel(njit(weighted))
-    ids, clock = np.arange(3), Clock(1, 2, 2)
-    kept = Pair(np.array([1.0, 2.0, 3.0]), 2)
-    assert k(ids, clock, kept) == weighted(ids, clock, kept) == 18.0
-    assert k(ids, Clock(1, 3, 3), kept) == 21.0 and len(k._compiled) == 1
-    readonly = np.array([1.0, 2.0, 3.0])
-    readonly.flags.writeable = False
-    for pair in (
-        Pair(np.array([1, 2, 3], dtype=np.int32), 2),  # another dtype
-        Pair(np.array([1.0, 0.0, 2.0, 0.0, 3.0])[::2], 2),  # another layout
-        Pair(readonly, 2),
-        Pair(np.array([1.0, 2.0, 3.0]), 2.5),  # a float where an int was
-    ):
-        assert k(ids, clock, pair) == weighted(ids, clock, pair)
-    assert len(k._compiled) == 5
