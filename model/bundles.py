@@ -69,7 +69,7 @@ def bundle[T: tuple](cls: type[T], source: Any, **derived: Any) -> T:
     kept = source.__dict__.get("_bundles")
     if not derived and kept is not None:  # the common call, kept: no more work than a lookup
         last = kept.get(cls)
-        if last is not None:
+        if last is not None and not last[0]:  # kept without derived values
             return last[1]
     fill = _filler(cls, tuple(derived))
     if not getattr(source, "_keeps_bundles", False) or any(
