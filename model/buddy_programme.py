@@ -403,6 +403,10 @@ STATE: dict[str, tuple] = {
 }
 """Each person's buddy trajectory."""
 
+MEASURED: tuple[str, ...] = ("buddy_ever", "buddy_support")
+"""Whether a person ever had a buddy, and the support they had: counted from the end of
+the warm-up."""
+
 
 class Purpose(IntEnum):
     """Random-number streams of the buddy programme."""

@@ -395,6 +395,9 @@ STATE: dict[str, tuple] = {
 }
 """Weeks of need, known and hidden, counted from the end of the warm-up."""
 
+MEASURED: tuple[str, ...] = tuple(STATE)
+"""Every column above counts what a run measures, so each restarts after the warm-up."""
+
 
 class Purpose(IntEnum):
     """Random-number streams of asking for help, contacts and life events."""

@@ -7,6 +7,8 @@ declares, next to the code that uses them:
   default, unit, allowed range, kind and source;
 * ``STATE``: the person columns it owns, ``name -> (dtype, fill)``, or
   ``name -> ((dtype, rows), fill)`` for one row per service;
+* ``MEASURED``: those of its columns that count what a run measures (weeks of need,
+  whether a person ever had a buddy), which restart when the warm-up ends;
 * ``Purpose``: an ``IntEnum`` of its random-number streams (each number unique in
   the whole model, so that two mechanisms never share draws by accident);
 * ``EVENTS``: the process-log event kinds it records, and the services they refer to.

@@ -8,7 +8,8 @@ declarations, checking that no two mechanisms claim the same name or stream:
 * :class:`model.parameters.Parameters` inherits every ``<Name>Parameters`` class, so
   the command line, scenario files, SALib designs and the ODD table see one flat,
   validated namespace;
-* :data:`STATE` gives :class:`model.population.Population` its columns;
+* :data:`STATE` gives :class:`model.population.Population` its columns, and
+  :data:`MEASURED` names those that restart when the warm-up ends;
 * :data:`PURPOSES` names every random-number stream;
 * :data:`EVENTS` gives the process log its event kinds and services.
 
@@ -95,6 +96,21 @@ def state_columns(mechanisms: tuple[ModuleType, ...] = MECHANISMS) -> dict[str, 
     return state
 
 
+def measured_columns(mechanisms: tuple[ModuleType, ...] = MECHANISMS) -> tuple[str, ...]:
+    """Every person column that counts what a run measures, each from the mechanism that
+    declares it in ``STATE``."""
+    found: list[str] = []
+    for module in mechanisms:
+        own = getattr(module, "MEASURED", ())
+        undeclared = sorted(set(own) - set(getattr(module, "STATE", {})))
+        if undeclared:
+            raise DeclarationError(
+                f"{module.__name__} measures {', '.join(undeclared)}, not among its own STATE"
+            )
+        found.extend(own)
+    return tuple(found)
+
+
 def purposes(mechanisms: tuple[ModuleType, ...] = MECHANISMS) -> dict[str, int]:
     """Every random-number stream the ``mechanisms`` declare, as ``module.NAME``."""
     by_number: dict[int, str] = {}
@@ -138,6 +154,8 @@ def events(
 
 STATE: dict[str, tuple] = state_columns()
 """Every person column: name -> (dtype, fill), or ((dtype, rows), fill)."""
+MEASURED: tuple[str, ...] = measured_columns()
+"""The person columns that count what a run measures; they restart after the warm-up."""
 PURPOSES: dict[str, int] = purposes()
 """Every random-number stream: ``module.NAME`` -> its number."""
 EVENT_KINDS, EVENT_SERVICES, EVENT_OFFSET = events()

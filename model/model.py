@@ -15,7 +15,7 @@ from .buddy_programme import BuddyProgramme
 from .community import KEY_SLOTS_PER_WEEK
 from .events import ProcessLog
 from .limits import check_memory, check_run, warmup_weeks
-from .mechanisms import STATE
+from .mechanisms import MEASURED, STATE
 from .outcomes import ReleaseEvents, weekly_row
 from .parameters import SERVICES, Parameters
 from .population import (
@@ -33,17 +33,6 @@ from .services import places_in_week
 from .supervision import Supervision
 from .support import Provider, Support
 from .week import one_week
-
-_PERSON_COUNTERS = (
-    "need_weeks",
-    "hidden_need_weeks",
-    "client_need_weeks",
-    "client_hidden_need_weeks",
-    "buddy_support",
-    "buddy_ever",
-    "pro_ever",
-)
-"""Person columns that accumulate what a run measures; they restart after the warm-up."""
 
 
 class ReentryModel(mesa.Model):
@@ -178,7 +167,7 @@ class ReentryModel(mesa.Model):
         The weekly table keeps the warm-up's rows (weeks below 0) to show how the
         system settled; summaries leave them out, and release events before week 0.
         """
-        for name in _PERSON_COUNTERS:
+        for name in MEASURED:
             getattr(self.pop, name)[:] = 0
         self.events = ProcessLog()
         self.support.start_measuring()

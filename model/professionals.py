@@ -188,6 +188,9 @@ STATE: dict[str, tuple] = {
 }
 """Each person's case manager, if any."""
 
+MEASURED: tuple[str, ...] = ("pro_ever",)
+"""Whether a person ever had a case manager: counted from the end of the warm-up."""
+
 
 class Purpose(IntEnum):
     """Random-number streams of the professionals."""

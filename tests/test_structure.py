@@ -103,11 +103,24 @@ def test_two_mechanisms_cannot_claim_the_same_name_or_stream(fake_mechanism):
             gather((population, offending, fake))
 
 
+def test_a_mechanism_measures_only_columns_it_declares(fake_mechanism):
+    """The columns that restart after the warm-up are each claimed by their own mechanism."""
+    from model import mechanisms, population
+    from model.mechanisms import DeclarationError
+
+    fake = fake_mechanism("fake_share", "fake_state", 999, "fake_event")
+    fake.MEASURED = ("fake_state",)
+    assert mechanisms.measured_columns((population, fake)) == ("fake_state",)
+    fake.MEASURED = ("fake_state", "age")  # age is population's column, not the fake's
+    with pytest.raises(DeclarationError, match=r"model\.fake measures age"):
+        mechanisms.measured_columns((population, fake))
+
+
 def _is_declaration(node: ast.stmt) -> bool:
     if isinstance(node, ast.ClassDef):
         return node.name.endswith("Parameters") or node.name == "Purpose"
     targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
-    return any(getattr(target, "id", "") in ("STATE", "EVENTS") for target in targets)
+    return any(getattr(target, "id", "") in ("STATE", "MEASURED", "EVENTS") for target in targets)
 
 
 def test_every_module_that_declares_is_a_registered_mechanism():
